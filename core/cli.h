@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * cli.h -- what main.c hands to the Lua side of the command line: the
+ * console (no command), `ombuds run SCRIPT`, `ombuds -e CODE`, and piped
+ * scripts on standard input.  Implemented in lua_cli.c.
+ */
+#ifndef OMB_CLI_H
+#define OMB_CLI_H
+#include <stdio.h>
+
+struct omb_cli {
+    const char *db_path;
+    const char *plugin_dir;
+    int no_history;
+};
+
+/* Runs the Lua front end with the arguments after the global options
+ * (argv[0] is "run", "-e", ... or nothing when argc is 0).  Returns the exit
+ * status. */
+int omb_cli_lua(const struct omb_cli *cli, int argc, char **argv);
+
+/* Should output to f be coloured?  Only on a terminal with NO_COLOR unset. */
+int omb_cli_use_color(FILE *f);
+
+#endif

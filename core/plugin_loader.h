@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * plugin_loader.h -- finding, loading and listing plugins: the directories
+ * searched, dlopen with an ABI check, and the registry the rest of the core
+ * asks for a source plugin by name or by probing.  Calling metric functions is
+ * ffi_bridge.c; what plugins may call is host.c.
+ */
+#ifndef OMB_PLUGIN_LOADER_H
+#define OMB_PLUGIN_LOADER_H
+
+#include <ombuds/plugin.h>
+#include <stddef.h>
+
+struct omb_loaded_plugin {
+    const struct omb_plugin *desc; /* inside the shared object */
+    char *path;
+    void *handle; /* dlopen handle */
+};
+
+typedef struct omb_registry {
+    struct omb_loaded_plugin *plugins;
+    size_t n, cap;
+    char **errors; /* one line each: "path: reason" */
+    size_t n_errors, cap_errors;
+} omb_registry;
+
+/* Scans, in order: extra_dir (may be NULL), each directory of
+ * $OMBUDS_PLUGIN_PATH, ~/.local/lib/ombuds/plugins, the build tree's plugin
+ * directories when the program runs from its build tree, and OMB_PLUGINDIR.
+ * A plugin that fails to load adds one line to reg->errors; the scan goes on.
+ * Returns OMB_OK or OMB_ENOMEM. */
+int omb_registry_load(omb_registry *reg, const char *extra_dir);
+
+/* Loads one file (used by the scan and by tests). */
+int omb_registry_load_file(omb_registry *reg, const char *path);
+
+/* Unloads everything.  Under AddressSanitizer (or OMBUDS_NO_DLCLOSE set)
+ * shared objects stay mapped so leak reports keep their symbols. */
+void omb_registry_free(omb_registry *reg);
+
+/* The plugin called name, or NULL. */
+const struct omb_loaded_plugin *omb_registry_find(const omb_registry *reg, const char *name);
+
+#endif

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * remedy.c -- the remedy extractor shared by every source plugin.
+ *
+ * A passage is cut into clauses (sentences, ';' lists, bullets).  In each
+ * clause every "£" amount is a payment unless the words around it make it a
+ * waiver ("waive", "write off"), a restated total ("a total of"), or a rate
+ * ("£40 an hour").  Purposes are read from the words after the amount up to
+ * the next amount.  Clauses without amounts can still name an apology, a
+ * payment of unknown size, a service, or another remedy.  Money parsing itself
+ * is normalise.c; plugins decide which passage to hand over.
+ */
+#include "remedy.h"
+
+#include <ombuds/plugin.h>
+#include <string.h>
+
+#include "normalise.h"
+
+/* Canonical purposes and the words that name them.  The order here is the
+ * order purposes are listed in. */
+static const struct {
+    const char *purpose;
+    const char *words[16];
+} purpose_table[] = {
+    {"avoidable distress", {"distress", "frustration", "upset", "anxiety", "worry", "outrage", NULL}},
+    {"time and trouble", {"time and trouble", NULL}},
+    {"uncertainty", {"uncertainty", NULL}},
+    {"loss of service",
+     {"loss of service", "loss of education", "loss of suitable education", "education provision",
+      "provision the child missed", "missed education", "lost education", "missed provision",
+      "loss of provision", "impact of that loss", "loss of care", "loss of respite"}},
+    {"quantifiable loss",
+     {"quantifiable loss", "reimburs", "refund", "costs", "fees", "expenses", "funded by", "financial loss",
+      "out of pocket", "withheld", "arrears", "underpaid", "overcharged"}},
+    {"lost opportunity", {"lost opportunity", "loss of opportunity", NULL}},
+};
+
+int omb_purposes_of(const char *text, size_t n, char *out, size_t cap)
+{
+    int found = 0;
+    size_t o = 0;
+    if (cap) out[0] = '\0';
+    for (size_t k = 0; k < sizeof purpose_table / sizeof purpose_table[0]; k++) {
+        int hit = 0;
+        for (size_t w = 0; w < 16 && purpose_table[k].words[w] && !hit; w++)
+            if (omb_memcasemem(text, n, purpose_table[k].words[w])) hit = 1;
+        if (!hit) continue;
+        size_t len = strlen(purpose_table[k].purpose);
+        if (o + len + 2 > cap) break;
+        if (found) out[o++] = ';';
+        memcpy(out + o, purpose_table[k].purpose, len);
+        o += len;
+        out[o] = '\0';
+        found++;
+    }
+    return found;
+}
+
+static int has_any(const char *p, size_t n, const char *const *words)
+{
+    for (; *words; words++)
+        if (omb_memcasemem(p, n, *words)) return 1;
+    return 0;
+}
+
+/* Is a '£' at p[i] (0xC2 0xA3)? */
+static int pound_at(const char *p, size_t n, size_t i)
+{
+    return i + 1 < n && (unsigned char)p[i] == 0xC2 && (unsigned char)p[i + 1] == 0xA3;
+}
+
+/* Where does the clause starting at i end?  At ';', a bullet, or a full stop
+ * followed by white space (a decimal point is followed by a digit). */
+static size_t clause_end(const char *p, size_t n, size_t i)
+{
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == ';') return i + 1;
+        if (c == '.' && (i + 1 == n || p[i + 1] == ' ' || p[i + 1] == '\n' || p[i + 1] == '\t' || p[i + 1] == '\r')) {
+            /* "e.g. " and "i.e. " do not end a clause */
+            if (i >= 3 && (p[i - 2] == '.' && (p[i - 1] == 'g' || p[i - 1] == 'e'))) continue;
+            return i + 1;
+        }
+        /* a bullet (U+2022) starts a new clause */
+        if (c == 0xE2 && i + 2 < n && (unsigned char)p[i + 1] == 0x80 && (unsigned char)p[i + 2] == 0xA2 && i > 0)
+            return i;
+        /* a blank line, or a new numbered item, also ends it */
+        if (c == '\n') {
+            size_t j = i + 1;
+            while (j < n && (p[j] == ' ' || p[j] == '\t' || p[j] == '\r')) j++;
+            if (j < n && p[j] == '\n') return i + 1;
+            size_t d = j;
+            while (d < n && p[d] >= '0' && p[d] <= '9') d++;
+            if (d > j && d < n && (p[d] == '.' || p[d] == ')')) return i + 1;
+            if (j < n && (p[j] == '-' || p[j] == '*')) return i + 1;
+        }
+    }
+    return n;
+}
+
+struct amount {
+    size_t start, end; /* the amount as written */
+    int64_t pence;
+};
+
+#define MAX_AMOUNTS 32
+
+static const char *const waiver_words[] = {"waive", "write off", "write-off", "written off", "writing off", "cancel",
+                                           "not pursue", "not to pursue", "reduce", "wipe", "remove the charge",
+                                           "discount", "credit", NULL};
+static const char *const total_before[] = {"total of", "totalling", "totaling", "in total", "altogether", NULL};
+static const char *const rate_after[] = {" an hour", " per hour", " a week", " per week", " a month", " per month",
+                                         " a day", " per day", " a night", NULL};
+static const char *const service_words[] = {"provide services", "provide information", "provide advice",
+                                            "reassess", "re-assess", "carry out an assessment",
+                                            "complete an assessment", "arrange an assessment", "new assessment",
+                                            "issue b", "issue the final", "final ehc plan", "issue a final",
+                                            "issue an amended", "arrange tuition", "arrange suitable", "reconsider",
+                                            "review the care", "review her care", "review his care", "carry out a review of the",
+                                            "provide support", NULL};
+static const char *const other_words[] = {"remedied", "no remedy", "independent investigator", "own remedy",
+                                          "backdate", "reinstate", "withdraw the", NULL};
+static const char *const payment_words[] = {"symbolic payment", "make a payment", "a payment", " pay ",
+                                            "financial redress", "financial remedy", NULL};
+
+/* Trims white space and a trailing comma or "and" from a clause for storage. */
+static void trim(const char *p, size_t *a, size_t *b)
+{
+    while (*a < *b && (p[*a] == ' ' || p[*a] == '\t' || p[*a] == '\n' || p[*a] == '\r' || p[*a] == ',')) (*a)++;
+    while (*b > *a && (p[*b - 1] == ' ' || p[*b - 1] == '\t' || p[*b - 1] == '\n' || p[*b - 1] == '\r' ||
+                       p[*b - 1] == ','))
+        (*b)--;
+    /* drop a leading bullet */
+    if (*b - *a >= 3 && (unsigned char)p[*a] == 0xE2 && (unsigned char)p[*a + 1] == 0x80 &&
+        (unsigned char)p[*a + 2] == 0xA2) {
+        *a += 3;
+        while (*a < *b && p[*a] == ' ') (*a)++;
+    }
+}
+
+int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn add, void *ud)
+{
+    int apology_done = 0, rc;
+    char purposes[160];
+    /* Is there any amount anywhere?  Then a bare "make a payment" elsewhere
+     * only restates it. */
+    int passage_has_amount = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (pound_at(text, n, i)) {
+            int64_t v;
+            if (omb_parse_money(text + i, n - i, &v)) passage_has_amount = 1;
+        }
+
+    size_t i = 0;
+    while (i < n) {
+        size_t e = clause_end(text, n, i);
+        if (e <= i) e = i + 1;
+        size_t a = i, b = e;
+        trim(text, &a, &b);
+        const char *c = text + a;
+        size_t cn = b - a;
+        i = e;
+        if (cn == 0) continue;
+
+        struct amount am[MAX_AMOUNTS];
+        size_t na = 0;
+        for (size_t k = 0; k + 1 < cn && na < MAX_AMOUNTS; k++) {
+            if (!pound_at(c, cn, k)) continue;
+            int64_t v;
+            size_t used = omb_parse_money(c + k, cn - k, &v);
+            if (!used) continue;
+            am[na].start = k;
+            am[na].end = k + used;
+            am[na].pence = v;
+            na++;
+            k += used - 1;
+        }
+
+        if (!apology_done && omb_memcasemem(c, cn, "apolog")) {
+            apology_done = 1;
+            /* the apology's own text: up to the first comma when the clause
+             * lists several remedies ("Apology, Financial redress of ...") */
+            size_t an = cn;
+            if (na > 0) {
+                const char *comma = memchr(c, ',', cn);
+                if (comma && (size_t)(comma - c) < am[0].start) an = (size_t)(comma - c);
+            }
+            if ((rc = add(ud, OMB_REMEDY_APOLOGY, OMB_AMOUNT_UNKNOWN, "", c, an, base + a))) return rc;
+        }
+
+        int payments = 0;
+        for (size_t k = 0; k < na; k++) {
+            size_t seg_a = am[k].end, seg_b = (k + 1 < na) ? am[k + 1].start : cn;
+            size_t before_a = k ? am[k - 1].end : 0, before_b = am[k].start;
+            const char *before = c + before_a;
+            size_t before_n = before_b - before_a;
+            /* look at the last 40 bytes before the amount for "total of" */
+            size_t near = before_n > 40 ? before_n - 40 : 0;
+            if (has_any(before + near, before_n - near, total_before) && na > 1) continue;
+            if (seg_b - seg_a >= 9 && omb_memcasemem(c + seg_a, 10 < seg_b - seg_a ? 10 : seg_b - seg_a, "in total") && na > 1)
+                continue;
+            int rate = 0;
+            for (const char *const *r = rate_after; *r && !rate; r++) {
+                size_t rl = strlen(*r);
+                if (seg_b - seg_a >= rl && omb_memcasemem(c + seg_a, rl, *r)) rate = 1;
+            }
+            if (rate) continue;
+            int waiver = has_any(before + near, before_n - near, waiver_words) ||
+                         (k == 0 && has_any(c, am[0].start, waiver_words));
+            int got = omb_purposes_of(c + seg_a, seg_b - seg_a, purposes, sizeof purposes);
+            if (!got && k == 0) omb_purposes_of(c, am[0].start, purposes, sizeof purposes);
+            /* The remedy's text: from the previous amount's purpose (or the
+             * clause start) to the end of this amount's purpose. */
+            size_t ta = k ? am[k].start : 0, tb = seg_b;
+            trim(c, &ta, &tb);
+            if (tb >= ta + 4 && omb_memcasemem(c + tb - 4, 4, " and")) tb -= 4;
+            if ((rc = add(ud, waiver ? OMB_REMEDY_WAIVER : OMB_REMEDY_PAYMENT, am[k].pence, purposes, c + ta, tb - ta,
+                          base + a + ta)))
+                return rc;
+            payments += !waiver;
+        }
+        if (na == 0) {
+            if (!passage_has_amount && has_any(c, cn, payment_words) && !omb_memcasemem(c, cn, "payments policy") &&
+                !omb_memcasemem(c, cn, "direct payment")) {
+                omb_purposes_of(c, cn, purposes, sizeof purposes);
+                if ((rc = add(ud, OMB_REMEDY_PAYMENT, OMB_AMOUNT_UNKNOWN, purposes, c, cn, base + a))) return rc;
+                passage_has_amount = 1; /* one unknown payment per passage */
+            }
+            if (has_any(c, cn, service_words))
+                if ((rc = add(ud, OMB_REMEDY_SERVICE, OMB_AMOUNT_UNKNOWN, "", c, cn, base + a))) return rc;
+            if (has_any(c, cn, other_words))
+                if ((rc = add(ud, OMB_REMEDY_OTHER, OMB_AMOUNT_UNKNOWN, "", c, cn, base + a))) return rc;
+        } else if (has_any(c, cn, service_words) && payments >= 0) {
+            /* "..., financial redress of £250 for Loss of service. Provide
+             * services to person affected" is split by the full stop; a
+             * service named in the same clause as money is still a service. */
+            const char *const *w = service_words;
+            for (; *w; w++) {
+                const char *hit = omb_memcasemem(c, cn, *w);
+                if (hit && (size_t)(hit - c) > am[na - 1].end) {
+                    size_t sa = (size_t)(hit - c), sb = cn;
+                    if ((rc = add(ud, OMB_REMEDY_SERVICE, OMB_AMOUNT_UNKNOWN, "", hit, sb - sa, base + a + sa))) return rc;
+                    break;
+                }
+            }
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,692 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * store.c -- owns the SQLite file: the schema and its numbered migrations
+ * (PRAGMA user_version), the write of one document as one transaction, and the
+ * merge rule.  Every value is stored as a fact with its document and line;
+ * the value shown in `cases` is recomputed from the facts after each write:
+ * highest plugin rank first (decision pages outrank listings, which outrank
+ * council annexes), then the newest document.  Nothing here parses documents
+ * (plugins, through host.c) or reads files (ingest.c).
+ */
+#include "store.h"
+
+#include <ombuds/plugin.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "case.h"
+
+/* Migrations, applied in order; index + 1 is the user_version they reach.
+ * Never edit a shipped migration: append a new one. */
+static const char *const migrations[] = {
+    /* 1: the initial schema */
+    "CREATE TABLE documents("
+    "  id INTEGER PRIMARY KEY,"
+    "  path TEXT NOT NULL UNIQUE,"
+    "  sha256 TEXT NOT NULL,"
+    "  plugin TEXT NOT NULL,"
+    "  plugin_version TEXT NOT NULL,"
+    "  rank INTEGER NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  note TEXT,"
+    "  ingested_at TEXT NOT NULL,"
+    "  n_cases INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX documents_sha256 ON documents(sha256);"
+    "CREATE TABLE cases("
+    "  id INTEGER PRIMARY KEY,"
+    "  ref TEXT UNIQUE,"
+    "  unref_key TEXT UNIQUE,"
+    "  authority TEXT,"
+    "  category TEXT,"
+    "  subcategory TEXT,"
+    "  council_subject TEXT,"
+    "  outcome TEXT NOT NULL DEFAULT 'unknown',"
+    "  decision_date TEXT,"
+    "  year INTEGER GENERATED ALWAYS AS (CAST(substr(decision_date, 1, 4) AS INTEGER)) VIRTUAL,"
+    "  summary TEXT,"
+    "  remedy_document_id INTEGER,"
+    "  improvement_document_id INTEGER,"
+    "  CHECK ((ref IS NULL) <> (unref_key IS NULL))"
+    ") STRICT;"
+    "CREATE INDEX cases_authority ON cases(authority);"
+    "CREATE INDEX cases_category ON cases(category, subcategory);"
+    "CREATE INDEX cases_year ON cases(year);"
+    "CREATE INDEX cases_outcome ON cases(outcome);"
+    "CREATE TABLE case_sources("
+    "  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  line INTEGER NOT NULL,"
+    "  ref_as_written TEXT,"
+    "  PRIMARY KEY (case_id, document_id, line)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX case_sources_document ON case_sources(document_id);"
+    "CREATE TABLE facts("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  field TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  line INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX facts_case ON facts(case_id, field);"
+    "CREATE INDEX facts_document ON facts(document_id);"
+    "CREATE TABLE remedies("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('apology','payment','waiver','service','other')),"
+    "  amount_pence INTEGER CHECK (amount_pence IS NULL OR amount_pence >= 0),"
+    "  purposes TEXT NOT NULL DEFAULT '[]',"
+    "  text TEXT NOT NULL,"
+    "  line INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX remedies_case ON remedies(case_id, document_id);"
+    "CREATE INDEX remedies_document ON remedies(document_id);"
+    "CREATE TABLE improvements("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  text TEXT NOT NULL,"
+    "  line INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX improvements_case ON improvements(case_id, document_id);"
+    "CREATE INDEX improvements_document ON improvements(document_id);"
+    "CREATE TABLE events("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER REFERENCES cases(id) ON DELETE CASCADE,"
+    "  authority TEXT,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  type TEXT NOT NULL,"
+    "  date TEXT,"
+    "  date_text TEXT,"
+    "  text TEXT NOT NULL,"
+    "  line INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX events_case ON events(case_id);"
+    "CREATE INDEX events_authority ON events(authority);"
+    "CREATE INDEX events_document ON events(document_id);"
+    "CREATE TABLE document_notes("
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  key TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  line INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX document_notes_document ON document_notes(document_id);"
+    "CREATE TABLE warnings("
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  line INTEGER NOT NULL,"
+    "  message TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX warnings_document ON warnings(document_id);"
+    /* Full-text search over summaries and improvements.  search_text holds
+     * the rows; search is an external-content FTS5 index kept in step by
+     * triggers, so a cascade delete of a document also unindexes its text. */
+    "CREATE TABLE search_text("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL,"
+    "  text TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX search_text_document ON search_text(document_id);"
+    "CREATE INDEX search_text_case ON search_text(case_id);"
+    "CREATE VIRTUAL TABLE search USING fts5(text, content='search_text', content_rowid='id',"
+    "  tokenize='porter unicode61 remove_diacritics 2');"
+    "CREATE TRIGGER search_text_ai AFTER INSERT ON search_text BEGIN"
+    "  INSERT INTO search(rowid, text) VALUES (new.id, new.text); END;"
+    "CREATE TRIGGER search_text_ad AFTER DELETE ON search_text BEGIN"
+    "  INSERT INTO search(search, rowid, text) VALUES ('delete', old.id, old.text); END;"
+    /* The shown remedies and improvements of a case come from one document,
+     * the best-ranked one that has any (see recompute below). */
+    "CREATE VIEW case_remedies AS SELECT r.* FROM remedies r JOIN cases c"
+    "  ON r.case_id = c.id AND r.document_id = c.remedy_document_id;"
+    "CREATE VIEW case_improvements AS SELECT i.* FROM improvements i JOIN cases c"
+    "  ON i.case_id = c.id AND i.document_id = c.improvement_document_id;"
+    "CREATE VIEW case_totals AS SELECT c.id AS case_id,"
+    "  coalesce(sum(CASE WHEN r.kind = 'payment' THEN r.amount_pence END), 0) AS payment_pence,"
+    "  count(r.id) AS n_remedies,"
+    "  max(r.kind = 'apology') AS apology"
+    "  FROM cases c LEFT JOIN case_remedies r ON r.case_id = c.id GROUP BY c.id;",
+};
+
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+enum stmt_id {
+    S_FIND_SHA,
+    S_FIND_PATH,
+    S_DELETE_DOC,
+    S_DOC_CASES,
+    S_INSERT_DOC,
+    S_UPSERT_REF,
+    S_UPSERT_UNREF,
+    S_INSERT_SOURCE,
+    S_INSERT_FACT,
+    S_INSERT_REMEDY,
+    S_INSERT_IMPROVEMENT,
+    S_INSERT_EVENT,
+    S_INSERT_NOTE,
+    S_INSERT_WARNING,
+    S_INSERT_SEARCH,
+    S_RECOMPUTE,
+    S_DELETE_ORPHAN,
+    S__COUNT
+};
+
+static const char *const stmt_sql[S__COUNT] = {
+    [S_FIND_SHA] = "SELECT path FROM documents WHERE sha256 = ?1 LIMIT 1",
+    [S_FIND_PATH] = "SELECT id FROM documents WHERE path = ?1",
+    [S_DELETE_DOC] = "DELETE FROM documents WHERE id = ?1",
+    [S_DOC_CASES] = "SELECT DISTINCT case_id FROM case_sources WHERE document_id = ?1",
+    [S_INSERT_DOC] = "INSERT INTO documents(path, sha256, plugin, plugin_version, rank, size, note, ingested_at, n_cases)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [S_UPSERT_REF] = "INSERT INTO cases(ref) VALUES (?1) ON CONFLICT(ref) DO UPDATE SET ref = excluded.ref RETURNING id",
+    [S_UPSERT_UNREF] = "INSERT INTO cases(unref_key) VALUES (?1) ON CONFLICT(unref_key) DO UPDATE SET"
+                       " unref_key = excluded.unref_key RETURNING id",
+    [S_INSERT_SOURCE] = "INSERT OR IGNORE INTO case_sources(case_id, document_id, line, ref_as_written)"
+                        " VALUES (?1, ?2, ?3, ?4)",
+    [S_INSERT_FACT] = "INSERT INTO facts(case_id, document_id, field, value, line) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_INSERT_REMEDY] = "INSERT INTO remedies(case_id, document_id, kind, amount_pence, purposes, text, line)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [S_INSERT_IMPROVEMENT] = "INSERT INTO improvements(case_id, document_id, text, line) VALUES (?1, ?2, ?3, ?4)",
+    [S_INSERT_EVENT] = "INSERT INTO events(case_id, authority, document_id, type, date, date_text, text, line)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_INSERT_NOTE] = "INSERT INTO document_notes(document_id, key, value, line) VALUES (?1, ?2, ?3, ?4)",
+    [S_INSERT_WARNING] = "INSERT INTO warnings(document_id, line, message) VALUES (?1, ?2, ?3)",
+    [S_INSERT_SEARCH] = "INSERT INTO search_text(case_id, document_id, kind, text) VALUES (?1, ?2, ?3, ?4)",
+    /* The merge rule, in one place.  For each field: the fact from the
+     * best-ranked document, newest document breaking ties, last line within a
+     * document last; an "unknown" outcome never hides a known one. */
+    [S_RECOMPUTE] =
+        "UPDATE cases SET"
+        " authority = (SELECT f.value FROM facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.field = 'authority' ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
+        " category = (SELECT f.value FROM facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.field = 'category' ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
+        " subcategory = (SELECT f.value FROM facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.field = 'subcategory' ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
+        " council_subject = (SELECT f.value FROM facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.field = 'council_subject' ORDER BY d.rank DESC, d.id DESC, f.id DESC"
+        "   LIMIT 1),"
+        " outcome = coalesce((SELECT f.value FROM facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.field = 'outcome'"
+        "   ORDER BY f.value = 'unknown', d.rank DESC, d.id DESC, f.id DESC LIMIT 1), 'unknown'),"
+        " decision_date = (SELECT f.value FROM facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.field = 'decision_date' ORDER BY d.rank DESC, d.id DESC, f.id DESC"
+        "   LIMIT 1),"
+        " summary = (SELECT f.value FROM facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.field = 'summary' ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
+        " remedy_document_id = (SELECT r.document_id FROM remedies r JOIN documents d ON d.id = r.document_id"
+        "   WHERE r.case_id = cases.id ORDER BY d.rank DESC, d.id DESC LIMIT 1),"
+        " improvement_document_id = (SELECT i.document_id FROM improvements i JOIN documents d ON d.id = i.document_id"
+        "   WHERE i.case_id = cases.id ORDER BY d.rank DESC, d.id DESC LIMIT 1)"
+        " WHERE id = ?1",
+    [S_DELETE_ORPHAN] = "DELETE FROM cases WHERE id = ?1 AND NOT EXISTS"
+                        " (SELECT 1 FROM case_sources WHERE case_id = ?1)",
+};
+
+struct omb_store {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *stmt[S__COUNT]; /* prepared on first use, kept for the run */
+    int batch_every;              /* 0 = each document commits on its own */
+    int batch_pending;            /* documents written since the last commit */
+};
+
+sqlite3 *omb_store_db(omb_store *st) { return st->db; }
+const char *omb_store_path(const omb_store *st) { return st->path; }
+
+static int exec(omb_store *st, const char *sql, char *err, size_t cap)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, cap, "%s: %s", st->path, msg ? msg : sqlite3_errmsg(st->db));
+        sqlite3_free(msg);
+        return OMB_ESTORE;
+    }
+    return OMB_OK;
+}
+
+static sqlite3_stmt *stmt(omb_store *st, enum stmt_id id)
+{
+    if (!st->stmt[id] && sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[id], NULL) !=
+                             SQLITE_OK)
+        return NULL;
+    sqlite3_reset(st->stmt[id]);
+    sqlite3_clear_bindings(st->stmt[id]);
+    return st->stmt[id];
+}
+
+static int migrate(omb_store *st, char *err, size_t cap)
+{
+    sqlite3_stmt *s;
+    int version = 0;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK) goto fail;
+    if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if (version > N_MIGRATIONS) {
+        snprintf(err, cap, "%s: store schema version %d is newer than this ombuds understands (%d); upgrade ombuds",
+                 st->path, version, N_MIGRATIONS);
+        return OMB_ESTORE;
+    }
+    for (int v = version; v < N_MIGRATIONS; v++) {
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", v + 1);
+        if (exec(st, "BEGIN IMMEDIATE", err, cap)) return OMB_ESTORE;
+        if (exec(st, migrations[v], err, cap) || exec(st, bump, err, cap)) {
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return OMB_ESTORE;
+        }
+        if (exec(st, "COMMIT", err, cap)) return OMB_ESTORE;
+    }
+    return OMB_OK;
+fail:
+    snprintf(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
+    return OMB_ESTORE;
+}
+
+int omb_store_open(const char *path, int flags, omb_store **out, char *err, size_t cap)
+{
+    *out = NULL;
+    omb_store *st = calloc(1, sizeof *st);
+    if (!st) return OMB_ENOMEM;
+    size_t n = strlen(path) + 1;
+    st->path = malloc(n);
+    if (!st->path) {
+        free(st);
+        return OMB_ENOMEM;
+    }
+    memcpy(st->path, path, n);
+    int oflags = (flags & OMB_STORE_READONLY) ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+        snprintf(err, cap, "%s: cannot open store: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        omb_store_close(st);
+        return OMB_ESTORE;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    /* Another ingest may hold the write lock: wait for it rather than fail. */
+    sqlite3_busy_timeout(st->db, 30000);
+    if (exec(st, "PRAGMA foreign_keys = ON", err, cap)) goto fail;
+    if (!(flags & OMB_STORE_READONLY)) {
+        /* WAL lets readers (the console) see a consistent store during an
+         * ingest; synchronous=NORMAL is durable at each checkpoint and never
+         * corrupts under WAL, which is the trade SQLite recommends. */
+        if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err, cap)) goto fail;
+        if (migrate(st, err, cap)) goto fail;
+    } else {
+        sqlite3_stmt *s;
+        int version = 0;
+        if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
+            if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
+            sqlite3_finalize(s);
+        }
+        if (version != N_MIGRATIONS) {
+            snprintf(err, cap, "%s: not an ombuds store of this version (schema %d, expected %d)", path, version,
+                     N_MIGRATIONS);
+            goto fail;
+        }
+    }
+    *out = st;
+    return OMB_OK;
+fail:
+    omb_store_close(st);
+    return OMB_ESTORE;
+}
+
+void omb_store_close(omb_store *st)
+{
+    if (!st) return;
+    if (st->batch_every && st->db) {
+        char err[256];
+        omb_store_batch_end(st, err, sizeof err);
+    }
+    for (int i = 0; i < S__COUNT; i++) sqlite3_finalize(st->stmt[i]);
+    if (st->db) sqlite3_close(st->db);
+    free(st->path);
+    free(st);
+}
+
+int omb_store_has_sha(omb_store *st, const char *sha256, char *path_out, size_t cap)
+{
+    sqlite3_stmt *s = stmt(st, S_FIND_SHA);
+    if (!s) return 0;
+    sqlite3_bind_text(s, 1, sha256, -1, SQLITE_STATIC);
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    if (found && cap) snprintf(path_out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_reset(s);
+    return found;
+}
+
+int omb_store_batch_begin(omb_store *st, int every)
+{
+    st->batch_every = every > 0 ? every : 1;
+    st->batch_pending = 0;
+    return OMB_OK;
+}
+
+int omb_store_batch_end(omb_store *st, char *err, size_t cap)
+{
+    int rc = OMB_OK;
+    if (st->batch_pending && !sqlite3_get_autocommit(st->db)) rc = exec(st, "COMMIT", err, cap);
+    st->batch_every = 0;
+    st->batch_pending = 0;
+    return rc;
+}
+
+/* ---- writing one document --------------------------------------------------- */
+
+/* JSON array of the ';'-separated purposes, e.g. ["avoidable distress"]. */
+static char *purposes_json(const char *list)
+{
+    size_t n = strlen(list);
+    char *out = malloc(n * 2 + 8);
+    if (!out) return NULL;
+    size_t o = 0;
+    out[o++] = '[';
+    const char *p = list;
+    int first = 1;
+    while (*p) {
+        const char *e = strchr(p, ';');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        while (len && *p == ' ') p++, len--;
+        while (len && p[len - 1] == ' ') len--;
+        if (len) {
+            if (!first) out[o++] = ',';
+            out[o++] = '"';
+            for (size_t i = 0; i < len; i++) {
+                if (p[i] == '"' || p[i] == '\\') out[o++] = '\\';
+                out[o++] = p[i];
+            }
+            out[o++] = '"';
+            first = 0;
+        }
+        p += len;
+        while (*p == ' ') p++;
+        if (*p == ';') p++;
+    }
+    out[o++] = ']';
+    out[o] = '\0';
+    return out;
+}
+
+struct write_ctx {
+    omb_store *st;
+    sqlite3_int64 doc_id;
+    const struct omb_doc_meta *meta;
+    char *err;
+    size_t cap;
+};
+
+static int fail_sql(struct write_ctx *w, const char *what)
+{
+    snprintf(w->err, w->cap, "%s: storing %s: %s", w->meta->path, what, sqlite3_errmsg(w->st->db));
+    return OMB_ESTORE;
+}
+
+static int step_done(sqlite3_stmt *s) { return sqlite3_step(s) == SQLITE_DONE ? OMB_OK : OMB_ESTORE; }
+
+static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(s, i);
+}
+
+static int recompute(struct write_ctx *w, sqlite3_int64 case_id)
+{
+    sqlite3_stmt *s = stmt(w->st, S_RECOMPUTE);
+    if (!s) return fail_sql(w, "the merged case");
+    sqlite3_bind_int64(s, 1, case_id);
+    return step_done(s) ? fail_sql(w, "the merged case") : OMB_OK;
+}
+
+static int insert_event(struct write_ctx *w, sqlite3_int64 case_id, const struct omb_event *ev)
+{
+    sqlite3_stmt *s = stmt(w->st, S_INSERT_EVENT);
+    if (!s) return fail_sql(w, "an event");
+    if (case_id) sqlite3_bind_int64(s, 1, case_id);
+    else sqlite3_bind_null(s, 1);
+    bind_text_or_null(s, 2, ev->authority);
+    sqlite3_bind_int64(s, 3, w->doc_id);
+    sqlite3_bind_text(s, 4, ev->type, -1, SQLITE_STATIC);
+    bind_text_or_null(s, 5, ev->date);
+    bind_text_or_null(s, 6, ev->date_text);
+    sqlite3_bind_text(s, 7, ev->text, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 8, (sqlite3_int64)ev->line);
+    return step_done(s) ? fail_sql(w, "an event") : OMB_OK;
+}
+
+static int insert_search(struct write_ctx *w, sqlite3_int64 case_id, const char *kind, const char *text)
+{
+    sqlite3_stmt *s = stmt(w->st, S_INSERT_SEARCH);
+    if (!s) return fail_sql(w, "the search index");
+    sqlite3_bind_int64(s, 1, case_id);
+    sqlite3_bind_int64(s, 2, w->doc_id);
+    sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, text, -1, SQLITE_STATIC);
+    return step_done(s) ? fail_sql(w, "the search index") : OMB_OK;
+}
+
+static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
+{
+    sqlite3_stmt *s;
+    sqlite3_int64 case_id;
+    const char *ref = c->fields[OMB_FIELD_REF].value;
+    char key[160];
+    if (ref) {
+        s = stmt(w->st, S_UPSERT_REF);
+        if (!s) return fail_sql(w, "a case");
+        sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
+    } else {
+        /* An unreferenced case belongs to its document: key it by the
+         * document's hash and the plugin's row key (or its position). */
+        const char *row = c->fields[OMB_FIELD_ROW_KEY].value;
+        if (row) snprintf(key, sizeof key, "%s:%s", w->meta->sha256, row);
+        else snprintf(key, sizeof key, "%s:case %zu", w->meta->sha256, index + 1);
+        s = stmt(w->st, S_UPSERT_UNREF);
+        if (!s) return fail_sql(w, "a case");
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    }
+    if (sqlite3_step(s) != SQLITE_ROW) return fail_sql(w, "a case");
+    case_id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+
+    if (!(s = stmt(w->st, S_INSERT_SOURCE))) return fail_sql(w, "a case source");
+    sqlite3_bind_int64(s, 1, case_id);
+    sqlite3_bind_int64(s, 2, w->doc_id);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)c->line);
+    bind_text_or_null(s, 4, c->ref_written);
+    if (step_done(s)) return fail_sql(w, "a case source");
+
+    for (int f = OMB_FIELD_REF + 1; f < OMB_FIELD__COUNT; f++) {
+        if (!c->fields[f].value || f == OMB_FIELD_ROW_KEY) continue;
+        if (!(s = stmt(w->st, S_INSERT_FACT))) return fail_sql(w, "a fact");
+        sqlite3_bind_int64(s, 1, case_id);
+        sqlite3_bind_int64(s, 2, w->doc_id);
+        sqlite3_bind_text(s, 3, omb_field_name(f), -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, c->fields[f].value, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 5, (sqlite3_int64)c->fields[f].line);
+        if (step_done(s)) return fail_sql(w, "a fact");
+        if (f == OMB_FIELD_SUMMARY && insert_search(w, case_id, "summary", c->fields[f].value)) return OMB_ESTORE;
+    }
+    for (size_t i = 0; i < c->n_remedies; i++) {
+        const struct omb_remedy *r = &c->remedies[i];
+        char *json = purposes_json(r->purposes);
+        if (!json) return OMB_ENOMEM;
+        if (!(s = stmt(w->st, S_INSERT_REMEDY))) {
+            free(json);
+            return fail_sql(w, "a remedy");
+        }
+        sqlite3_bind_int64(s, 1, case_id);
+        sqlite3_bind_int64(s, 2, w->doc_id);
+        sqlite3_bind_text(s, 3, omb_remedy_kind_name(r->kind), -1, SQLITE_STATIC);
+        if (r->amount_pence >= 0) sqlite3_bind_int64(s, 4, r->amount_pence);
+        else sqlite3_bind_null(s, 4);
+        sqlite3_bind_text(s, 5, json, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 6, r->text, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 7, (sqlite3_int64)r->line);
+        int rc = step_done(s);
+        sqlite3_reset(s);
+        free(json);
+        if (rc) return fail_sql(w, "a remedy");
+    }
+    for (size_t i = 0; i < c->n_improvements; i++) {
+        if (!(s = stmt(w->st, S_INSERT_IMPROVEMENT))) return fail_sql(w, "an improvement");
+        sqlite3_bind_int64(s, 1, case_id);
+        sqlite3_bind_int64(s, 2, w->doc_id);
+        sqlite3_bind_text(s, 3, c->improvements[i].text, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 4, (sqlite3_int64)c->improvements[i].line);
+        if (step_done(s)) return fail_sql(w, "an improvement");
+        if (insert_search(w, case_id, "improvement", c->improvements[i].text)) return OMB_ESTORE;
+    }
+    for (size_t i = 0; i < c->n_events; i++)
+        if (insert_event(w, case_id, &c->events[i])) return OMB_ESTORE;
+    return recompute(w, case_id);
+}
+
+/* Removes what the document at doc_id contributed, then re-merges (or drops)
+ * the cases it touched. */
+static int remove_document(struct write_ctx *w, sqlite3_int64 doc_id)
+{
+    sqlite3_stmt *s = stmt(w->st, S_DOC_CASES);
+    if (!s) return fail_sql(w, "the old version");
+    sqlite3_bind_int64(s, 1, doc_id);
+    sqlite3_int64 *ids = NULL;
+    size_t n = 0, cap = 0;
+    int rc = OMB_OK;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            sqlite3_int64 *p = realloc(ids, cap * sizeof *ids);
+            if (!p) {
+                rc = OMB_ENOMEM;
+                break;
+            }
+            ids = p;
+        }
+        ids[n++] = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_reset(s);
+    if (rc == OMB_OK) {
+        if (!(s = stmt(w->st, S_DELETE_DOC))) rc = fail_sql(w, "the old version");
+        else {
+            sqlite3_bind_int64(s, 1, doc_id);
+            if (step_done(s)) rc = fail_sql(w, "the old version");
+        }
+    }
+    for (size_t i = 0; i < n && rc == OMB_OK; i++) {
+        if (!(s = stmt(w->st, S_DELETE_ORPHAN))) {
+            rc = fail_sql(w, "the old version");
+            break;
+        }
+        sqlite3_bind_int64(s, 1, ids[i]);
+        if (step_done(s)) rc = fail_sql(w, "the old version");
+        else if (sqlite3_changes(w->st->db) == 0) rc = recompute(w, ids[i]);
+    }
+    free(ids);
+    return rc;
+}
+
+static int write_all(struct write_ctx *w, struct omb_sink *sink, int *result)
+{
+    const struct omb_doc_meta *m = w->meta;
+    sqlite3_stmt *s = stmt(w->st, S_FIND_SHA);
+    if (!s) return fail_sql(w, "the document");
+    sqlite3_bind_text(s, 1, m->sha256, -1, SQLITE_STATIC);
+    int rcs = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rcs == SQLITE_ROW) {
+        *result = OMB_DOC_UNCHANGED;
+        return OMB_OK;
+    }
+    if (rcs != SQLITE_DONE) return fail_sql(w, "the document");
+
+    if (!(s = stmt(w->st, S_FIND_PATH))) return fail_sql(w, "the document");
+    sqlite3_bind_text(s, 1, m->path, -1, SQLITE_STATIC);
+    sqlite3_int64 old = 0;
+    if (sqlite3_step(s) == SQLITE_ROW) old = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    *result = old ? OMB_DOC_UPDATED : OMB_DOC_NEW;
+    if (old && remove_document(w, old)) return OMB_ESTORE;
+
+    char now[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!(s = stmt(w->st, S_INSERT_DOC))) return fail_sql(w, "the document");
+    sqlite3_bind_text(s, 1, m->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, m->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, m->plugin, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, m->plugin_version ? m->plugin_version : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 5, m->rank);
+    sqlite3_bind_int64(s, 6, (sqlite3_int64)m->size);
+    bind_text_or_null(s, 7, m->note && *m->note ? m->note : NULL);
+    sqlite3_bind_text(s, 8, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 9, (sqlite3_int64)sink->n_cases);
+    if (step_done(s)) return fail_sql(w, "the document");
+    w->doc_id = sqlite3_last_insert_rowid(w->st->db);
+
+    for (size_t i = 0; i < sink->n_cases; i++)
+        if (write_case(w, sink->cases[i], i)) return OMB_ESTORE;
+    for (size_t i = 0; i < sink->n_authority_events; i++)
+        if (insert_event(w, 0, &sink->authority_events[i])) return OMB_ESTORE;
+    for (size_t i = 0; i < sink->n_notes; i++) {
+        if (!(s = stmt(w->st, S_INSERT_NOTE))) return fail_sql(w, "a note");
+        sqlite3_bind_int64(s, 1, w->doc_id);
+        sqlite3_bind_text(s, 2, sink->notes[i].key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, sink->notes[i].value, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 4, (sqlite3_int64)sink->notes[i].line);
+        if (step_done(s)) return fail_sql(w, "a note");
+    }
+    for (size_t i = 0; i < sink->n_warnings; i++) {
+        if (!(s = stmt(w->st, S_INSERT_WARNING))) return fail_sql(w, "a warning");
+        sqlite3_bind_int64(s, 1, w->doc_id);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)sink->warnings[i].line);
+        sqlite3_bind_text(s, 3, sink->warnings[i].message, -1, SQLITE_STATIC);
+        if (step_done(s)) return fail_sql(w, "a warning");
+    }
+    return OMB_OK;
+}
+
+int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_sink *sink, int *result, char *err,
+                    size_t cap)
+{
+    struct write_ctx w = {st, 0, meta, err, cap};
+    *result = 0;
+    if (cap) err[0] = '\0';
+    int batched = st->batch_every > 0;
+    if (batched) {
+        if (sqlite3_get_autocommit(st->db) && exec(st, "BEGIN IMMEDIATE", err, cap)) return OMB_ESTORE;
+        if (exec(st, "SAVEPOINT document", err, cap)) return OMB_ESTORE;
+    } else if (exec(st, "BEGIN IMMEDIATE", err, cap)) {
+        return OMB_ESTORE;
+    }
+    int rc = write_all(&w, sink, result);
+    if (rc) {
+        if (batched) {
+            sqlite3_exec(st->db, "ROLLBACK TO document; RELEASE document", NULL, NULL, NULL);
+        } else {
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        }
+        if (rc == OMB_ENOMEM && cap) snprintf(err, cap, "%s: out of memory while storing", meta->path);
+        return rc;
+    }
+    if (batched) {
+        if (exec(st, "RELEASE document", err, cap)) return OMB_ESTORE;
+        if (++st->batch_pending >= st->batch_every) {
+            st->batch_pending = 0;
+            if (exec(st, "COMMIT", err, cap)) {
+                sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+                return OMB_ESTORE;
+            }
+        }
+        return OMB_OK;
+    }
+    if (exec(st, "COMMIT", err, cap)) {
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        return OMB_ESTORE;
+    }
+    return OMB_OK;
+}

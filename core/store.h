@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * store.h -- the SQLite case store: opening (with migrations), writing one
+ * parsed document in one transaction, and the merge rule that picks the value
+ * shown for each case.  Reading files and choosing plugins is ingest.c;
+ * printing query results is output.c; the schema is documented in
+ * docs/schema.md.
+ */
+#ifndef OMB_STORE_H
+#define OMB_STORE_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "sink.h"
+
+typedef struct omb_store omb_store;
+
+#define OMB_STORE_READONLY 1
+
+/* Opens (creating and migrating when writable) the store at path.  Returns
+ * OMB_OK and *out, or an error with a message in err. */
+int omb_store_open(const char *path, int flags, omb_store **out, char *err, size_t err_cap);
+/* Finishes pending work and closes; NULL is a no-op. */
+void omb_store_close(omb_store *st);
+sqlite3 *omb_store_db(omb_store *st);
+const char *omb_store_path(const omb_store *st);
+
+/* What a document is, for the documents table. */
+struct omb_doc_meta {
+    const char *path;
+    const char *sha256; /* 64 hex digits */
+    const char *plugin;
+    const char *plugin_version;
+    int rank;
+    size_t size;
+    const char *note; /* e.g. "converted from Windows-1252", or NULL */
+};
+
+enum omb_doc_result { OMB_DOC_NEW = 1, OMB_DOC_UPDATED, OMB_DOC_UNCHANGED };
+
+/* Looks up a document by content: returns 1 and the path it was stored under
+ * (into path_out) when a document with this hash is already stored. */
+int omb_store_has_sha(omb_store *st, const char *sha256, char *path_out, size_t cap);
+
+/* Writes everything the sink holds, as one transaction (a savepoint inside the
+ * batch when omb_store_batch_begin is in effect).  A document with the same
+ * hash already stored changes nothing (*result = OMB_DOC_UNCHANGED); a
+ * different document at the same path replaces what the old one contributed
+ * (*result = OMB_DOC_UPDATED).  On error nothing of the document remains. */
+int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_sink *sink, int *result, char *err,
+                    size_t err_cap);
+
+/* Groups the following documents into one SQLite transaction, each document
+ * still atomic through its own savepoint; a commit every `every` documents
+ * bounds what a crash can lose to whole documents.  End with batch_end. */
+int omb_store_batch_begin(omb_store *st, int every);
+int omb_store_batch_end(omb_store *st, char *err, size_t err_cap);
+
+#endif

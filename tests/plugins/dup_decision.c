@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dup_decision.c -- takes the name of a real plugin; the later one is refused. */
+#include <ombuds/plugin.h>
+
+static int probe(const char *t, size_t n, const char *f) { (void)t; (void)n; (void)f; return 0; }
+static int parse(const struct omb_host *h, omb_sink *s, const struct omb_doc *d) { (void)h; (void)s; (void)d; return 0; }
+static const struct omb_source_ops ops = {probe, parse, 10};
+OMB_PLUGIN_EXPORT const struct omb_plugin ombuds_plugin = {
+    .abi_version = OMB_PLUGIN_ABI_VERSION, .struct_size = sizeof(struct omb_plugin), .kind = OMB_PLUGIN_SOURCE,
+    .name = "decision_page", .version = "0", .description = "a second plugin with a taken name", .ops = &ops};

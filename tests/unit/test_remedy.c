@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_remedy.c -- unit tests for the remedy extractor (remedy.c) over the
+ * phrasings of decision pages, listings and council annexes: apologies,
+ * several payments with purposes, one payment with several purposes, totals
+ * that restate their parts, waivers, rates, unknown amounts and services.
+ */
+#include "remedy.h"
+
+#include <ombuds/plugin.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../tap.h"
+
+struct got {
+    int n;
+    int kind[16];
+    int64_t pence[16];
+    char purposes[16][128];
+    char text[16][256];
+};
+
+static int collect(void *ud, int kind, int64_t pence, const char *purposes, const char *text, size_t n, size_t at)
+{
+    struct got *g = ud;
+    (void)at;
+    if (g->n >= 16) return 0;
+    g->kind[g->n] = kind;
+    g->pence[g->n] = pence;
+    snprintf(g->purposes[g->n], sizeof g->purposes[0], "%s", purposes);
+    snprintf(g->text[g->n], sizeof g->text[0], "%.*s", (int)n, text);
+    g->n++;
+    return 0;
+}
+
+static struct got run(const char *s)
+{
+    struct got g;
+    memset(&g, 0, sizeof g);
+    omb_extract_remedies(s, strlen(s), 0, collect, &g);
+    return g;
+}
+
+static int64_t total(const struct got *g)
+{
+    int64_t t = 0;
+    for (int i = 0; i < g->n; i++)
+        if (g->kind[i] == OMB_REMEDY_PAYMENT && g->pence[i] > 0) t += g->pence[i];
+    return t;
+}
+
+int main(void)
+{
+    struct got g;
+
+    g = run("Apology, Financial redress of \xC2\xA3" "500 for avoidable distress/time and trouble, \xC2\xA3" "250 for "
+            "loss of service.");
+    TAP_INT(g.n, 3, "annex row: apology and two payments");
+    TAP_INT(g.kind[0], OMB_REMEDY_APOLOGY, "first is the apology");
+    TAP_STR(g.text[0], "Apology", "apology text is its own item");
+    TAP_INT(g.pence[1], 50000, "first payment £500");
+    TAP_STR(g.purposes[1], "avoidable distress;time and trouble", "distress/time and trouble gives two purposes");
+    TAP_INT(g.pence[2], 25000, "second payment £250");
+    TAP_STR(g.purposes[2], "loss of service", "loss of service");
+
+    g = run("Apology, Financial redress of \xC2\xA3" "500 for distress, uncertainty and frustration caused, \xC2\xA3"
+            "6900 in recognition in loss of suitable education provision, and \xC2\xA3" "150 for time and trouble in "
+            "pursuing complaint.");
+    TAP_INT(total(&g), 755000, "three payments add up to £7,550");
+    TAP_STR(g.purposes[1], "avoidable distress;uncertainty", "distress and uncertainty");
+    TAP_STR(g.purposes[2], "loss of service", "loss of suitable education provision is loss of service");
+    TAP_STR(g.purposes[3], "time and trouble", "time and trouble");
+
+    g = run("Apology, Financial redress of \xC2\xA3" "700 for avoidable distress/time and trouble, Financial Redress of "
+            "\xC2\xA3" "500 for Quantifiable Loss. \xC2\xA3" "440 reimbursement for tuition funded by family.");
+    TAP_INT(total(&g), 164000, "row 10 of the annex totals £1,640");
+    TAP_INT(g.pence[2], 50000, "£500 quantifiable loss");
+    TAP_STR(g.purposes[2], "quantifiable loss", "quantifiable loss purpose");
+    TAP_INT(g.pence[3], 44000, "£440 reimbursement");
+    TAP_STR(g.purposes[3], "quantifiable loss", "reimbursement is quantifiable loss");
+
+    g = run("Apology, Financial redress of \xC2\xA3" "1700 for Avoidable distress/time and trouble and Loss of service.");
+    TAP_INT(g.n, 2, "one payment with several purposes stays one payment");
+    TAP_STR(g.purposes[1], "avoidable distress;time and trouble;loss of service", "all its purposes");
+
+    g = run("Apology, Financial redress: \xC2\xA3" "500 Avoidable distress/time and trouble, financial redress of "
+            "\xC2\xA3" "6000 for Loss of service, provide services to person affected");
+    TAP_INT(total(&g), 650000, "colon form and no 'for'");
+    TAP_INT(g.kind[g.n - 1], OMB_REMEDY_SERVICE, "provide services is a service remedy");
+
+    g = run("The Council will pay Mrs X \xC2\xA3" "1,500 for the loss of education and \xC2\xA3" "450 for her time "
+            "and trouble, a total of \xC2\xA3" "1,950.");
+    TAP_INT(total(&g), 195000, "a total restating its parts is not counted again");
+    TAP_INT(g.n, 2, "two payments, no third for the total");
+
+    g = run("The Council will pay Mr Y a total of \xC2\xA3" "800 to acknowledge the distress caused.");
+    TAP_INT(total(&g), 80000, "a lone total is the payment");
+
+    g = run("Within one month the Council will waive \xC2\xA3" "6179 of care fees and apologise to Mrs Z.");
+    TAP_INT(g.n, 2, "waiver and apology");
+    TAP_INT(g.kind[1], OMB_REMEDY_WAIVER, "waiving fees is a waiver");
+    TAP_INT(g.pence[1], 617900, "waiver amount");
+    TAP_INT(total(&g), 0, "a waiver is not a payment");
+
+    g = run("The Council will make a symbolic payment to Mr A for his distress.");
+    TAP_INT(g.n, 1, "symbolic payment");
+    TAP_INT(g.kind[0], OMB_REMEDY_PAYMENT, "is a payment");
+    TAP_INT(g.pence[0], OMB_AMOUNT_UNKNOWN, "of unknown amount");
+    TAP_STR(g.purposes[0], "avoidable distress", "with its purpose");
+
+    g = run("apologise to Mrs Y and B, issue B's final EHC Plan, make a payment to them and make several service "
+            "improvements.");
+    TAP_INT(g.kind[0], OMB_REMEDY_APOLOGY, "summary form: apology");
+    TAP_INT(g.kind[1], OMB_REMEDY_PAYMENT, "summary form: payment");
+    TAP_INT(g.pence[1], OMB_AMOUNT_UNKNOWN, "summary form: amount unknown");
+    TAP_INT(g.kind[2], OMB_REMEDY_SERVICE, "summary form: issuing the plan is a service");
+
+    g = run("The Council will fund tuition at \xC2\xA3" "40 an hour and pay Ms B \xC2\xA3" "300 for her distress.");
+    TAP_INT(total(&g), 30000, "a rate is not a payment");
+
+    g = run("The Council already remedied any injustice before the Ombudsman's involvement.");
+    TAP_INT(g.n, 1, "already remedied");
+    TAP_INT(g.kind[0], OMB_REMEDY_OTHER, "is an other remedy");
+
+    g = run("Remedied at assessment stage. Financial redress of \xC2\xA3" "1300 for Avoidable distress/time and trouble.");
+    TAP_INT(g.kind[0], OMB_REMEDY_OTHER, "remedied at assessment stage");
+    TAP_INT(total(&g), 130000, "and its payment");
+
+    g = run("Apology, Financial redress of \xC2\xA3" "500 for Avoidable distress/time and trouble, financial redress of "
+            "\xC2\xA3" "2736.50 for Loss of service.");
+    TAP_INT(total(&g), 323650, "row 29 totals £3,236.50");
+
+    g = run("N/A");
+    TAP_INT(g.n, 0, "N/A is nothing");
+    return tap_done();
+}

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_store.c -- unit tests for store.c: a document is written whole or not
+ * at all, the same document twice changes nothing, a new version at the same
+ * path replaces the old one's contribution, facts from several documents are
+ * merged by the rank rule with every value kept, and provenance lines survive.
+ */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../tap.h"
+#include "case.h"
+
+static char db_path[256];
+
+static sqlite3_int64 one_int(omb_store *st, const char *sql)
+{
+    sqlite3_stmt *s;
+    sqlite3_int64 v = -1;
+    if (sqlite3_prepare_v2(omb_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) return -2;
+    if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+static char text_buf[512];
+static const char *one_text(omb_store *st, const char *sql)
+{
+    sqlite3_stmt *s;
+    const char *r = NULL;
+    if (sqlite3_prepare_v2(omb_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) return "(sql error)";
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0)) {
+        snprintf(text_buf, sizeof text_buf, "%s", (const char *)sqlite3_column_text(s, 0));
+        r = text_buf;
+    }
+    sqlite3_finalize(s);
+    return r;
+}
+
+/* A case with a reference, authority and one payment. */
+static omb_case *make_case(const char *ref, const char *authority, int64_t pence, const char *improvement, size_t line)
+{
+    omb_case *c = omb_case_new(line);
+    if (ref) {
+        omb_case_set(c, OMB_FIELD_REF, ref, line);
+        c->ref_written = strdup(ref);
+    }
+    omb_case_set(c, OMB_FIELD_AUTHORITY, authority, line);
+    omb_case_set(c, OMB_FIELD_OUTCOME, "upheld", line + 1);
+    omb_case_set(c, OMB_FIELD_DECISION_DATE, "2023-01-20", line + 2);
+    if (pence) omb_case_add_remedy(c, OMB_REMEDY_PAYMENT, pence, "avoidable distress", "pay", 3, line + 3);
+    if (improvement) omb_case_add_improvement(c, improvement, strlen(improvement), line + 4);
+    return c;
+}
+
+static void add_case(struct omb_sink *s, omb_case *c)
+{
+    s->cases = realloc(s->cases, (s->n_cases + 1) * sizeof *s->cases);
+    s->cases[s->n_cases++] = c;
+}
+
+static int write_doc(omb_store *st, const char *path, const char *sha, int rank, struct omb_sink *s, int *result)
+{
+    char err[512];
+    struct omb_doc_meta m = {path, sha, "test", "1", rank, 100, NULL};
+    int rc = omb_store_write(st, &m, s, result, err, sizeof err);
+    if (rc) printf("# store error: %s\n", err);
+    return rc;
+}
+
+int main(void)
+{
+    omb_store *st;
+    char err[512];
+    int result;
+    snprintf(db_path, sizeof db_path, "test_store_%d.db", (int)getpid());
+    TAP_INT(omb_store_open(db_path, 0, &st, err, sizeof err), OMB_OK, "open a new store");
+    TAP_INT(one_int(st, "PRAGMA user_version"), 1, "schema migrated to version 1");
+    TAP_STR(one_text(st, "PRAGMA journal_mode"), "wal", "WAL journal");
+
+    /* a document with two cases */
+    struct omb_sink s;
+    omb_sink_init(&s, "", 0, "annex.txt", "test");
+    add_case(&s, make_case("22 004 577", "Worcestershire CC", 50000, "Remind staff of the section 19 duty", 10));
+    add_case(&s, make_case(NULL, "Worcestershire CC", 20000, NULL, 20));
+    omb_case_set(s.cases[1], OMB_FIELD_ROW_KEY, "row 2", 20);
+    TAP_INT(write_doc(st, "annex.txt", "aaaa", 50, &s, &result), OMB_OK, "write annex");
+    TAP_INT(result, OMB_DOC_NEW, "annex is new");
+    TAP_INT(one_int(st, "SELECT count(*) FROM cases"), 2, "two cases");
+    TAP_INT(one_int(st, "SELECT count(*) FROM cases WHERE ref IS NULL AND unref_key = 'aaaa:row 2'"), 1,
+            "unreferenced case keyed by document and row");
+    TAP_INT(one_int(st, "SELECT line FROM improvements"), 14, "improvement keeps its line");
+    TAP_INT(one_int(st, "SELECT count(*) FROM search WHERE search MATCH 'section'"), 1, "improvement is searchable");
+
+    /* the same document again changes nothing */
+    sqlite3_int64 changes_before = one_int(st, "SELECT total_changes()");
+    TAP_INT(write_doc(st, "annex.txt", "aaaa", 50, &s, &result), OMB_OK, "write the same document again");
+    TAP_INT(result, OMB_DOC_UNCHANGED, "reported unchanged");
+    TAP_INT(one_int(st, "SELECT total_changes()"), changes_before, "no row changed");
+    omb_sink_clear(&s);
+
+    /* a decision page for the same case outranks the annex */
+    omb_sink_init(&s, "", 0, "decision.txt", "test");
+    add_case(&s, make_case("22 004 577", "Worcestershire County Council", 75000, NULL, 1));
+    TAP_INT(write_doc(st, "decision.txt", "bbbb", 90, &s, &result), OMB_OK, "write decision page");
+    TAP_INT(one_int(st, "SELECT count(*) FROM cases WHERE ref = '22 004 577'"), 1, "one merged case, not two");
+    TAP_STR(one_text(st, "SELECT authority FROM cases WHERE ref = '22 004 577'"), "Worcestershire County Council",
+            "higher rank wins the shown value");
+    TAP_INT(one_int(st, "SELECT count(*) FROM facts f JOIN cases c ON c.id = f.case_id WHERE c.ref = '22 004 577'"
+                        " AND f.field = 'authority'"),
+            2, "both spellings kept as facts");
+    TAP_INT(one_int(st, "SELECT payment_pence FROM case_totals t JOIN cases c ON c.id = t.case_id WHERE c.ref ="
+                        " '22 004 577'"),
+            75000, "remedies shown from the best-ranked document");
+    TAP_INT(one_int(st, "SELECT count(*) FROM case_improvements i JOIN cases c ON c.id = i.case_id WHERE c.ref ="
+                        " '22 004 577'"),
+            1, "improvements still come from the annex, the only document with any");
+    TAP_INT(one_int(st, "SELECT count(*) FROM case_sources s JOIN cases c ON c.id = s.case_id WHERE c.ref = '22 004 577'"),
+            2, "the case has two sources");
+    omb_sink_clear(&s);
+
+    /* a new version of the decision page without the case: the merge falls back */
+    omb_sink_init(&s, "", 0, "decision.txt", "test");
+    add_case(&s, make_case("23 000 001", "Kent County Council", 0, NULL, 1));
+    TAP_INT(write_doc(st, "decision.txt", "cccc", 90, &s, &result), OMB_OK, "write new version");
+    TAP_INT(result, OMB_DOC_UPDATED, "reported updated");
+    TAP_STR(one_text(st, "SELECT authority FROM cases WHERE ref = '22 004 577'"), "Worcestershire CC",
+            "old version's value gone, annex value shown");
+    TAP_INT(one_int(st, "SELECT count(*) FROM documents"), 2, "old version replaced, not added");
+    TAP_INT(one_int(st, "SELECT count(*) FROM cases"), 3, "new case added, none lost");
+    omb_sink_clear(&s);
+
+    /* a failure half way leaves nothing of the document */
+    sqlite3_exec(omb_store_db(st),
+                 "CREATE TEMP TRIGGER boom BEFORE INSERT ON main.improvements WHEN new.text = 'BOOM'"
+                 " BEGIN SELECT RAISE(ABORT, 'boom'); END",
+                 NULL, NULL, NULL);
+    sqlite3_int64 cases_before = one_int(st, "SELECT count(*) FROM cases");
+    omb_sink_init(&s, "", 0, "bad.txt", "test");
+    add_case(&s, make_case("23 000 100", "Somerset Council", 100, NULL, 1));
+    add_case(&s, make_case("23 000 101", "Somerset Council", 100, "BOOM", 9));
+    TAP_INT(write_doc(st, "bad.txt", "dddd", 50, &s, &result) != OMB_OK, 1, "write fails half way");
+    TAP_INT(one_int(st, "SELECT count(*) FROM cases"), cases_before, "no case of the failed document remains");
+    TAP_INT(one_int(st, "SELECT count(*) FROM documents WHERE path = 'bad.txt'"), 0, "no document row remains");
+    TAP_INT(one_int(st, "SELECT count(*) FROM remedies WHERE amount_pence = 100"), 0, "no remedy remains");
+    omb_sink_clear(&s);
+
+    TAP_STR(one_text(st, "PRAGMA integrity_check"), "ok", "integrity check");
+    TAP_INT(one_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0, "no dangling references");
+    omb_store_close(st);
+
+    /* read-only reopen */
+    TAP_INT(omb_store_open(db_path, OMB_STORE_READONLY, &st, err, sizeof err), OMB_OK, "reopen read-only");
+    TAP_INT(one_int(st, "SELECT count(*) FROM cases"), 3, "cases persist");
+    omb_store_close(st);
+    TAP_INT(omb_store_open("/nonexistent/dir/x.db", 0, &st, err, sizeof err), OMB_ESTORE, "unwritable path refused");
+    TAP_OK(strstr(err, "/nonexistent/dir/x.db") != NULL, "error names the file: %s", err);
+
+    char wal[300], shm[300];
+    snprintf(wal, sizeof wal, "%s-wal", db_path);
+    snprintf(shm, sizeof shm, "%s-shm", db_path);
+    unlink(db_path);
+    unlink(wal);
+    unlink(shm);
+    return tap_done();
+}
