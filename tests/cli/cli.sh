@@ -41,6 +41,87 @@ contains "sql says why" "only queries that read" "$out"
 out=$("$OMBUDS" plugins 2>&1)
 contains "plugins lists decision_page" "decision_page" "$out"
 
+# provenance: every stored value points back to its document and line
+got=$(sql "SELECT c.ref, c.authority, d.plugin, s.line FROM cases c JOIN case_sources s ON s.case_id = c.id
+           JOIN documents d ON d.id = s.document_id WHERE c.ref = '22 001 239'")
+check "case 22 001 239 with its source line" "22 001 239,Hampshire County Council,decision_page,4" "$got"
+got=$(sql "SELECT f.value, f.line FROM facts f JOIN cases c ON c.id = f.case_id WHERE c.ref = '22 001 239'
+           AND f.field = 'decision_date'")
+check "decision date fact with its line" "2023-01-20,10" "$got"
+got=$(sql "SELECT kind, amount_pence, purposes, line FROM case_remedies r JOIN cases c ON c.id = r.case_id
+           WHERE c.ref = '22 001 239' ORDER BY r.id")
+check "remedies with amounts, purposes and lines" 'apology,,[],36
+payment,50000,"[""avoidable distress"",""uncertainty""]",37
+payment,273650,"[""quantifiable loss""]",38' "$got"
+got=$(sql "SELECT count(*), min(line), max(line) FROM case_improvements i JOIN cases c ON c.id = i.case_id
+           WHERE c.ref = '22 001 239'")
+check "two improvements with their lines" "2,39,41" "$got"
+
+# export: the documented keys, one case per line
+"$OMBUDS" export --out "$tmp/all.jsonl"; rc=$?
+check "export succeeds" 0 "$rc"
+lines=$(wc -l < "$tmp/all.jsonl" | tr -d ' ')
+cases=$(sql "SELECT count(*) FROM cases")
+check "one JSON line per case" "$cases" "$lines"
+keys=$(grep '"22 001 239"' "$tmp/all.jsonl" | python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); print(",".join(k for k in ["ref","refs_as_written","authority","category","subcategory","outcome","decision_date","summary","remedies","improvements","events","sources"] if k in d), d["remedies"][1]["amount_pence"], d["remedies"][1]["purposes"][0], d["sources"][0]["plugin"], d["sources"][0]["line"], len(d["sources"][0]["sha256"]))' 2>&1)
+check "export keys and nested values" "ref,refs_as_written,authority,category,subcategory,outcome,decision_date,summary,remedies,improvements,events,sources 50000 avoidable distress decision_page 4 64" "$keys"
+got=$("$OMBUDS" export --format csv --authority "hampshire county council" | tr -d '\r' | head -1)
+check "CSV export header" "ref,refs_as_written,authority,category,subcategory,outcome,decision_date,summary,payment_total_pence,n_remedies,n_improvements,n_events,n_sources" "$got"
+got=$("$OMBUDS" export --format csv --authority "Hampshire County Council" | tr -d '\r' | tail -n +2 | wc -l | tr -d ' ')
+check "CSV export filtered by authority" 1 "$got"
+out=$("$OMBUDS" export --year 20x3 2>&1); rc=$?
+check "bad --year is a usage error" 2 "$rc"
+contains "bad --year says what was expected" "expects a year such as 2023" "$out"
+
+# a new version of a document at the same path replaces what the old one said
+sed 's/Hampshire County Council (22 001 239)/Hampshire County Council (22 001 240)/' "$tmp/upheld_two_payments.txt" > "$tmp/v2"
+mv "$tmp/v2" "$tmp/upheld_two_payments.txt"
+out=$("$OMBUDS" ingest "$tmp/upheld_two_payments.txt" 2>&1)
+contains "changed file is updated" "updated" "$out"
+check "old case gone" 0 "$(sql "SELECT count(*) FROM cases WHERE ref = '22 001 239'")"
+check "new case present" 1 "$(sql "SELECT count(*) FROM cases WHERE ref = '22 001 240'")"
+
+# a plugin failing half way leaves nothing of the document (and bad plugins
+# in the same directory are reported, one line each, without stopping the others)
+printf 'FAILMIDWAY\nline two\nFAIL HERE\n' > "$tmp/fail.txt"
+before=$(sql "SELECT count(*) FROM cases")
+out=$("$OMBUDS" --plugin-dir "$OMBUDS_TEST_PLUGINS" ingest "$tmp/fail.txt" 2>&1); rc=$?
+check "failing parse exits 1" 1 "$rc"
+contains "error names file, line and plugin" "fail.txt:3: plugin 'fail_midway': expected no \"FAIL HERE\" line" "$out"
+check "no case of the failed document stored" "$before" "$(sql "SELECT count(*) FROM cases")"
+check "no document row for it" 0 "$(sql "SELECT count(*) FROM documents WHERE path LIKE '%fail.txt'")"
+contains "wrong-ABI plugin reported" "was built for plugin ABI 42; this ombuds provides 1" "$out"
+contains "plugin without descriptor reported" "no 'ombuds_plugin' descriptor" "$out"
+
+# encodings
+printf 'Kent County Council (23 000 111)\n\nCategory : Education > School transport\n\nDecision : Upheld\n\nDecision date : 3 March 2023\n\nSummary: A fare was refunded.\n\nAgreed action\n\n  1. The Council will pay Mr K \243120 for his time and trouble.\n\nBack to top\n' > "$tmp/cp1252.txt"
+out=$("$OMBUDS" ingest "$tmp/cp1252.txt" 2>&1); rc=$?
+check "Windows-1252 document ingested" 0 "$rc"
+contains "conversion is reported" "converted from Windows-1252" "$out"
+check "pound sign read after conversion" 12000 "$(sql "SELECT t.payment_pence FROM case_totals t JOIN cases c ON c.id = t.case_id WHERE c.ref = '23 000 111'")"
+printf 'Kent County Council (23 000 112)\n\nCategory : Education > School transport\n\nDecision : Not upheld\n\nDecision date : 4 March 2023\n\nSummary: No fault.\n' | iconv -f UTF-8 -t UTF-16 > "$tmp/utf16.txt"
+out=$("$OMBUDS" ingest "$tmp/utf16.txt" 2>&1); rc=$?
+check "UTF-16 document with BOM ingested" 0 "$rc"
+contains "UTF-16 conversion is reported" "converted from UTF-16" "$out"
+printf 'Kent County Council (23 000 113)\nCategory : Education\0\n' > "$tmp/nul.txt"
+out=$("$OMBUDS" ingest "$tmp/nul.txt" 2>&1); rc=$?
+check "NUL byte refused" 1 "$rc"
+contains "NUL byte named with its line" "nul.txt:2: NUL byte at offset" "$out"
+printf '\211PNG\r\n\032\n\0\0\0\rIHDR' > "$tmp/image.png"
+out=$("$OMBUDS" ingest "$tmp/image.png" 2>&1)
+contains "binary file refused" "image.png:" "$out"
+contains "binary file says it is not text" "not a text document" "$out"
+
+# directories: recursion, unreadable files, symlink loops
+mkdir -p "$tmp/tree/sub"
+cp "$fx/upheld_two_payments.txt" "$tmp/tree/sub/a.txt"
+ln -s .. "$tmp/tree/sub/loop"
+ln -s /nonexistent "$tmp/tree/broken.txt"
+out=$("$OMBUDS" ingest "$tmp/tree" 2>&1); rc=$?
+contains "directory walk finds nested files" "a.txt" "$out"
+contains "broken symlink reported" "broken.txt: broken symbolic link" "$out"
+check "symlink loop not followed, broken link counted as failed" 1 "$rc"
+
 out=$("$OMBUDS" --version)
 contains "version" "ombuds 0.1.0" "$out"
 echo "1..$n"
