@@ -19,6 +19,9 @@ struct omb_cli {
  * status. */
 int omb_cli_lua(const struct omb_cli *cli, int argc, char **argv);
 
+/* `ombuds authorities ...` (cli_authorities.c); argv[0] is "authorities". */
+int omb_cli_authorities(int argc, char **argv, const char *db_path);
+
 /* Should output to f be coloured?  Only on a terminal with NO_COLOR unset. */
 int omb_cli_use_color(FILE *f);
 

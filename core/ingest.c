@@ -344,7 +344,9 @@ static void walk_dir(struct walk *w, const char *dir)
     if (n) qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
         char path[PATH_MAX];
-        if (!w->fatal && (size_t)snprintf(path, sizeof path, "%s/%s", dir, names[i]) < sizeof path)
+        size_t dl = strlen(dir);
+        const char *sep = dl && dir[dl - 1] == '/' ? "" : "/";
+        if (!w->fatal && (size_t)snprintf(path, sizeof path, "%s%s%s", dir, sep, names[i]) < sizeof path)
             walk_path(w, path, 0);
         free(names[i]);
     }

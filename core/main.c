@@ -46,6 +46,9 @@ static const char usage_text[] =
     "                      every case with everything known about it\n"
     "  parse [--format NAME] [--authority NAME] FILE\n"
     "                      show what a plugin reads from FILE, without storing it\n"
+    "  authorities [--unmatched | --lineage] [--load FILE] [--load-subjects FILE]\n"
+    "              [--load-population FILE.csv]\n"
+    "                      the authority register, names it does not know, reorganisations\n"
     "  run SCRIPT.lua [ARGS...]   run a Lua analysis script\n"
     "  -e CODE             run a chunk of Lua\n"
     "\n"
@@ -482,6 +485,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "cases")) return cmd_cases(n, args, db_path);
     if (!strcmp(cmd, "export")) return cmd_export(n, args, db_path);
     if (!strcmp(cmd, "parse")) return cmd_parse(n, args, plugin_dir);
+    if (!strcmp(cmd, "authorities")) return omb_cli_authorities(n, args, db_path);
     if (!strcmp(cmd, "help")) {
         fputs(usage_text, stdout);
         return 0;

@@ -252,7 +252,7 @@ static int scan_build_tree(omb_registry *reg, const char *top)
 
 /* Is this program running from its build tree?  Compare the real path of the
  * executable with the build directory compiled in. */
-static int running_from_build_tree(void)
+int omb_running_from_build_tree(void)
 {
 #ifdef OMB_BUILDDIR
     char exe[PATH_MAX], top[PATH_MAX];
@@ -290,7 +290,7 @@ int omb_registry_load(omb_registry *reg, const char *extra_dir)
             return rc;
     }
 #ifdef OMB_BUILDDIR
-    if (running_from_build_tree() && (rc = scan_build_tree(reg, OMB_BUILDDIR))) return rc;
+    if (omb_running_from_build_tree() && (rc = scan_build_tree(reg, OMB_BUILDDIR))) return rc;
 #endif
     return scan_dir(reg, OMB_PLUGINDIR);
 }

@@ -41,4 +41,8 @@ void omb_registry_free(omb_registry *reg);
 /* The plugin called name, or NULL. */
 const struct omb_loaded_plugin *omb_registry_find(const omb_registry *reg, const char *name);
 
+/* Is this program running from its build tree (so it should use the plugins,
+ * scripts and data files there rather than installed ones)? */
+int omb_running_from_build_tree(void);
+
 #endif

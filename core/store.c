@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "case.h"
+#include "register.h"
 
 /* Migrations, applied in order; index + 1 is the user_version they reach.
  * Never edit a shipped migration: append a new one. */
@@ -150,6 +151,42 @@ static const char *const migrations[] = {
     "  count(r.id) AS n_remedies,"
     "  max(r.kind = 'apology') AS apology"
     "  FROM cases c LEFT JOIN case_remedies r ON r.case_id = c.id GROUP BY c.id;",
+    /* 2: the authority register, council subject mapping and populations
+     * (register.c loads them from data/ files) */
+    "CREATE TABLE authorities("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  type TEXT,"
+    "  abolished TEXT"
+    ") STRICT;"
+    "CREATE TABLE authority_names("
+    "  name TEXT PRIMARY KEY COLLATE NOCASE,"
+    "  authority_id INTEGER NOT NULL REFERENCES authorities(id) ON DELETE CASCADE"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE authority_successors("
+    "  predecessor_id INTEGER NOT NULL REFERENCES authorities(id) ON DELETE CASCADE,"
+    "  successor_id INTEGER NOT NULL REFERENCES authorities(id) ON DELETE CASCADE,"
+    "  on_date TEXT,"
+    "  PRIMARY KEY (predecessor_id, successor_id)"
+    ") STRICT;"
+    "CREATE TABLE authority_population("
+    "  authority TEXT PRIMARY KEY COLLATE NOCASE,"
+    "  population INTEGER NOT NULL CHECK (population > 0),"
+    "  year INTEGER,"
+    "  source TEXT"
+    ") STRICT;"
+    "CREATE TABLE subject_map("
+    "  subject TEXT PRIMARY KEY COLLATE NOCASE,"
+    "  category TEXT NOT NULL,"
+    "  subcategory TEXT"
+    ") STRICT;"
+    "CREATE VIEW authority_lineage AS SELECT p.name AS predecessor, s.name AS successor, x.on_date"
+    "  FROM authority_successors x JOIN authorities p ON p.id = x.predecessor_id"
+    "  JOIN authorities s ON s.id = x.successor_id;"
+    "CREATE VIEW unmatched_authorities AS SELECT f.value AS name, count(DISTINCT f.case_id) AS cases,"
+    "  min(d.path) AS first_seen_in FROM facts f JOIN documents d ON d.id = f.document_id"
+    "  WHERE f.field = 'authority' AND NOT EXISTS (SELECT 1 FROM authority_names n WHERE n.name = f.value)"
+    "  GROUP BY f.value COLLATE NOCASE;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -171,6 +208,7 @@ enum stmt_id {
     S_INSERT_WARNING,
     S_INSERT_SEARCH,
     S_RECOMPUTE,
+    S_MAP_SUBJECT,
     S_DELETE_ORPHAN,
     S__COUNT
 };
@@ -201,8 +239,10 @@ static const char *const stmt_sql[S__COUNT] = {
      * document last; an "unknown" outcome never hides a known one. */
     [S_RECOMPUTE] =
         "UPDATE cases SET"
-        " authority = (SELECT f.value FROM facts f JOIN documents d ON d.id = f.document_id"
-        "   WHERE f.case_id = cases.id AND f.field = 'authority' ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
+        " authority = (SELECT coalesce((SELECT a.name FROM authority_names n JOIN authorities a"
+        "   ON a.id = n.authority_id WHERE n.name = f.value), f.value) FROM facts f JOIN documents d"
+        "   ON d.id = f.document_id WHERE f.case_id = cases.id AND f.field = 'authority'"
+        "   ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
         " category = (SELECT f.value FROM facts f JOIN documents d ON d.id = f.document_id"
         "   WHERE f.case_id = cases.id AND f.field = 'category' ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
         " subcategory = (SELECT f.value FROM facts f JOIN documents d ON d.id = f.document_id"
@@ -223,6 +263,15 @@ static const char *const stmt_sql[S__COUNT] = {
         " improvement_document_id = (SELECT i.document_id FROM improvements i JOIN documents d ON d.id = i.document_id"
         "   WHERE i.case_id = cases.id ORDER BY d.rank DESC, d.id DESC LIMIT 1)"
         " WHERE id = ?1",
+    /* A council's own subject heading gives the category when no document
+     * states it and the mapping is clear (subject_map; longest prefix wins). */
+    [S_MAP_SUBJECT] =
+        "UPDATE cases SET"
+        " category = (SELECT m.category FROM subject_map m WHERE cases.council_subject LIKE m.subject || '%'"
+        "   ORDER BY length(m.subject) DESC LIMIT 1),"
+        " subcategory = (SELECT nullif(m.subcategory, '') FROM subject_map m"
+        "   WHERE cases.council_subject LIKE m.subject || '%' ORDER BY length(m.subject) DESC LIMIT 1)"
+        " WHERE id = ?1 AND category IS NULL AND council_subject IS NOT NULL",
     [S_DELETE_ORPHAN] = "DELETE FROM cases WHERE id = ?1 AND NOT EXISTS"
                         " (SELECT 1 FROM case_sources WHERE case_id = ?1)",
 };
@@ -313,8 +362,10 @@ int omb_store_open(const char *path, int flags, omb_store **out, char *err, size
         /* WAL lets readers (the console) see a consistent store during an
          * ingest; synchronous=NORMAL is durable at each checkpoint and never
          * corrupts under WAL, which is the trade SQLite recommends. */
-        if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err, cap)) goto fail;
+        if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768", err, cap)) goto fail;
         if (migrate(st, err, cap)) goto fail;
+        /* a new store starts with the shipped register and subject map */
+        if (omb_register_load_defaults(st->db, err, cap)) goto fail;
     } else {
         sqlite3_stmt *s;
         int version = 0;
@@ -433,12 +484,36 @@ static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
     else sqlite3_bind_null(s, i);
 }
 
+static int recompute_case(omb_store *st, sqlite3_int64 case_id)
+{
+    sqlite3_stmt *s = stmt(st, S_RECOMPUTE);
+    if (!s) return OMB_ESTORE;
+    sqlite3_bind_int64(s, 1, case_id);
+    if (step_done(s)) return OMB_ESTORE;
+    if (!(s = stmt(st, S_MAP_SUBJECT))) return OMB_ESTORE;
+    sqlite3_bind_int64(s, 1, case_id);
+    return step_done(s);
+}
+
 static int recompute(struct write_ctx *w, sqlite3_int64 case_id)
 {
-    sqlite3_stmt *s = stmt(w->st, S_RECOMPUTE);
-    if (!s) return fail_sql(w, "the merged case");
-    sqlite3_bind_int64(s, 1, case_id);
-    return step_done(s) ? fail_sql(w, "the merged case") : OMB_OK;
+    return recompute_case(w->st, case_id) ? fail_sql(w, "the merged case") : OMB_OK;
+}
+
+int omb_store_remerge_all(omb_store *st, char *err, size_t cap)
+{
+    sqlite3_stmt *ids;
+    if (exec(st, "SAVEPOINT remerge", err, cap)) return OMB_ESTORE;
+    if (sqlite3_prepare_v2(st->db, "SELECT id FROM cases", -1, &ids, NULL) != SQLITE_OK) goto fail;
+    int rc = OMB_OK;
+    while (rc == OMB_OK && sqlite3_step(ids) == SQLITE_ROW) rc = recompute_case(st, sqlite3_column_int64(ids, 0));
+    sqlite3_finalize(ids);
+    if (rc) goto fail;
+    return exec(st, "RELEASE remerge", err, cap);
+fail:
+    snprintf(err, cap, "%s: re-merging cases: %s", st->path, sqlite3_errmsg(st->db));
+    sqlite3_exec(st->db, "ROLLBACK TO remerge; RELEASE remerge", NULL, NULL, NULL);
+    return OMB_ESTORE;
 }
 
 static int insert_event(struct write_ctx *w, sqlite3_int64 case_id, const struct omb_event *ev)

@@ -51,6 +51,10 @@ int omb_store_has_sha(omb_store *st, const char *sha256, char *path_out, size_t 
 int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_sink *sink, int *result, char *err,
                     size_t err_cap);
 
+/* Recomputes the shown values of every case (after the register or the
+ * subject map changed).  One savepoint; OMB_OK or OMB_ESTORE with err. */
+int omb_store_remerge_all(omb_store *st, char *err, size_t err_cap);
+
 /* Groups the following documents into one SQLite transaction, each document
  * still atomic through its own savepoint; a commit every `every` documents
  * bounds what a crash can lose to whole documents.  End with batch_end. */

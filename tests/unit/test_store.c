@@ -79,7 +79,8 @@ int main(void)
     int result;
     snprintf(db_path, sizeof db_path, "test_store_%d.db", (int)getpid());
     TAP_INT(omb_store_open(db_path, 0, &st, err, sizeof err), OMB_OK, "open a new store");
-    TAP_INT(one_int(st, "PRAGMA user_version"), 1, "schema migrated to version 1");
+    TAP_INT(one_int(st, "PRAGMA user_version"), 2, "schema migrated to version 2");
+    TAP_OK(one_int(st, "SELECT count(*) FROM authorities") > 150, "shipped authority register loaded");
     TAP_STR(one_text(st, "PRAGMA journal_mode"), "wal", "WAL journal");
 
     /* a document with two cases */
@@ -128,10 +129,30 @@ int main(void)
     add_case(&s, make_case("23 000 001", "Kent County Council", 0, NULL, 1));
     TAP_INT(write_doc(st, "decision.txt", "cccc", 90, &s, &result), OMB_OK, "write new version");
     TAP_INT(result, OMB_DOC_UPDATED, "reported updated");
-    TAP_STR(one_text(st, "SELECT authority FROM cases WHERE ref = '22 004 577'"), "Worcestershire CC",
-            "old version's value gone, annex value shown");
+    TAP_STR(one_text(st, "SELECT authority FROM cases WHERE ref = '22 004 577'"), "Worcestershire County Council",
+            "old version's value gone: the annex's spelling, shown by its canonical name");
+    TAP_STR(one_text(st, "SELECT group_concat(value) FROM facts f JOIN cases c ON c.id = f.case_id WHERE c.ref ="
+                         " '22 004 577' AND f.field = 'authority'"),
+            "Worcestershire CC", "the annex's spelling kept as written");
+    TAP_INT(one_int(st, "SELECT count(*) FROM unmatched_authorities"), 0, "every name matched the register");
     TAP_INT(one_int(st, "SELECT count(*) FROM documents"), 2, "old version replaced, not added");
     TAP_INT(one_int(st, "SELECT count(*) FROM cases"), 3, "new case added, none lost");
+    omb_sink_clear(&s);
+
+    /* a council's subject heading gives the category when nothing else does */
+    omb_sink_init(&s, "", 0, "annex2.txt", "test");
+    add_case(&s, make_case("23 000 200", "Somerset County Counci1", 0, NULL, 1));
+    omb_case_set(s.cases[0], OMB_FIELD_COUNCIL_SUBJECT, "Handling of Education, Health and Care Plan.", 1);
+    TAP_INT(write_doc(st, "annex2.txt", "eeee", 50, &s, &result), OMB_OK, "write annex with a council subject");
+    TAP_STR(one_text(st, "SELECT category || ' > ' || subcategory FROM cases WHERE ref = '23 000 200'"),
+            "Education > Special educational needs", "subject mapped to category and sub-category");
+    TAP_STR(one_text(st, "SELECT council_subject FROM cases WHERE ref = '23 000 200'"),
+            "Handling of Education, Health and Care Plan.", "the council's own words kept");
+    TAP_STR(one_text(st, "SELECT name FROM unmatched_authorities"), "Somerset County Counci1",
+            "a misspelt name is reported, not matched or added");
+    TAP_STR(one_text(st, "SELECT group_concat(successor, '; ') FROM (SELECT successor FROM authority_lineage WHERE"
+                         " predecessor = 'Cumbria County Council' ORDER BY successor)"),
+            "Cumberland Council; Westmorland and Furness Council", "Cumbria's successors");
     omb_sink_clear(&s);
 
     /* a failure half way leaves nothing of the document */
@@ -155,7 +176,7 @@ int main(void)
 
     /* read-only reopen */
     TAP_INT(omb_store_open(db_path, OMB_STORE_READONLY, &st, err, sizeof err), OMB_OK, "reopen read-only");
-    TAP_INT(one_int(st, "SELECT count(*) FROM cases"), 3, "cases persist");
+    TAP_INT(one_int(st, "SELECT count(*) FROM cases"), 4, "cases persist");
     omb_store_close(st);
     TAP_INT(omb_store_open("/nonexistent/dir/x.db", 0, &st, err, sizeof err), OMB_ESTORE, "unwritable path refused");
     TAP_OK(strstr(err, "/nonexistent/dir/x.db") != NULL, "error names the file: %s", err);
