@@ -123,7 +123,13 @@ static void ingest_report(void *ud, const struct omb_file_report *r)
         FILE *f = st == OMB_FILE_FAILED ? stderr : stdout;
         int color = st == OMB_FILE_FAILED ? omb_cli_use_color(stderr) : ui->color;
         fprintf(f, "%s%-9s%s %s", color ? colors[st] : "", words[st], color ? "\033[0m" : "", r->path);
-        if (st == OMB_FILE_FAILED) fprintf(f, ": %s", r->message ? r->message : "failed");
+        if (st == OMB_FILE_FAILED) {
+            /* messages usually start with the path already; do not repeat it */
+            const char *m = r->message ? r->message : "failed";
+            size_t pl = strlen(r->path);
+            if (!strncmp(m, r->path, pl) && m[pl] == ':' && m[pl + 1] == ' ') m += pl + 2;
+            fprintf(f, ": %s", m);
+        }
         else if (st == OMB_FILE_NEW || st == OMB_FILE_UPDATED)
             fprintf(f, " (%s, %zu case%s%s)", r->plugin, r->n_cases, r->n_cases == 1 ? "" : "s",
                     r->n_warnings ? ", warnings below" : "");

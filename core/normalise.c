@@ -73,9 +73,11 @@ int omb_find_ref(const char *p, size_t n, size_t *start, size_t *len, char out[1
         if (!is_digit(p[i]) || (i > 0 && (is_digit(p[i - 1]) || p[i - 1] == '.' || p[i - 1] == ','))) continue;
         size_t used = read_ref(p + i, n - i, out);
         /* "2021-2022" or a sum like "22,004,577" is not a reference: require
-         * the next character to end the token. */
-        if (used && (i + used == n || !(isalnum((unsigned char)p[i + used]) || p[i + used] == ',' ||
-                                         (p[i + used] == '.' && i + used + 1 < n && is_digit(p[i + used + 1]))))) {
+         * the next character to end the token.  A comma or full stop ends it
+         * only when no digit follows ("case 23001842, Surrey ..."). */
+        if (used && (i + used == n || !(isalnum((unsigned char)p[i + used]) ||
+                                         ((p[i + used] == ',' || p[i + used] == '.') && i + used + 1 < n &&
+                                          is_digit(p[i + used + 1]))))) {
             *start = i;
             *len = used;
             return 1;

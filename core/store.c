@@ -308,31 +308,58 @@ static sqlite3_stmt *stmt(omb_store *st, enum stmt_id id)
     return st->stmt[id];
 }
 
-static int migrate(omb_store *st, char *err, size_t cap)
+static int user_version(omb_store *st)
 {
     sqlite3_stmt *s;
-    int version = 0;
-    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK) goto fail;
+    int version = -1;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK) return -1;
     if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
-    if (version > N_MIGRATIONS) {
-        snprintf(err, cap, "%s: store schema version %d is newer than this ombuds understands (%d); upgrade ombuds",
-                 st->path, version, N_MIGRATIONS);
-        return OMB_ESTORE;
-    }
-    for (int v = version; v < N_MIGRATIONS; v++) {
-        char bump[64];
-        snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", v + 1);
+    return version;
+}
+
+/* Brings the schema up to date.  The version is read inside the write
+ * transaction, so two processes opening a new store at once cannot both run
+ * the same migration: the second waits, then finds nothing left to do. */
+static int migrate(omb_store *st, char *err, size_t cap)
+{
+    for (;;) {
         if (exec(st, "BEGIN IMMEDIATE", err, cap)) return OMB_ESTORE;
-        if (exec(st, migrations[v], err, cap) || exec(st, bump, err, cap)) {
+        int version = user_version(st);
+        if (version < 0) {
+            snprintf(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return OMB_ESTORE;
+        }
+        if (version > N_MIGRATIONS) {
+            snprintf(err, cap, "%s: store schema version %d is newer than this ombuds understands (%d); upgrade ombuds",
+                     st->path, version, N_MIGRATIONS);
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return OMB_ESTORE;
+        }
+        if (version == N_MIGRATIONS) return exec(st, "COMMIT", err, cap);
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", version + 1);
+        if (exec(st, migrations[version], err, cap) || exec(st, bump, err, cap)) {
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
             return OMB_ESTORE;
         }
         if (exec(st, "COMMIT", err, cap)) return OMB_ESTORE;
     }
-    return OMB_OK;
-fail:
-    snprintf(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
+}
+
+/* Switches a store to WAL.  On a brand-new file two processes can race for
+ * the switch, and SQLite answers SQLITE_BUSY there without calling the busy
+ * handler, so retry for as long as the busy timeout would have waited. */
+static int set_wal(omb_store *st, char *err, size_t cap)
+{
+    for (int tries = 0;; tries++) {
+        int rc = sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+        if (rc == SQLITE_OK) return OMB_OK;
+        if ((rc & 0xff) != SQLITE_BUSY || tries >= 300) break;
+        sqlite3_sleep(100);
+    }
+    snprintf(err, cap, "%s: cannot switch to WAL: %s", st->path, sqlite3_errmsg(st->db));
     return OMB_ESTORE;
 }
 
@@ -362,7 +389,8 @@ int omb_store_open(const char *path, int flags, omb_store **out, char *err, size
         /* WAL lets readers (the console) see a consistent store during an
          * ingest; synchronous=NORMAL is durable at each checkpoint and never
          * corrupts under WAL, which is the trade SQLite recommends. */
-        if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768", err, cap)) goto fail;
+        if (set_wal(st, err, cap) || exec(st, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768", err, cap))
+            goto fail;
         if (migrate(st, err, cap)) goto fail;
         /* a new store starts with the shipped register and subject map */
         if (omb_register_load_defaults(st->db, err, cap)) goto fail;
@@ -472,7 +500,8 @@ struct write_ctx {
 
 static int fail_sql(struct write_ctx *w, const char *what)
 {
-    snprintf(w->err, w->cap, "%s: storing %s: %s", w->meta->path, what, sqlite3_errmsg(w->st->db));
+    snprintf(w->err, w->cap, "%s: storing %s in %s: %s", w->meta->path, what, w->st->path,
+             sqlite3_errmsg(w->st->db));
     return OMB_ESTORE;
 }
 

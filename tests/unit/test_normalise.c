@@ -56,6 +56,15 @@ int main(void)
         s = "row 10.\t22012023\tApology";
         TAP_OK(omb_find_ref(s, strlen(s), &st, &ln, out) && !strcmp(out, "22 012 023"), "find_ref after a tab");
     }
+    {
+        const char *s = "about case 23001842, Surrey County Council";
+        size_t st, ln;
+        char out[11];
+        TAP_OK(omb_find_ref(s, strlen(s), &st, &ln, out) && st == 11 && !strcmp(out, "23 001 842"),
+               "find_ref before a comma in prose");
+        s = "a total of 22004577,50 pounds";
+        TAP_OK(!omb_find_ref(s, strlen(s), &st, &ln, out), "find_ref ignores a number with a decimal comma");
+    }
 
     /* dates */
     TAP_STR(date("20 Jan 2023"), "2023-01-20", "d Mon yyyy");

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * si_listing.c -- source plugin for the ombudsman's service-improvement
+ * listing in list form: a page "Service Improvements for <council>", "There
+ * are N results", then per case a line "Case Ref: 22 004 577 Category: ...
+ * Sub Category: ..." followed by one bullet per agreed improvement.
+ *
+ * Each improvement is one row; a bullet that itself lists several actions
+ * ("has agreed to: • identify ... • share ...") gives one row per action.  The
+ * page is one page of a paged listing, so it records how many cases it shows
+ * against the total it announces (document notes listing_shown, listing_total,
+ * listing_partial) and never invents the cases it does not show.  It reads no
+ * remedies (the listing names none) and normalises nothing itself: references
+ * and categories go through the host table.  The detail form of the same site
+ * is si_detail.
+ */
+#include <ombuds/plugin.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* A line of the document: [a, b) without its newline. */
+struct line {
+    size_t a, b;
+};
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* Trims [*a, *b) of white space. */
+static void trim(const char *t, size_t *a, size_t *b)
+{
+    while (*a < *b && is_space(t[*a])) (*a)++;
+    while (*b > *a && is_space(t[*b - 1])) (*b)--;
+}
+
+static int next_line(const char *t, size_t len, size_t *pos, struct line *l)
+{
+    if (*pos >= len) return 0;
+    const char *nl = memchr(t + *pos, '\n', len - *pos);
+    l->a = *pos;
+    l->b = nl ? (size_t)(nl - t) : len;
+    *pos = nl ? l->b + 1 : len;
+    return 1;
+}
+
+/* Is there a bullet (U+2022, "•") at t[i]? */
+static int bullet_at(const char *t, size_t i, size_t e)
+{
+    return i + 2 < e && (unsigned char)t[i] == 0xE2 && (unsigned char)t[i + 1] == 0x80 &&
+           (unsigned char)t[i + 2] == 0xA2;
+}
+
+/* Does t[a, b) start with s, ignoring case? */
+static int starts_ci(const char *t, size_t a, size_t b, const char *s)
+{
+    size_t n = strlen(s);
+    return b - a >= n && strncasecmp(t + a, s, n) == 0;
+}
+
+/* Case-insensitive search for s in t[0, n), for probe (which has no host). */
+static const char *search_ci(const char *t, size_t n, const char *s)
+{
+    size_t m = strlen(s);
+    for (size_t i = 0; i + m <= n; i++)
+        if (strncasecmp(t + i, s, m) == 0) return t + i;
+    return NULL;
+}
+
+/* Does the page show "Showing 1 - 10 of N", the detail form's counter? */
+static int has_showing_counter(const char *t, size_t len)
+{
+    for (const char *p = t; (p = search_ci(p, len - (size_t)(p - t), "Showing ")); p++) {
+        const char *q = p + 8;
+        if (*q >= '0' && *q <= '9') return 1;
+    }
+    return 0;
+}
+
+static int listing_probe(const char *t, size_t len, const char *filename)
+{
+    size_t fl = filename ? strlen(filename) : 0;
+    if (fl > 4 && strcasecmp(filename + fl - 4, ".csv") == 0) return 0;
+    /* "Case Ref:" heads every case of this family and of no other */
+    if (!search_ci(t, len, "Case Ref:")) return 0;
+    /* the detail form, decision pages and council annexes are other plugins' */
+    if (has_showing_counter(t, len) || search_ci(t, len, "following service improvement") ||
+        strstr(t, "Decision date") || strstr(t, "Nature of complaint"))
+        return 0;
+    int score = 40;
+    if (search_ci(t, len, "Service Improvements for ")) score += 30;
+    if (search_ci(t, len, "Sub Category:")) score += 20;
+    if (search_ci(t, len, "There are ") || search_ci(t, len, "There is ")) score += 10;
+    return score > 100 ? 100 : score;
+}
+
+/* ---- one case ------------------------------------------------------------------ */
+
+/* Parses the case line "Case Ref: 22 004 577 Category: Education Sub
+ * Category: Special educational needs" ([a, b), trimmed, bullet removed) and
+ * starts the case.  Returns the builder, or NULL with *rc set (OMB_OK when the
+ * line holds no usable reference and the case is skipped with a warning). */
+static omb_builder *case_line(const struct omb_host *h, omb_sink *sink, const char *t, size_t a, size_t b,
+                              const char *auth, size_t auth_n, size_t auth_at, int *rc)
+{
+    char norm[11];
+    size_t ra = a + strlen("Case Ref:"), re = b;
+    const char *cat = h->find_ci(t + ra, b - ra, "Category:");
+    const char *sub = h->find_ci(t + ra, b - ra, "Sub Category:");
+    /* "Sub Category:" also contains "Category:": the category label is the
+     * first "Category:" that is not the tail of "Sub Category:" */
+    if (cat && sub && cat == sub + 4) cat = NULL;
+    if (cat) re = (size_t)(cat - t);
+    else if (sub) re = (size_t)(sub - t);
+    size_t ta = ra, tb = re;
+    trim(t, &ta, &tb);
+    *rc = OMB_OK;
+    if (!h->norm_ref(t + ta, tb - ta, norm)) {
+        h->warn(sink, a, "expected a case reference such as \"22 004 577\" after \"Case Ref:\", found \"%.*s\"; "
+                "case skipped", (int)(tb - ta > 40 ? 40 : tb - ta), t + ta);
+        return NULL;
+    }
+    omb_builder *bd = h->case_begin(sink, a);
+    if (!bd) {
+        *rc = OMB_ENOMEM;
+        return NULL;
+    }
+    if ((*rc = h->case_set(bd, OMB_FIELD_REF, t + ta, tb - ta, ta))) goto fail;
+    if (auth && (*rc = h->case_set(bd, OMB_FIELD_AUTHORITY, auth, auth_n, auth_at))) goto fail;
+    size_t ca = 0, cb = 0, sa = 0, sb = 0;
+    if (cat) {
+        ca = (size_t)(cat - t) + strlen("Category:");
+        cb = sub && sub > cat ? (size_t)(sub - t) : b;
+        trim(t, &ca, &cb);
+    }
+    if (sub) {
+        sa = (size_t)(sub - t) + strlen("Sub Category:");
+        sb = b;
+        trim(t, &sa, &sb);
+        if (sb > sa && (*rc = h->case_set(bd, OMB_FIELD_SUBCATEGORY, t + sa, sb - sa, sa))) goto fail;
+    }
+    if (cb > ca) {
+        if ((*rc = h->case_set(bd, OMB_FIELD_CATEGORY, t + ca, cb - ca, ca))) goto fail;
+    } else if (sb > sa) {
+        /* only the sub-category is given: the core's table knows its category */
+        const char *c = h->category_of(t + sa, sb - sa);
+        if (c && (*rc = h->case_set(bd, OMB_FIELD_CATEGORY, c, strlen(c), sa))) goto fail;
+    }
+    return bd;
+fail:
+    h->case_discard(bd);
+    return NULL;
+}
+
+/* Is [a, b) only an introduction to the actions after it ("The Council has
+ * agreed to:")? */
+static int is_lead_in(const char *t, size_t a, size_t b)
+{
+    trim(t, &a, &b);
+    return b > a && t[b - 1] == ':';
+}
+
+/* Adds the improvement bullet [a, b) (its own marker removed), one row per
+ * action: further bullets inside it each start an action of their own. */
+static int improvement_item(const struct omb_host *h, omb_builder *bd, const char *t, size_t a, size_t b)
+{
+    size_t cuts[64], nc = 0;
+    cuts[nc++] = a;
+    for (size_t i = a; i + 2 < b && nc + 1 < sizeof cuts / sizeof cuts[0]; i++)
+        if (bullet_at(t, i, b)) cuts[nc++] = i;
+    cuts[nc] = b;
+    int rc;
+    for (size_t k = 0; k < nc; k++) {
+        size_t pa = cuts[k], pb = cuts[k + 1];
+        if (bullet_at(t, pa, pb)) pa += 3;
+        trim(t, &pa, &pb);
+        if (pb <= pa) continue;
+        /* "The Council has agreed to:" before the actions it introduces */
+        if (k + 1 < nc && is_lead_in(t, pa, pb)) continue;
+        if ((rc = h->case_add_improvement(bd, t + pa, pb - pa, pa))) return rc;
+    }
+    return OMB_OK;
+}
+
+/* ---- the page ------------------------------------------------------------------ */
+
+/* Reads "There are 52 results" / "There is 1 result" in [a, b); returns 1
+ * and sets *n. */
+static int results_line(const char *t, size_t a, size_t b, long *n)
+{
+    size_t i;
+    if (starts_ci(t, a, b, "There are ")) i = a + 10;
+    else if (starts_ci(t, a, b, "There is ")) i = a + 9;
+    else return 0;
+    size_t d = i;
+    long v = 0;
+    while (d < b && t[d] >= '0' && t[d] <= '9' && v < 100000000) v = v * 10 + (t[d++] - '0');
+    if (d == i || d >= b || t[d] != ' ') return 0;
+    if (!starts_ci(t, d + 1, b, "result")) return 0;
+    *n = v;
+    return 1;
+}
+
+/* Writes a number as a document note. */
+static int note_number(const struct omb_host *h, omb_sink *sink, const char *key, long v, size_t at)
+{
+    char buf[24];
+    int n = snprintf(buf, sizeof buf, "%ld", v);
+    if (n < 0 || (size_t)n >= sizeof buf) return OMB_EINVAL;
+    return h->doc_note(sink, key, buf, (size_t)n, at);
+}
+
+/* Ends the open improvement, if any, adding its actions to the case. */
+static int close_item(const struct omb_host *h, omb_builder *bd, const char *t, int *item_open, size_t ia, size_t ib)
+{
+    if (!*item_open) return OMB_OK;
+    *item_open = 0;
+    return improvement_item(h, bd, t, ia, ib);
+}
+
+static int listing_parse(const struct omb_host *h, omb_sink *sink, const struct omb_doc *doc)
+{
+    const char *t = doc->text;
+    size_t len = doc->len, pos = 0;
+    const char *auth = NULL;
+    size_t auth_n = 0, auth_at = 0, total_at = 0;
+    long total = -1, shown = 0;
+    int rc = OMB_OK, item_open = 0;
+    size_t ia = 0, ib = 0;
+    omb_builder *bd = NULL;
+    struct line l;
+
+    /* the title names the council for every case on the page */
+    while (next_line(t, len, &pos, &l)) {
+        size_t a = l.a, b = l.b;
+        trim(t, &a, &b);
+        if (starts_ci(t, a, b, "Service Improvements for ")) {
+            size_t va = a + strlen("Service Improvements for "), vb = b;
+            trim(t, &va, &vb);
+            if (vb > va) {
+                auth = t + va;
+                auth_n = vb - va;
+                auth_at = va;
+            }
+            break;
+        }
+        if (starts_ci(t, a, b, "Case Ref:")) break;
+    }
+    if (!auth && doc->authority) {
+        auth = doc->authority;
+        auth_n = strlen(doc->authority);
+    }
+    if (!auth)
+        h->warn(sink, 0, "expected a title such as \"Service Improvements for Worcestershire County Council\"; "
+                "the council is left unknown (give it with --authority)");
+
+    pos = 0;
+    while (next_line(t, len, &pos, &l)) {
+        size_t a = l.a, b = l.b;
+        trim(t, &a, &b);
+        int bullet = bullet_at(t, a, b);
+        size_t ca = bullet ? a + 3 : a;
+        while (ca < b && (t[ca] == ' ' || t[ca] == '\t')) ca++;
+        long n;
+        if (starts_ci(t, ca, b, "Case Ref:")) {
+            if (bd) {
+                if ((rc = close_item(h, bd, t, &item_open, ia, ib))) goto fail;
+                rc = h->case_end(bd);
+                bd = NULL;
+                if (rc) return rc;
+            }
+            bd = case_line(h, sink, t, ca, b, auth, auth_n, auth_at, &rc);
+            if (rc) return rc;
+            if (bd) shown++;
+        } else if (total < 0 && !bd && results_line(t, a, b, &n)) {
+            total = n;
+            total_at = a;
+            if ((rc = note_number(h, sink, "listing_total", total, a))) goto fail;
+        } else if (!bd) {
+            continue; /* heading, counter or furniture before the first case */
+        } else if (a == b) {
+            if ((rc = close_item(h, bd, t, &item_open, ia, ib))) goto fail;
+        } else if (bullet) {
+            if ((rc = close_item(h, bd, t, &item_open, ia, ib))) goto fail;
+            item_open = 1;
+            ia = ca;
+            ib = b;
+        } else if (item_open) {
+            ib = b; /* a bullet wrapped over several lines */
+        } else {
+            /* text that is neither a case nor a bullet ends the listing's
+             * block: the logo, cookie settings and other page furniture */
+            rc = h->case_end(bd);
+            bd = NULL;
+            if (rc) return rc;
+        }
+    }
+    if (bd) {
+        if ((rc = close_item(h, bd, t, &item_open, ia, ib))) goto fail;
+        rc = h->case_end(bd);
+        bd = NULL;
+        if (rc) return rc;
+    }
+    if (total < 0 && shown == 0)
+        return h->error(sink, 0, "expected case lines such as \"Case Ref: 22 004 577 Category: Education Sub "
+                                 "Category: Special educational needs\" in a service-improvement listing");
+    if ((rc = note_number(h, sink, "listing_shown", shown, total_at))) return rc;
+    if (total >= 0) {
+        if (shown > total)
+            h->warn(sink, total_at, "the page says there are %ld results but shows %ld cases", total, shown);
+        const char *partial = shown < total ? "yes" : "no";
+        if ((rc = h->doc_note(sink, "listing_partial", partial, strlen(partial), total_at))) return rc;
+    } else {
+        h->warn(sink, 0, "no \"There are N results\" line: cannot tell whether this listing is complete");
+    }
+    return OMB_OK;
+fail:
+    if (bd) h->case_discard(bd);
+    return rc;
+}
+
+static const struct omb_source_ops ops = {
+    .probe = listing_probe,
+    .parse = listing_parse,
+    .rank = 70,
+};
+
+OMB_PLUGIN_EXPORT const struct omb_plugin ombuds_plugin = {
+    .abi_version = OMB_PLUGIN_ABI_VERSION,
+    .struct_size = sizeof(struct omb_plugin),
+    .kind = OMB_PLUGIN_SOURCE,
+    .name = "si_listing",
+    .version = "1.0",
+    .description = "Ombudsman service-improvement listings, list form: Case Ref lines and improvement bullets",
+    .ops = &ops,
+};
