@@ -22,6 +22,10 @@ int omb_cli_lua(const struct omb_cli *cli, int argc, char **argv);
 /* `ombuds authorities ...` (cli_authorities.c); argv[0] is "authorities". */
 int omb_cli_authorities(int argc, char **argv, const char *db_path);
 
+
+/* `ombuds new-plugin NAME --kind source|metric` (cli_newplugin.c). */
+int omb_cli_new_plugin(int argc, char **argv);
+
 /* Should output to f be coloured?  Only on a terminal with NO_COLOR unset. */
 int omb_cli_use_color(FILE *f);
 

@@ -241,10 +241,32 @@ static int extract_add(void *ud, int kind, int64_t pence, const char *purposes, 
     return h_add_remedy(x->b, kind, pence, purposes, text, n, at);
 }
 
+/* The extractor skips a "£" amount it cannot read; say so, so that an
+ * amount too large to be real (or garbled) is never dropped silently. */
+static void warn_unreadable_amounts(omb_builder *b, const char *text, size_t n, size_t at)
+{
+    for (size_t i = 0; i + 2 < n; i++) {
+        if ((unsigned char)text[i] != 0xC2 || (unsigned char)text[i + 1] != 0xA3) continue;
+        size_t j = i + 2;
+        while (j < n && text[j] == ' ') j++;
+        if (j >= n || text[j] < '0' || text[j] > '9') continue;
+        int64_t pence;
+        if (omb_parse_money(text + i, n - i, &pence)) continue;
+        size_t e = j;
+        while (e < n && ((text[e] >= '0' && text[e] <= '9') || text[e] == ',' || text[e] == '.')) e++;
+        char shown[80];
+        quote(text + i, e - i, shown);
+        omb_sink_warnf(b->sink, omb_sink_line(b->sink, at + i),
+                       "expected an amount such as \"£500\", found %s (too large or malformed); not counted", shown);
+        i = e;
+    }
+}
+
 static int h_extract_remedies(omb_builder *b, const char *text, size_t n, size_t at)
 {
     struct extract_ctx x = {b};
     if (!text) return OMB_OK;
+    warn_unreadable_amounts(b, text, n, at);
     return omb_extract_remedies(text, n, at, extract_add, &x);
 }
 

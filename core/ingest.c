@@ -402,7 +402,8 @@ static void walk_path(struct walk *w, const char *path, int top)
     }
     if (S_ISDIR(st.st_mode)) walk_dir(w, path);
     else if (S_ISREG(st.st_mode)) ingest_file(w, path);
-    else if (top && !w->counting) {
+    else if (!w->counting) {
+        /* a FIFO, socket or device is reported, never silently passed over */
         struct omb_file_report r = {0};
         char err[PATH_MAX + 64];
         snprintf(err, sizeof err, "%s: not a regular file or directory", path);

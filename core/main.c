@@ -49,6 +49,8 @@ static const char usage_text[] =
     "  authorities [--unmatched | --lineage] [--load FILE] [--load-subjects FILE]\n"
     "              [--load-population FILE.csv]\n"
     "                      the authority register, names it does not know, reorganisations\n"
+    "  new-plugin NAME [--kind source|metric] [--dir DIR]\n"
+    "                      write a starting plugin with its Makefile, a fixture and a test\n"
     "  run SCRIPT.lua [ARGS...]   run a Lua analysis script\n"
     "  -e CODE             run a chunk of Lua\n"
     "\n"
@@ -468,7 +470,9 @@ int main(int argc, char **argv)
     int no_history = 0, c;
     if (!db_path || !*db_path) db_path = "ombuds.db";
     /* "+" stops at the command word so each command parses its own options */
-    while ((c = getopt_long(argc, argv, "+d:p:hV", opts, NULL)) != -1) {
+    /* the Lua front end's own options (-e, -i, -l, -) end the global ones */
+    while (!(optind < argc && argv[optind][0] == '-' && strchr("eil", argv[optind][1]) && argv[optind][1]) &&
+           (c = getopt_long(argc, argv, "+d:p:hV", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db_path = optarg; break;
         case 'p': plugin_dir = optarg; break;
@@ -492,6 +496,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "export")) return cmd_export(n, args, db_path);
     if (!strcmp(cmd, "parse")) return cmd_parse(n, args, plugin_dir);
     if (!strcmp(cmd, "authorities")) return omb_cli_authorities(n, args, db_path);
+    if (!strcmp(cmd, "new-plugin")) return omb_cli_new_plugin(n, args);
     if (!strcmp(cmd, "help")) {
         fputs(usage_text, stdout);
         return 0;

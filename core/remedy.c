@@ -36,6 +36,54 @@ static const struct {
     {"lost opportunity", {"lost opportunity", "loss of opportunity", NULL}},
 };
 
+static int is_white(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Does the ASCII needle occur in hay[0..n), ignoring case, with each space in
+ * the needle matching any run of white space?  Passages are handed over as
+ * written, so "time and\n     trouble" wraps across lines. */
+static int has_folded(const char *hay, size_t n, const char *needle)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t h = i;
+        const char *q = needle;
+        while (*q && h < n) {
+            if (*q == ' ') {
+                if (!is_white(hay[h])) break;
+                while (h < n && is_white(hay[h])) h++;
+                q++;
+                continue;
+            }
+            char a = hay[h], b = *q;
+            if (a >= 'A' && a <= 'Z') a = (char)(a + 32);
+            if (b >= 'A' && b <= 'Z') b = (char)(b + 32);
+            if (a != b) break;
+            h++, q++;
+        }
+        if (!*q) return 1;
+    }
+    return 0;
+}
+
+/* "the provision J missed", "the therapy she did not receive": a service
+ * named and, within a few words after it, said to be missed.  Names and
+ * pronouns vary too much to list the phrases whole. */
+static int missed_service(const char *text, size_t n)
+{
+    static const char *const what[] = {"provision", "education", "support", "tuition", "therapy", "schooling",
+                                       "respite", "lessons", "sessions", NULL};
+    static const char *const missed[] = {"missed", "went without", "did not receive", "did not get", "was without",
+                                         "lost", NULL};
+    for (const char *const *w = what; *w; w++) {
+        size_t wl = strlen(*w);
+        for (const char *p = text; (p = omb_memcasemem(p, (size_t)(text + n - p), *w)); p += wl) {
+            size_t from = (size_t)(p - text) + wl, span = n - from < 25 ? n - from : 25;
+            for (const char *const *m = missed; *m; m++)
+                if (has_folded(text + from, span, *m)) return 1;
+        }
+    }
+    return 0;
+}
+
 int omb_purposes_of(const char *text, size_t n, char *out, size_t cap)
 {
     int found = 0;
@@ -44,7 +92,8 @@ int omb_purposes_of(const char *text, size_t n, char *out, size_t cap)
     for (size_t k = 0; k < sizeof purpose_table / sizeof purpose_table[0]; k++) {
         int hit = 0;
         for (size_t w = 0; w < 16 && purpose_table[k].words[w] && !hit; w++)
-            if (omb_memcasemem(text, n, purpose_table[k].words[w])) hit = 1;
+            if (has_folded(text, n, purpose_table[k].words[w])) hit = 1;
+        if (!hit && !strcmp(purpose_table[k].purpose, "loss of service")) hit = missed_service(text, n);
         if (!hit) continue;
         size_t len = strlen(purpose_table[k].purpose);
         if (o + len + 2 > cap) break;
@@ -109,7 +158,8 @@ struct amount {
 static const char *const waiver_words[] = {"waive", "write off", "write-off", "written off", "writing off", "cancel",
                                            "not pursue", "not to pursue", "reduce", "wipe", "remove the charge",
                                            "discount", "credit", NULL};
-static const char *const total_before[] = {"total of", "totalling", "totaling", "in total", "altogether", NULL};
+static const char *const total_before[] = {"total of", "totalling", "totaling", "in total", "altogether",
+                                           "total payment", "total sum", NULL};
 static const char *const rate_after[] = {" an hour", " per hour", " a week", " per week", " a month", " per month",
                                          " a day", " per day", " a night", NULL};
 static const char *const service_words[] = {"provide services", "provide information", "provide advice",
@@ -118,7 +168,7 @@ static const char *const service_words[] = {"provide services", "provide informa
                                             "issue b", "issue the final", "final ehc plan", "issue a final",
                                             "issue an amended", "arrange tuition", "arrange suitable", "reconsider",
                                             "review the care", "review her care", "review his care", "carry out a review of the",
-                                            "provide support", NULL};
+                                            "provide support", "final plan", "finalise", NULL};
 static const char *const other_words[] = {"remedied", "no remedy", "independent investigator", "own remedy",
                                           "backdate", "reinstate", "withdraw the", NULL};
 static const char *const payment_words[] = {"symbolic payment", "make a payment", "a payment", " pay ",
@@ -139,6 +189,39 @@ static void trim(const char *p, size_t *a, size_t *b)
     }
 }
 
+/* Is the amount p[start, end) written as a total ("a total of £1,950",
+ * "£1,950 in total")?  `from` bounds the look-back (the previous amount). */
+static int is_total(const char *p, size_t n, size_t from, size_t start, size_t end)
+{
+    size_t near = start - from > 40 ? start - 40 : from;
+    if (has_any(p + near, start - near, total_before)) return 1;
+    size_t after = n - end < 10 ? n - end : 10;
+    return omb_memcasemem(p + end, after, "in total") != NULL;
+}
+
+/* Sums the amounts of the passage that are not totals: `all` counts every
+ * one, `paid` leaves out those a waiver word comes just before.  A total
+ * standing in a clause of its own ("This means the Council will pay a total of
+ * £1,950.") restates the parts when it equals either sum. */
+static void sum_parts(const char *p, size_t n, int64_t *all, int64_t *paid)
+{
+    size_t prev = 0;
+    *all = *paid = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (!pound_at(p, n, i)) continue;
+        int64_t v;
+        size_t used = omb_parse_money(p + i, n - i, &v);
+        if (!used) continue;
+        if (!is_total(p, n, prev, i, i + used)) {
+            size_t near = i - prev > 40 ? i - 40 : prev;
+            *all += v;
+            if (!has_any(p + near, i - near, waiver_words)) *paid += v;
+        }
+        prev = i + used;
+        i += used - 1;
+    }
+}
+
 int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn add, void *ud)
 {
     int apology_done = 0, rc;
@@ -151,6 +234,8 @@ int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn 
             int64_t v;
             if (omb_parse_money(text + i, n - i, &v)) passage_has_amount = 1;
         }
+    int64_t parts_all, parts_paid;
+    sum_parts(text, n, &parts_all, &parts_paid);
 
     size_t i = 0;
     while (i < n) {
@@ -184,7 +269,8 @@ int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn 
             size_t an = cn;
             if (na > 0) {
                 const char *comma = memchr(c, ',', cn);
-                if (comma && (size_t)(comma - c) < am[0].start) an = (size_t)(comma - c);
+                if (comma && (size_t)(comma - c) < am[0].start && omb_memcasemem(c, (size_t)(comma - c), "apolog"))
+                    an = (size_t)(comma - c);
             }
             if ((rc = add(ud, OMB_REMEDY_APOLOGY, OMB_AMOUNT_UNKNOWN, "", c, an, base + a))) return rc;
         }
@@ -199,6 +285,9 @@ int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn 
             size_t near = before_n > 40 ? before_n - 40 : 0;
             if (has_any(before + near, before_n - near, total_before) && na > 1) continue;
             if (seg_b - seg_a >= 9 && omb_memcasemem(c + seg_a, 10 < seg_b - seg_a ? 10 : seg_b - seg_a, "in total") && na > 1)
+                continue;
+            if (na == 1 && is_total(c, cn, 0, am[0].start, am[0].end) && am[0].pence > 0 &&
+                (am[0].pence == parts_all || am[0].pence == parts_paid))
                 continue;
             int rate = 0;
             for (const char *const *r = rate_after; *r && !rate; r++) {

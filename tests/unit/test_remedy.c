@@ -133,5 +133,33 @@ int main(void)
 
     g = run("N/A");
     TAP_INT(g.n, 0, "N/A is nothing");
+
+    /* phrasings met in decision pages and reports */
+    g = run("and to pay him \xC2\xA3" "100 for his time\n     and trouble.");
+    TAP_STR(g.purposes[0], "time and trouble", "a purpose wrapped over two lines is still read");
+
+    g = run("The Council offered, before my investigation, to apologise to Mr T and to pay him \xC2\xA3" "100.");
+    TAP_STR(g.text[0], "The Council offered, before my investigation, to apologise to Mr T and to pay him \xC2\xA3" "100.",
+            "the apology keeps its clause when the comma does not end the apology");
+
+    g = run("Pay Mrs X \xC2\xA3" "300 for her distress. Pay her \xC2\xA3" "150 for her time and trouble. This is a "
+            "total of \xC2\xA3" "450.");
+    TAP_INT(g.n, 2, "a total in a sentence of its own restating the parts is not a third payment");
+    TAP_INT(total(&g), 45000, "so the payments add up to \xC2\xA3" "450");
+
+    g = run("Waive \xC2\xA3" "6179 of care fees. Pay \xC2\xA3" "300 for distress and \xC2\xA3" "150 for time and "
+            "trouble. The total payment of \xC2\xA3" "450 is due in a month.");
+    TAP_INT(total(&g), 45000, "a total that leaves the waiver out is still a restatement");
+    TAP_INT(g.kind[0], OMB_REMEDY_WAIVER, "and the waiver stays a waiver");
+
+    g = run("Pay \xC2\xA3" "300 for distress. It will also pay a total of \xC2\xA3" "200 for time and trouble.");
+    TAP_INT(total(&g), 50000, "a total that restates nothing is a payment");
+
+    g = run("pay Mrs N \xC2\xA3" "900 for the provision J missed, to be used for his education;");
+    TAP_STR(g.purposes[0], "loss of service", "provision someone missed is loss of service");
+
+    g = run("issue J's final plan if it has not already done so.");
+    TAP_INT(g.n, 1, "issuing a final plan");
+    TAP_INT(g.kind[0], OMB_REMEDY_SERVICE, "is a service remedy");
     return tap_done();
 }

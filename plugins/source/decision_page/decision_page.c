@@ -4,18 +4,21 @@
  * pages: "Authority (22 001 239)", "Category : A > B", "Decision : Upheld",
  * "Decision date : 20 Jan 2023", "Summary: ...", then sections (The complaint,
  * ..., Agreed action, Final decision) each closed by "Back to top", with
- * website furniture around them.  Also reads full reports whose heading says
- * "complaint against X (reference number: ...)" and pages whose category is
- * only in the file name.
+ * website furniture around them.  Also reads full reports ("complaint
+ * reference number 21 013 337 against Kent County Council", a date line, a
+ * "Report summary" with its category line and "Finding", numbered
+ * Recommendations) and pages whose category is only in the file name.
  *
  * This is the reference plugin: it talks to the core only through the host
- * table, hands remedy prose to the core's extractor, and decides for each
- * agreed action whether it is a remedy for the complainant or a service
- * improvement.  Money, dates and references are normalised by the core.
+ * table, hands remedy prose to the core's extractor (core/remedy.c), and
+ * decides for each agreed action whether it is a remedy for the complainant
+ * or a service improvement, and whether it only restates a total.  Money,
+ * dates and references are normalised by the core.
  */
 #include <ombuds/plugin.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* A line of the document: [a, b) without its newline. */
 struct line {
@@ -66,7 +69,9 @@ static const char *const headings[] = {"The complaint", "What I have investigate
                                        "Final decision", "Decision", "Background", "Legal and administrative background",
                                        "Complaint background", "My decision", "Our decision",
                                        "Investigator's decision on behalf of the Ombudsman",
-                                       "Parts of the complaint that I did not investigate", NULL};
+                                       "Parts of the complaint that I did not investigate",
+                                       "Report summary", "Finding", "Introduction", "What happened",
+                                       "My assessment", "Our assessment", "Assessment", NULL};
 
 static int is_heading(const struct omb_host *h, const char *t, struct line l)
 {
@@ -127,27 +132,70 @@ static int find_header(const struct omb_host *h, const char *t, size_t len, size
     return 0;
 }
 
-/* Full reports: "complaint against Kent County Council (reference number: 21
- * 013 337)". */
+/* Ends [*a, *b) before a '(' or "reference number" and trims white space and
+ * a trailing full stop or comma. */
+static void authority_end(const struct omb_host *h, const char *t, size_t *a, size_t *b)
+{
+    const char *cut = h->find_ci(t + *a, *b - *a, "reference number");
+    if (cut) *b = (size_t)(cut - t);
+    const char *open = memchr(t + *a, '(', *b - *a);
+    if (open) *b = (size_t)(open - t);
+    trim(t, a, b);
+    while (*b > *a && (t[*b - 1] == '.' || t[*b - 1] == ',' || t[*b - 1] == ':')) (*b)--;
+    trim(t, a, b);
+}
+
+/* The last "against" followed by white space in t[a, b), or NULL. */
+static const char *last_against(const struct omb_host *h, const char *t, size_t a, size_t b)
+{
+    const char *found = NULL;
+    for (const char *q = t + a; (q = h->find_ci(q, (size_t)(t + b - q), "against")); q += 7)
+        if (q + 7 < t + b && is_space(q[7])) found = q;
+    return found;
+}
+
+/* Full reports name the council and the reference in one of two orders, on
+ * one line or over up to three:
+ *   "Investigation into a complaint against Kent County Council
+ *    (reference number: 21 013 337)"
+ *   "Report on an investigation into complaint reference number 21 013 337
+ *    against Kent County Council"
+ * Only the first 60 lines are looked at: the heading is at the top. */
 static int find_report_header(const struct omb_host *h, const char *t, size_t len, size_t *aa, size_t *ab, size_t *ra,
                               size_t *rb)
 {
-    size_t scan = len < 6000 ? len : 6000;
-    const char *p = h->find_ci(t, scan, "reference number");
-    if (!p) return 0;
-    size_t rs, rl;
+    size_t pos = 0;
+    struct line l, prev[2] = {{0, 0}, {0, 0}};
     char norm[11];
-    size_t off = (size_t)(p - t);
-    if (!h->find_ref(p, scan - off, &rs, &rl, norm) || rs > 40) return 0;
-    *ra = off + rs;
-    *rb = off + rs + rl;
-    const char *against = NULL;
-    for (const char *q = t; (q = h->find_ci(q, (size_t)(p - q), "against ")); q++) against = q;
-    if (!against) return 0;
-    *aa = (size_t)(against - t) + 8;
-    *ab = off;
-    while (*ab > *aa && (t[*ab - 1] == '(' || is_space(t[*ab - 1]))) (*ab)--;
-    return *ab > *aa && *ab - *aa < 120;
+    for (int n = 0; n < 60 && next_line(t, len, &pos, &l); n++) {
+        const char *p = h->find_ci(t + l.a, l.b - l.a, "reference number");
+        size_t rs, rl;
+        if (p && h->find_ref(p, l.b - (size_t)(p - t), &rs, &rl, norm) && rs <= 40) {
+            *ra = (size_t)(p - t) + rs;
+            *rb = *ra + rl;
+            /* "... 21 013 337 against Kent County Council" */
+            const char *ag = last_against(h, t, *rb, l.b);
+            if (ag) {
+                *ab = l.b;
+            } else {
+                /* "... against [line break] Kent County Council [line break]
+                 * (reference number: ...)": look back over two lines */
+                size_t from = prev[1].b > prev[1].a ? prev[1].a : prev[0].b > prev[0].a ? prev[0].a : l.a;
+                if (!(ag = last_against(h, t, from, (size_t)(p - t)))) return 0;
+                *ab = (size_t)(p - t);
+            }
+            *aa = (size_t)(ag - t) + 7;
+            authority_end(h, t, aa, ab);
+            return *ab > *aa && *ab - *aa < 120;
+        }
+        size_t a = l.a, b = l.b;
+        trim(t, &a, &b);
+        if (b > a) {
+            prev[1] = prev[0];
+            prev[0] = l;
+        }
+    }
+    return 0;
 }
 
 static int decision_probe(const char *t, size_t len, const char *filename)
@@ -165,6 +213,7 @@ static int decision_probe(const char *t, size_t len, const char *filename)
     if (strstr(t, "Back to top")) score += 10;
     if (strstr(t, "Agreed action")) score += 5;
     if (strstr(t, "reference number") && strstr(t, "Ombudsman")) score += 40;
+    if (strstr(t, "Report summary") && strstr(t, "Recommendations")) score += 20;
     /* the service-improvement listings and annexes say so: leave them */
     if (strstr(t, "Case Ref:") || strstr(t, "Service Improvement Recommendations") || strstr(t, "Showing "))
         score -= 40;
@@ -184,6 +233,8 @@ static const char *const remedy_words[] = {"apolog", "\xC2\xA3", " pay ", "pay t
                                            "pay them", "pay mr", "pay mrs", "pay ms", "pay miss", "make a payment",
                                            "symbolic payment", "a payment to", "waive", "refund", "reimburse",
                                            "write off", NULL};
+/* Words that make money something the council stops asking for. */
+static const char *const waiver_words[] = {"waive", "write off", "written off", "write-off", NULL};
 
 static int has_any(const struct omb_host *h, const char *p, size_t n, const char *const *w)
 {
@@ -192,29 +243,145 @@ static int has_any(const struct omb_host *h, const char *p, size_t n, const char
     return 0;
 }
 
-/* The generic closing line about proof of compliance is not an action. */
+/* The generic closing lines (proof of compliance, the council's duty to
+ * consider a report) are not actions. */
 static int is_compliance_line(const struct omb_host *h, const char *p, size_t n)
 {
     return (h->find_ci(p, n, "evidence") && h->find_ci(p, n, "complied")) ||
-           h->find_ci(p, n, "evidence of compliance");
+           h->find_ci(p, n, "evidence of compliance") || h->find_ci(p, n, "consider this report") ||
+           h->find_ci(p, n, "consider the report");
+}
+
+/* Is a '£' at t[i]? */
+static int pound_at(const char *t, size_t e, size_t i)
+{
+    return i + 1 < e && (unsigned char)t[i] == 0xC2 && (unsigned char)t[i + 1] == 0xA3;
+}
+
+/* Is the amount t[s, x) written as a total ("a total of £1,950", "£1,950 in
+ * total")?  Looks no further back than `from`. */
+static int amount_is_total(const struct omb_host *h, const char *t, size_t from, size_t s, size_t x, size_t e)
+{
+    size_t near = s - from > 40 ? s - 40 : from;
+    if (h->find_ci(t + near, s - near, "total") || h->find_ci(t + near, s - near, "altogether")) return 1;
+    size_t after = e - x < 10 ? e - x : 10;
+    return h->find_ci(t + x, after, "in total") != NULL;
+}
+
+/* What the amounts of one action say, read with the core's money parser. */
+struct money_seen {
+    int n_amounts;  /* amounts in the action */
+    int n_totals;   /* of which written as totals */
+    int64_t total;  /* the (last) total */
+    int64_t parts;  /* the sum of the amounts that are not totals */
+};
+
+static void survey_money(const struct omb_host *h, const char *t, size_t a, size_t e, struct money_seen *m)
+{
+    size_t prev = a;
+    memset(m, 0, sizeof *m);
+    for (size_t i = a; i < e; i++) {
+        if (!pound_at(t, e, i)) continue;
+        int64_t v;
+        size_t used = h->parse_money(t + i, e - i, &v);
+        if (!used) continue;
+        m->n_amounts++;
+        if (amount_is_total(h, t, prev, i, i + used, e)) {
+            m->n_totals++;
+            m->total = v;
+        } else {
+            m->parts += v;
+        }
+        prev = i + used;
+        i += used - 1;
+    }
+}
+
+/* State of one walk over the Agreed action section.  The first walk only adds
+ * up the amounts of the section, so that the second can tell an action that
+ * restates them as a total ("This means the Council will pay a total of
+ * £1,950") from a payment of its own: the extractor only sees one action at a
+ * time and would count the total on top of its parts. */
+struct actions {
+    const struct omb_host *h;
+    omb_builder *b; /* NULL on the first walk */
+    int found;      /* actions read */
+    int64_t all;    /* sum of the amounts that are not totals */
+    int64_t paid;   /* the same without those of waivers */
+};
+
+/* Is the action only a restatement of the section's total? */
+static int restates_total(const struct actions *s, const char *t, size_t a, size_t e)
+{
+    struct money_seen m;
+    survey_money(s->h, t, a, e, &m);
+    if (m.n_amounts == 0 || m.n_totals != m.n_amounts || m.total <= 0) return 0;
+    return m.total == s->all || m.total == s->paid;
+}
+
+/* Does the text name the complainant or their family: a title ("Mrs N"),
+ * a pronoun, or an initial standing as a name ("J's", "C ")?  "I" is the
+ * investigator, not an initial. */
+static int names_person(const char *p, size_t n)
+{
+    static const char *const words[] = {"Mr ", "Mrs ", "Ms ", "Miss ", "Dr ", " his ", " her ", " him ", " them ",
+                                        " their ", " family", "complainant", NULL};
+    for (const char *const *w = words; *w; w++) {
+        size_t wl = strlen(*w);
+        for (size_t i = 0; i + wl <= n; i++)
+            if (!memcmp(p + i, *w, wl) || ((*w)[0] == ' ' && !strncasecmp(p + i, *w, wl))) return 1;
+    }
+    for (size_t i = 1; i + 1 < n; i++)
+        if (p[i - 1] == ' ' && p[i] >= 'A' && p[i] <= 'Z' && p[i] != 'I' &&
+            (p[i + 1] == ' ' || p[i + 1] == '\'' || p[i + 1] == ',' || p[i + 1] == '.' || p[i + 1] == ';' ||
+             (unsigned char)p[i + 1] == 0xE2))
+            return 1;
+    return 0;
 }
 
 /* Handles one agreed action (a numbered item or a sub-bullet). */
-static int action_item(const struct omb_host *h, omb_builder *b, const char *t, size_t a, size_t e)
+static int action_item(struct actions *s, const char *t, size_t a, size_t e)
 {
+    const struct omb_host *h = s->h;
     trim(t, &a, &e);
     if (e <= a || is_compliance_line(h, t + a, e - a)) return OMB_OK;
+    s->found++;
     int remedy = has_any(h, t + a, e - a, remedy_words);
     int improve = has_any(h, t + a, e - a, improvement_words);
-    if (remedy) return h->case_extract_remedies(b, t + a, e - a, a);
-    if (improve) return h->case_add_improvement(b, t + a, e - a, a);
-    /* neither: a remedy for the complainant the extractor may recognise
-     * ("carry out a new assessment"), else an "other" remedy */
-    return h->case_extract_remedies(b, t + a, e - a, a);
+    if (!s->b) {
+        /* first walk: add up the money */
+        if (remedy) {
+            struct money_seen m;
+            survey_money(h, t, a, e, &m);
+            s->all += m.parts;
+            if (!has_any(h, t + a, e - a, waiver_words)) s->paid += m.parts;
+        }
+        return OMB_OK;
+    }
+    if (remedy) {
+        if (restates_total(s, t, a, e)) return OMB_OK;
+        return h->case_extract_remedies(s->b, t + a, e - a, a);
+    }
+    if (improve) {
+        /* "...; and" joins the list, it is not part of the action */
+        size_t k = e;
+        while (k > a && t[k - 1] >= 'a' && t[k - 1] <= 'z') k--;
+        if (k > a && t[k - 1] == ' ' && ((e - k == 3 && !memcmp(t + k, "and", 3)) || (e - k == 2 && !memcmp(t + k, "or", 2)))) {
+            e = k;
+            trim(t, &a, &e);
+        }
+        return h->case_add_improvement(s->b, t + a, e - a, a);
+    }
+    /* Neither: an action for the complainant ("issue J's final plan") goes
+     * to the extractor, which may find a service in it; one that names no
+     * one ("check every invoice raised since April 2022") is an
+     * improvement to how the council works. */
+    if (names_person(t + a, e - a)) return h->case_extract_remedies(s->b, t + a, e - a, a);
+    return h->case_add_improvement(s->b, t + a, e - a, a);
 }
 
-/* Is the line the start of an item: "1.", "2)", "a)", "•", "-"?  Returns the
- * offset after the marker, or 0. */
+/* Is the line the start of an item: "1.", "2)", "a)", "(a)", "•", "-"?
+ * Returns the offset after the marker, or 0. */
 static size_t item_marker(const char *t, struct line l)
 {
     size_t i = l.a;
@@ -228,6 +395,8 @@ static size_t item_marker(const char *t, struct line l)
         return i + 3;
     if (i + 1 < l.b && (t[i] == '-' || t[i] == '*') && t[i + 1] == ' ') return i + 2;
     if (i + 2 < l.b && t[i] >= 'a' && t[i] <= 'h' && t[i + 1] == ')' && t[i + 2] == ' ') return i + 3;
+    if (i + 3 < l.b && t[i] == '(' && t[i + 1] >= 'a' && t[i + 1] <= 'h' && t[i + 2] == ')' && t[i + 3] == ' ')
+        return i + 4;
     return 0;
 }
 
@@ -239,43 +408,64 @@ static int is_lead_in(const char *t, size_t a, size_t e)
     return e > a && t[e - 1] == ':';
 }
 
-/* Walks the Agreed action section [a, e) item by item.  Returns the status
- * and sets *found to the number of items read. */
-static int agreed_actions(const struct omb_host *h, omb_builder *b, const char *t, size_t a, size_t e, int *found)
+/* Walks an Agreed action section [a, e) item by item: an item runs from its
+ * marker to the next marker or blank line. */
+static int walk_actions(struct actions *s, const char *t, size_t a, size_t e)
 {
     size_t pos = a, item_a = 0;
     int open = 0, rc;
     struct line l;
-    *found = 0;
     while (pos < e && next_line(t, e, &pos, &l)) {
         size_t m = item_marker(t, l);
         size_t la = l.a, lb = l.b;
         trim(t, &la, &lb);
         if (m || la == lb) {
-            if (open && (rc = is_lead_in(t, item_a, l.a) ? OMB_OK : action_item(h, b, t, item_a, l.a))) return rc;
+            if (open && !is_lead_in(t, item_a, l.a) && (rc = action_item(s, t, item_a, l.a))) return rc;
             open = 0;
             if (m) {
                 item_a = m;
                 open = 1;
-                (*found)++;
             }
         } else if (!open) {
             /* unnumbered prose in the section is an item of its own */
             item_a = la;
             open = 1;
-            (*found)++;
         }
     }
-    if (open && !is_lead_in(t, item_a, e) && (rc = action_item(h, b, t, item_a, e))) return rc;
+    if (open && !is_lead_in(t, item_a, e) && (rc = action_item(s, t, item_a, e))) return rc;
     return OMB_OK;
 }
 
-/* ---- the file name: "education_special-educational-needs_22-004-577.txt" --- */
+/* Reads the Agreed action section [a, e) into the case.  Sets *found to the
+ * number of actions read (0: the section held nothing). */
+static int agreed_actions(const struct omb_host *h, omb_builder *b, const char *t, size_t a, size_t e, int *found)
+{
+    struct actions s = {.h = h};
+    int rc = walk_actions(&s, t, a, e);
+    *found = s.found;
+    if (rc || !b || !s.found) return rc;
+    s.b = b;
+    s.found = 0;
+    return walk_actions(&s, t, a, e);
+}
 
-static int category_from_name(const struct omb_host *h, omb_builder *b, const char *name)
+/* ---- header lines that may be missing --------------------------------------- */
+
+/* Capitalises a sub-category slug's words as the ombudsman writes them
+ * ("school transport" -> "School transport"). */
+static void sentence_case(char *w)
+{
+    if (w[0] >= 'a' && w[0] <= 'z') w[0] = (char)(w[0] - 32);
+}
+
+/* The file name: "education_special-educational-needs_22-004-577.txt".
+ * Sets *got to 1 when it named a sub-category; returns the status. */
+static int category_from_name(const struct omb_host *h, omb_builder *b, const char *name, int *got)
 {
     char buf[256], words[256];
-    snprintf(buf, sizeof buf, "%s", name);
+    *got = 0;
+    int w = snprintf(buf, sizeof buf, "%s", name ? name : "");
+    if (w < 0 || (size_t)w >= sizeof buf) return OMB_OK; /* no real slug is that long */
     char *dot = strrchr(buf, '.');
     if (dot) *dot = '\0';
     /* try each '_' or '/' separated piece as a sub-category slug */
@@ -286,15 +476,223 @@ static int category_from_name(const struct omb_host *h, omb_builder *b, const ch
         words[k] = '\0';
         const char *cat = h->category_of(words, k);
         if (cat) {
+            sentence_case(words);
             int rc = h->case_set(b, OMB_FIELD_CATEGORY, cat, strlen(cat), 0);
             if (!rc) rc = h->case_set(b, OMB_FIELD_SUBCATEGORY, words, k, 0);
-            return rc ? rc : 1;
+            *got = 1;
+            return rc;
         }
+    }
+    return OMB_OK;
+}
+
+/* A report summary names the category on a line of its own, "Education -
+ * Special educational needs" (a hyphen, an en or em dash, or '>').  Sets the
+ * category from the core's tree and returns 1 when the line is one. */
+static int category_line(const struct omb_host *h, omb_builder *b, const char *t, struct line l, int *rc)
+{
+    static const char *const seps[] = {" - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " > ", NULL};
+    size_t a = l.a, e = l.b;
+    trim(t, &a, &e);
+    if (e - a > 120) return 0;
+    for (const char *const *sep = seps; *sep; sep++) {
+        const char *p = h->find_ci(t + a, e - a, *sep);
+        if (!p || p == t + a) continue;
+        size_t sa = (size_t)(p - t) + strlen(*sep), sb = e;
+        trim(t, &sa, &sb);
+        const char *cat = h->category_of(t + sa, sb - sa);
+        if (!cat) continue;
+        *rc = h->case_set(b, OMB_FIELD_CATEGORY, cat, strlen(cat), a);
+        if (!*rc) *rc = h->case_set(b, OMB_FIELD_SUBCATEGORY, t + sa, sb - sa, sa);
+        return 1;
     }
     return 0;
 }
 
+/* Is the trimmed line a date and nothing else ("9 June 2022")?  Full reports
+ * give their date so, under the heading. */
+static int date_line(const struct omb_host *h, const char *t, struct line l, size_t *a, size_t *e)
+{
+    size_t s, n;
+    char iso[11];
+    *a = l.a;
+    *e = l.b;
+    trim(t, a, e);
+    return *e > *a && *e - *a <= 20 && h->find_date(t + *a, *e - *a, &s, &n, iso) && s == 0 && n == *e - *a;
+}
+
+/* A report's "Finding" ("Fault found causing injustice and recommendations
+ * made.") says what a decision page's "Decision :" line would; NULL when it
+ * does not settle it. */
+static const char *outcome_of_finding(const struct omb_host *h, const char *p, size_t n)
+{
+    if (h->find_ci(p, n, "no fault") || h->find_ci(p, n, "not find fault") || h->find_ci(p, n, "not upheld"))
+        return "not upheld";
+    if (h->find_ci(p, n, "fault found") || h->find_ci(p, n, "found fault") || h->find_ci(p, n, "upheld") ||
+        h->find_ci(p, n, "fault causing injustice"))
+        return "upheld";
+    return NULL;
+}
+
+/* Phrases by which a summary says a remedy was agreed or recommended, as
+ * opposed to what the complainant wanted ("he should not have to pay"). */
+static const char *const remedy_cues[] = {"agreed to", "agrees to", "agree to", "has offered", "had offered",
+                                          "offered to", "recommend", "will apologise", "will pay", "to remedy",
+                                          "has apologised", "has paid", "has already paid", NULL};
+
+/* No agreed action: hands the sentences of the summary [a, e) that say a
+ * remedy was agreed to the extractor, as one passage from the first such
+ * sentence to the last. */
+static int summary_remedies(const struct omb_host *h, omb_builder *b, const char *t, size_t a, size_t e)
+{
+    size_t s = a, first = 0, last = 0;
+    int any = 0;
+    while (s < e) {
+        size_t x = s;
+        /* a full stop ends a sentence when white space follows ("£2,736.50" is one amount) */
+        while (x < e && !(t[x] == '.' && (x + 1 == e || is_space(t[x + 1])))) x++;
+        if (x < e) x++;
+        if (has_any(h, t + s, x - s, remedy_cues)) {
+            if (!any) first = s;
+            last = x;
+            any = 1;
+        }
+        s = x;
+        while (s < e && is_space(t[s])) s++;
+    }
+    return any ? h->case_extract_remedies(b, t + first, last - first, first) : OMB_OK;
+}
+
 /* ---- parse ----------------------------------------------------------------------- */
+
+#define MAX_AGREED 8
+
+/* What one pass over the lines found, as spans of the document. */
+struct page {
+    int have_category, have_date, have_outcome;
+    size_t summary_a, summary_b;         /* "Summary:" text, or a report summary's paragraph */
+    size_t agreed_a[MAX_AGREED], agreed_b[MAX_AGREED];
+    int n_agreed;                        /* Agreed action / Recommendations sections */
+    size_t finding_at;                   /* a report's "Finding" text, 0 if none */
+    size_t report_summary;               /* just after a "Report summary" line, 0 if none */
+};
+
+/* Reads every line once: the labelled header lines, the summary, the
+ * Agreed action sections and a report's Finding. */
+static int read_lines(const struct omb_host *h, omb_builder *b, const char *t, size_t len, struct page *pg)
+{
+    size_t pos = 0, va, vb;
+    int in_agreed = 0, in_summary = 0, rc, want_finding = 0;
+    struct line l;
+    while (next_line(t, len, &pos, &l)) {
+        size_t la = l.a, lb = l.b;
+        trim(t, &la, &lb);
+        if (in_summary) {
+            if (la == lb || is_heading(h, t, l) || line_is(h, t, l, "Back to top")) in_summary = 0;
+            else pg->summary_b = l.b;
+        }
+        if (want_finding && la < lb) {
+            pg->finding_at = la;
+            want_finding = 0;
+        }
+        if (in_agreed) {
+            if (line_is(h, t, l, "Back to top") || (is_heading(h, t, l) && !is_agreed_heading(h, t, l))) {
+                in_agreed = 0;
+                pg->agreed_b[pg->n_agreed - 1] = l.a;
+            }
+            if (!is_heading(h, t, l)) continue;
+        }
+        if (label_value(h, t, l, "Category", &va, &vb) && !pg->have_category) {
+            /* "Adult care services > Direct payments" */
+            const char *gt = memchr(t + va, '>', vb - va);
+            size_t ce = gt ? (size_t)(gt - t) : vb;
+            if ((rc = h->case_set(b, OMB_FIELD_CATEGORY, t + va, ce - va, va))) return rc;
+            if (gt && (rc = h->case_set(b, OMB_FIELD_SUBCATEGORY, gt + 1, vb - ce - 1, ce + 1))) return rc;
+            pg->have_category = 1;
+        } else if (label_value(h, t, l, "Decision date", &va, &vb) || label_value(h, t, l, "Date", &va, &vb)) {
+            if ((rc = h->case_set(b, OMB_FIELD_DECISION_DATE, t + va, vb - va, va))) return rc;
+            pg->have_date = 1;
+        } else if (label_value(h, t, l, "Decision", &va, &vb)) {
+            if ((rc = h->case_set(b, OMB_FIELD_OUTCOME, t + va, vb - va, va))) return rc;
+            pg->have_outcome = 1;
+        } else if (line_starts(h, t, l, "Summary:") && !pg->summary_a) {
+            size_t a = l.a;
+            while (t[a] != ':') a++;
+            pg->summary_a = a + 1;
+            pg->summary_b = l.b;
+            in_summary = 1;
+        } else if (label_value(h, t, l, "Finding", &va, &vb) && !pg->finding_at) {
+            pg->finding_at = va;
+        } else if (line_is(h, t, l, "Finding") && !pg->finding_at) {
+            want_finding = 1;
+        } else if (line_is(h, t, l, "Report summary") && !pg->report_summary) {
+            pg->report_summary = pos;
+        } else if (is_agreed_heading(h, t, l) && !in_agreed && pg->n_agreed < MAX_AGREED) {
+            pg->agreed_a[pg->n_agreed] = pos;
+            pg->agreed_b[pg->n_agreed] = len;
+            pg->n_agreed++;
+            in_agreed = 1;
+        }
+    }
+    return OMB_OK;
+}
+
+/* Fills what the labelled lines left out, from the layouts that leave them
+ * out: a report's date line, category line, Finding and summary paragraph,
+ * then the file name.  Each only when its label was missing. */
+static int fill_missing(const struct omb_host *h, omb_sink *sink, omb_builder *b, const struct omb_doc *doc,
+                        struct page *pg)
+{
+    const char *t = doc->text;
+    size_t len = doc->len, pos = 0, a, e;
+    struct line l;
+    int rc = OMB_OK;
+    for (int n = 0; n < 60 && next_line(t, len, &pos, &l) && (!pg->have_date || !pg->have_category); n++) {
+        if (!pg->have_date && date_line(h, t, l, &a, &e)) {
+            if ((rc = h->case_set(b, OMB_FIELD_DECISION_DATE, t + a, e - a, a))) return rc;
+            pg->have_date = 1;
+        } else if (!pg->have_category && category_line(h, b, t, l, &rc)) {
+            if (rc) return rc;
+            pg->have_category = 1;
+        }
+    }
+    if (!pg->have_category) {
+        int got;
+        if ((rc = category_from_name(h, b, doc->name, &got))) return rc;
+        if (!got)
+            h->warn(sink, 0, "no \"Category :\" line and none in the file name \"%s\"; category left unknown",
+                    doc->name);
+    }
+    if (!pg->have_outcome && pg->finding_at) {
+        size_t fe = pg->finding_at;
+        while (fe < len && t[fe] != '\n') fe++;
+        const char *o = outcome_of_finding(h, t + pg->finding_at, fe - pg->finding_at);
+        if (o && (rc = h->case_set(b, OMB_FIELD_OUTCOME, o, strlen(o), pg->finding_at))) return rc;
+    }
+    if (!pg->summary_a && pg->report_summary) {
+        /* the first paragraph after "Report summary" that is not its category line */
+        pos = pg->report_summary;
+        int para = 0;
+        while (next_line(t, len, &pos, &l)) {
+            size_t la = l.a, lb = l.b;
+            trim(t, &la, &lb);
+            if (la == lb) {
+                if (para) break;
+                continue;
+            }
+            if (is_heading(h, t, l)) break;
+            if (!para) {
+                const char *sep = h->find_ci(t + la, lb - la, " - ");
+                if (!sep) sep = h->find_ci(t + la, lb - la, " \xE2\x80\x93 ");
+                if (sep && lb - la < 80 && !memchr(t + la, '.', lb - la)) continue;
+                pg->summary_a = la;
+                para = 1;
+            }
+            pg->summary_b = lb;
+        }
+    }
+    return OMB_OK;
+}
 
 static int decision_parse(const struct omb_host *h, omb_sink *sink, const struct omb_doc *doc)
 {
@@ -303,73 +701,32 @@ static int decision_parse(const struct omb_host *h, omb_sink *sink, const struct
     int rc;
     if (!find_header(h, t, len, &aa, &ab, &ra, &rb) && !find_report_header(h, t, len, &aa, &ab, &ra, &rb))
         return h->error(sink, 0,
-                        "expected a heading line such as \"Hampshire County Council (22 001 239)\" near the top of "
-                        "a decision page");
+                        "expected a heading line such as \"Hampshire County Council (22 001 239)\" or \"complaint "
+                        "reference number 21 013 337 against Kent County Council\" near the top of a decision page");
     omb_builder *b = h->case_begin(sink, aa);
     if (!b) return OMB_ENOMEM;
+    struct page pg;
+    memset(&pg, 0, sizeof pg);
     if ((rc = h->case_set(b, OMB_FIELD_REF, t + ra, rb - ra, ra))) goto fail;
     if ((rc = h->case_set(b, OMB_FIELD_AUTHORITY, t + aa, ab - aa, aa))) goto fail;
-
-    size_t pos = 0, va, vb, agreed_a = 0, agreed_b = 0, summary_a = 0, summary_b = 0;
-    int have_category = 0, in_agreed = 0, in_summary = 0;
-    struct line l;
-    while (next_line(t, len, &pos, &l)) {
-        if (in_summary) {
-            size_t la = l.a, lb = l.b;
-            trim(t, &la, &lb);
-            if (la == lb || is_heading(h, t, l) || line_is(h, t, l, "Back to top")) in_summary = 0;
-            else summary_b = l.b;
-        }
-        if (in_agreed) {
-            if (line_is(h, t, l, "Back to top") || (is_heading(h, t, l) && !is_agreed_heading(h, t, l))) {
-                in_agreed = 0;
-                agreed_b = l.a;
-            }
-            continue;
-        }
-        if (label_value(h, t, l, "Category", &va, &vb) && !have_category) {
-            /* "Adult care services > Direct payments" */
-            const char *gt = memchr(t + va, '>', vb - va);
-            size_t ce = gt ? (size_t)(gt - t) : vb;
-            if ((rc = h->case_set(b, OMB_FIELD_CATEGORY, t + va, ce - va, va))) goto fail;
-            if (gt && (rc = h->case_set(b, OMB_FIELD_SUBCATEGORY, gt + 1, vb - ce - 1, ce + 1))) goto fail;
-            have_category = 1;
-        } else if (label_value(h, t, l, "Decision date", &va, &vb) || label_value(h, t, l, "Date", &va, &vb)) {
-            if ((rc = h->case_set(b, OMB_FIELD_DECISION_DATE, t + va, vb - va, va))) goto fail;
-        } else if (label_value(h, t, l, "Decision", &va, &vb)) {
-            if ((rc = h->case_set(b, OMB_FIELD_OUTCOME, t + va, vb - va, va))) goto fail;
-        } else if (line_starts(h, t, l, "Summary:") && !summary_a) {
-            size_t a = l.a;
-            while (t[a] != ':') a++;
-            summary_a = a + 1;
-            summary_b = l.b;
-            in_summary = 1;
-        } else if (is_agreed_heading(h, t, l) && !agreed_a) {
-            agreed_a = pos;
-            agreed_b = len;
-            in_agreed = 1;
-        }
-    }
-    if (!have_category) {
-        int got = category_from_name(h, b, doc->name);
-        if (got < 0) {
-            rc = got;
+    if ((rc = read_lines(h, b, t, len, &pg))) goto fail;
+    if ((rc = fill_missing(h, sink, b, doc, &pg))) goto fail;
+    if (pg.summary_a) {
+        trim(t, &pg.summary_a, &pg.summary_b);
+        if ((rc = h->case_set(b, OMB_FIELD_SUMMARY, t + pg.summary_a, pg.summary_b - pg.summary_a, pg.summary_a)))
             goto fail;
-        }
-        if (!got)
-            h->warn(sink, 0, "no \"Category :\" line and none in the file name \"%s\"; category left unknown",
-                    doc->name);
     }
-    if (summary_a) {
-        trim(t, &summary_a, &summary_b);
-        if ((rc = h->case_set(b, OMB_FIELD_SUMMARY, t + summary_a, summary_b - summary_a, summary_a))) goto fail;
-    }
+    /* A full report lists its recommendations twice, briefly in the report
+     * summary and in full near the end: the last section that holds an
+     * action is the one to read. */
     int items = 0;
-    if (agreed_a && (rc = agreed_actions(h, b, t, agreed_a, agreed_b, &items))) goto fail;
+    for (int k = pg.n_agreed - 1; k >= 0 && !items; k--) {
+        if ((rc = agreed_actions(h, NULL, t, pg.agreed_a[k], pg.agreed_b[k], &items))) goto fail;
+        if (items && (rc = agreed_actions(h, b, t, pg.agreed_a[k], pg.agreed_b[k], &items))) goto fail;
+    }
     /* No agreed action: the summary may still name the remedy ("The Council
      * has agreed to apologise and pay Mrs X £250"). */
-    if (!items && summary_a && (rc = h->case_extract_remedies(b, t + summary_a, summary_b - summary_a, summary_a)))
-        goto fail;
+    if (!items && pg.summary_a && (rc = summary_remedies(h, b, t, pg.summary_a, pg.summary_b))) goto fail;
     return h->case_end(b);
 fail:
     h->case_discard(b);
@@ -388,6 +745,6 @@ OMB_PLUGIN_EXPORT const struct omb_plugin ombuds_plugin = {
     .kind = OMB_PLUGIN_SOURCE,
     .name = "decision_page",
     .version = "1.0",
-    .description = "Ombudsman decision pages: header, category, outcome, date, summary, agreed actions",
+    .description = "Ombudsman decision pages and reports: header, category, outcome, date, summary, agreed actions",
     .ops = &ops,
 };

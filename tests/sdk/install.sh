@@ -1,0 +1,67 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# install.sh -- the plugin SDK from the outside: `make install DESTDIR=...`
+# into a temporary prefix, then build docs/examples/myformat.c exactly as a
+# third party would (cc -shared -fPIC $(pkg-config --cflags ombuds)), drop it
+# into ~/.local/lib/ombuds/plugins and into OMBUDS_PLUGIN_PATH, ingest a
+# document of its format and check the cases; then `ombuds new-plugin` writes
+# a plugin that builds with its own Makefile and passes its own test.
+: "${OMBUDS:?}" "${SRCDIR:?}" "${BUILDDIR:?}"
+n=0; fail=0
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+ok() { n=$((n+1)); echo "ok $n - $1"; }
+notok() { n=$((n+1)); fail=$((fail+1)); echo "not ok $n - $1"; }
+check() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1"; echo "#   want: $2"; echo "#    got: $3"; fi; }
+command -v cc >/dev/null && command -v pkg-config >/dev/null || { echo "1..0 # SKIP cc or pkg-config missing"; exit 0; }
+
+dest="$tmp/dest"
+if make -C "$BUILDDIR" install DESTDIR="$dest" >"$tmp/install.log" 2>&1; then ok "make install DESTDIR=..."
+else notok "make install DESTDIR=..."; tail -5 "$tmp/install.log" | sed 's/^/# /'; echo "1..$n"; exit 1; fi
+pc=$(find "$dest" -name ombuds.pc | head -1)
+hdr=$(find "$dest" -path '*/include/ombuds/plugin.h' | head -1)
+[ -n "$pc" ] && ok "ombuds.pc installed" || notok "ombuds.pc installed"
+[ -n "$hdr" ] && ok "ombuds/plugin.h installed" || notok "ombuds/plugin.h installed"
+export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$dest"
+cflags=$(echo $(pkg-config --cflags ombuds))
+check "pkg-config --cflags points at the installed header" "-I$(dirname "$(dirname "$hdr")")" "$cflags"
+plugindir=$(pkg-config --variable=plugindir ombuds)   # the sysroot is already applied
+plugindir=${plugindir#$dest}
+[ -f "$dest$plugindir/decision_page.so" ] && ok "plugindir variable names where plugins are installed" || notok "plugindir variable ($plugindir)"
+bin=$(find "$dest" -path '*/bin/ombuds' | head -1)
+
+mkdir -p "$tmp/plugins"
+if cc -shared -fPIC $cflags "$SRCDIR/docs/examples/myformat.c" -o "$tmp/plugins/myformat.so" 2>"$tmp/cc.log"; then
+  ok "the example plugin builds against the installed SDK"
+else notok "the example plugin builds against the installed SDK"; sed 's/^/# /' "$tmp/cc.log"; fi
+
+# dropped into OMBUDS_PLUGIN_PATH
+out=$(OMBUDS_PLUGIN_PATH="$tmp/plugins:$dest$plugindir" "$bin" --db "$tmp/a.db" ingest "$SRCDIR/docs/examples/myformat-register.txt" 2>&1); rc=$?
+check "installed ombuds ingests the example's format" 0 "$rc"
+case "$out" in *"(myformat, 2 cases)"*) ok "read by the example plugin" ;; *) notok "read by the example plugin"; echo "# $out" ;; esac
+got=$("$bin" --db "$tmp/a.db" sql --format csv "SELECT c.ref, c.authority, c.outcome, c.decision_date, t.payment_pence, t.apology FROM cases c JOIN case_totals t ON t.case_id = c.id ORDER BY c.ref" | tail -n +2 | tr -d '\r')
+check "its cases, normalised by the core" "22 004 577,Somerset Council,upheld,2023-03-12,25000,1
+23 001 972,Cumberland Council,not upheld,2023-07-01,0," "$got"
+# dropped into ~/.local/lib/ombuds/plugins
+mkdir -p "$tmp/home/.local/lib/ombuds/plugins"; cp "$tmp/plugins/myformat.so" "$tmp/home/.local/lib/ombuds/plugins/"
+out=$(HOME="$tmp/home" OMBUDS_PLUGIN_PATH= "$bin" plugins 2>&1)
+case "$out" in *myformat*"$tmp/home/.local/lib/ombuds/plugins/myformat.so"*) ok "found in ~/.local/lib/ombuds/plugins" ;;
+  *) notok "found in ~/.local/lib/ombuds/plugins"; echo "$out" | sed 's/^/# /' ;; esac
+man=$(find "$dest" -name ombuds.1 | head -1)
+[ -n "$man" ] && ok "man page ombuds(1) installed" || notok "man page ombuds(1) installed"
+
+# ombuds new-plugin: a starting plugin that builds and passes its own test
+out=$("$OMBUDS" new-plugin council_register --kind source --dir "$tmp" 2>&1); rc=$?
+check "new-plugin writes a plugin" 0 "$rc"
+for f in council_register.c Makefile sample.txt sample.expected test.sh; do
+  [ -f "$tmp/council_register/$f" ] && ok "new-plugin wrote $f" || notok "new-plugin wrote $f"
+done
+if make -C "$tmp/council_register" >"$tmp/np.log" 2>&1; then ok "its Makefile builds it with pkg-config"
+else notok "its Makefile builds it with pkg-config"; tail -5 "$tmp/np.log" | sed 's/^/# /'; fi
+out=$(OMBUDS="$OMBUDS" make -C "$tmp/council_register" check 2>&1); rc=$?
+check "its own test passes" 0 "$rc"
+out=$("$OMBUDS" new-plugin council_register --dir "$tmp" 2>&1); rc=$?
+check "new-plugin never overwrites" 1 "$rc"
+out=$("$OMBUDS" new-plugin "Bad Name" 2>&1); rc=$?
+check "new-plugin refuses a bad name" 2 "$rc"
+echo "1..$n"
+[ $fail -eq 0 ]
