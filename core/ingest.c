@@ -121,26 +121,20 @@ const struct omb_loaded_plugin *omb_detect_format(const omb_registry *reg, const
     return NULL;
 }
 
-int omb_ingest_prepare(const omb_registry *reg, const char *path, const char *format, char **text, size_t *len,
-                       const struct omb_loaded_plugin **plugin, char *note, size_t note_cap, char *err, size_t err_cap,
-                       char *sha_hex, size_t *raw_size)
+/* Decodes raw bytes and picks the plugin (the part of preparing a document
+ * that comes after reading it). */
+static int prepare_raw(const omb_registry *reg, const char *path, const char *raw, size_t n, const char *format,
+                       char **text, size_t *len, const struct omb_loaded_plugin **plugin, char *note,
+                       size_t note_cap, char *err, size_t err_cap)
 {
-    char *raw;
-    size_t n;
     *text = NULL;
     *plugin = NULL;
-    int rc = read_file(path, &raw, &n, err, err_cap);
-    if (rc) return rc;
-    if (raw_size) *raw_size = n;
-    if (sha_hex) sha256_hex((const unsigned char *)raw, n, sha_hex);
     if (n == 0) {
         snprintf(err, err_cap, "%s: empty file", path);
-        free(raw);
         return OMB_EPARSE;
     }
     char why[256];
-    rc = omb_text_decode(raw, n, text, len, note, note_cap, why, sizeof why);
-    free(raw);
+    int rc = omb_text_decode(raw, n, text, len, note, note_cap, why, sizeof why);
     if (rc) {
         snprintf(err, err_cap, "%s:%s", path, why + (strncmp(why, "line ", 5) ? 0 : 5));
         return rc;
@@ -161,6 +155,23 @@ int omb_ingest_prepare(const omb_registry *reg, const char *path, const char *fo
         return OMB_EPARSE;
     }
     return OMB_OK;
+}
+
+int omb_ingest_prepare(const omb_registry *reg, const char *path, const char *format, char **text, size_t *len,
+                       const struct omb_loaded_plugin **plugin, char *note, size_t note_cap, char *err, size_t err_cap,
+                       char *sha_hex, size_t *raw_size)
+{
+    char *raw;
+    size_t n;
+    *text = NULL;
+    *plugin = NULL;
+    int rc = read_file(path, &raw, &n, err, err_cap);
+    if (rc) return rc;
+    if (raw_size) *raw_size = n;
+    if (sha_hex) sha256_hex((const unsigned char *)raw, n, sha_hex);
+    rc = prepare_raw(reg, path, raw, n, format, text, len, plugin, note, note_cap, err, err_cap);
+    free(raw);
+    return rc;
 }
 
 int omb_ingest_parse(const struct omb_loaded_plugin *p, struct omb_sink *sink, const char *text, size_t len,
@@ -184,6 +195,16 @@ int omb_ingest_parse(const struct omb_loaded_plugin *p, struct omb_sink *sink, c
 
 /* ---- walking ------------------------------------------------------------------ */
 
+/* A report kept until the batch holding its document is committed, so that
+ * "new" is never printed for a document a crash could still lose. */
+struct pending {
+    int status;
+    char *path, *plugin, *message;
+    size_t n_cases;
+    char **warnings;
+    size_t n_warnings;
+};
+
 struct walk {
     omb_store *st;
     const omb_registry *reg;
@@ -192,13 +213,102 @@ struct walk {
     size_t total;     /* files expected, 0 when not counted */
     int counting;     /* first pass: only count */
     int fatal;        /* store failure or interruption */
+    struct pending *pending;
+    size_t n_pending, cap_pending, pending_docs; /* pending_docs: written, not yet committed */
+    size_t reported;  /* reports delivered, for the "file i of n" count */
 };
 
-static void report(struct walk *w, struct omb_file_report *r)
+static void free_pending(struct pending *p)
 {
-    r->index = w->sum->files;
-    r->total = w->total;
-    if (w->opts->report) w->opts->report(w->opts->ud, r);
+    free(p->path);
+    free(p->plugin);
+    free(p->message);
+    for (size_t i = 0; i < p->n_warnings; i++) free(p->warnings[i]);
+    free(p->warnings);
+}
+
+/* Delivers every pending report, in file order. */
+static void flush_reports(struct walk *w)
+{
+    for (size_t i = 0; i < w->n_pending; i++) {
+        struct pending *p = &w->pending[i];
+        struct omb_file_report r = {0};
+        r.path = p->path;
+        r.status = p->status;
+        r.plugin = p->plugin;
+        r.n_cases = p->n_cases;
+        r.message = p->message;
+        r.warnings = (const char *const *)p->warnings;
+        r.n_warnings = p->n_warnings;
+        r.index = ++w->reported;
+        r.total = w->total;
+        switch (p->status) {
+        case OMB_FILE_NEW: w->sum->new_files++; break;
+        case OMB_FILE_UPDATED: w->sum->updated++; break;
+        case OMB_FILE_UNCHANGED: w->sum->unchanged++; break;
+        default: w->sum->failed++;
+        }
+        if (p->status == OMB_FILE_NEW || p->status == OMB_FILE_UPDATED) {
+            w->sum->cases += p->n_cases;
+            w->sum->warnings += p->n_warnings;
+        }
+        if (w->opts->report) w->opts->report(w->opts->ud, &r);
+        free_pending(p);
+    }
+    w->n_pending = 0;
+}
+
+/* Commits the batch, then reports it.  If the commit fails, the documents
+ * in it were not stored: they are reported as failed with the reason. */
+static void commit_batch(struct walk *w)
+{
+    char err[512];
+    if (w->pending_docs && omb_store_batch_commit(w->st, err, sizeof err) != OMB_OK) {
+        for (size_t i = 0; i < w->n_pending; i++) {
+            struct pending *p = &w->pending[i];
+            if (p->status != OMB_FILE_NEW && p->status != OMB_FILE_UPDATED) continue;
+            p->status = OMB_FILE_FAILED;
+            free(p->message);
+            p->message = strdup(err);
+        }
+        w->fatal = OMB_ESTORE;
+    }
+    w->pending_docs = 0;
+    flush_reports(w);
+}
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+/* Queues a report (copying what it points to). */
+static void queue_report(struct walk *w, int status, const char *path, const char *plugin, size_t n_cases,
+                         const char *message, const struct omb_sink *sink)
+{
+    if (w->n_pending == w->cap_pending) {
+        size_t ncap = w->cap_pending ? w->cap_pending * 2 : 64;
+        struct pending *np = realloc(w->pending, ncap * sizeof *np);
+        if (!np) {
+            w->fatal = OMB_ENOMEM;
+            return;
+        }
+        w->pending = np;
+        w->cap_pending = ncap;
+    }
+    struct pending *p = &w->pending[w->n_pending++];
+    memset(p, 0, sizeof *p);
+    p->status = status;
+    p->path = strdup(path);
+    p->plugin = dup_or_null(plugin);
+    p->message = dup_or_null(message);
+    p->n_cases = n_cases;
+    if (sink && sink->n_warnings && status != OMB_FILE_UNCHANGED) {
+        p->warnings = calloc(sink->n_warnings, sizeof *p->warnings);
+        for (size_t i = 0; p->warnings && i < sink->n_warnings; i++)
+            if (asprintf(&p->warnings[p->n_warnings], "%s:%zu: %s", path, sink->warnings[i].line,
+                         sink->warnings[i].message) >= 0)
+                p->n_warnings++;
+    }
+    /* without a batch every report goes out at once */
+    if (!w->opts->batch || w->opts->batch <= 1) flush_reports(w);
 }
 
 static void ingest_file(struct walk *w, const char *path)
@@ -207,44 +317,33 @@ static void ingest_file(struct walk *w, const char *path)
         w->total++;
         return;
     }
-    struct omb_file_report r = {0};
     char err[1024], note[128], sha[65], same[PATH_MAX];
-    char *text = NULL;
-    size_t len = 0, raw_size = 0;
+    char *raw = NULL, *text = NULL;
+    size_t n = 0, len = 0;
     const struct omb_loaded_plugin *p = NULL;
-    r.path = path;
     w->sum->files++;
     err[0] = '\0';
 
-    /* An identical document is recognised by its hash before any parsing. */
-    char *raw = NULL;
-    size_t n = 0;
+    /* Read and hash once; an identical document is recognised by its hash
+     * before it is even decoded. */
     int rc = read_file(path, &raw, &n, err, sizeof err);
     if (rc == OMB_OK) {
         sha256_hex((const unsigned char *)raw, n, sha);
-        free(raw);
         if (omb_store_has_sha(w->st, sha, same, sizeof same)) {
-            r.status = OMB_FILE_UNCHANGED;
             char msg[PATH_MAX + 32];
-            if (strcmp(same, path)) snprintf(msg, sizeof msg, "same content as %s", same);
-            else msg[0] = '\0';
-            r.message = msg[0] ? msg : NULL;
-            w->sum->unchanged++;
-            report(w, &r);
+            snprintf(msg, sizeof msg, "same content as %s", same);
+            queue_report(w, OMB_FILE_UNCHANGED, path, NULL, 0, strcmp(same, path) ? msg : NULL, NULL);
+            free(raw);
             return;
         }
-        rc = omb_ingest_prepare(w->reg, path, w->opts->format, &text, &len, &p, note, sizeof note, err, sizeof err,
-                                sha, &raw_size);
+        rc = prepare_raw(w->reg, path, raw, n, w->opts->format, &text, &len, &p, note, sizeof note, err, sizeof err);
+        free(raw);
     }
     if (rc != OMB_OK) {
-        r.status = OMB_FILE_FAILED;
-        r.message = err;
-        w->sum->failed++;
-        report(w, &r);
+        queue_report(w, OMB_FILE_FAILED, path, NULL, 0, err, NULL);
         if (rc == OMB_ENOMEM) w->fatal = rc;
         return;
     }
-    r.plugin = p->desc->name;
     struct omb_sink sink;
     omb_sink_init(&sink, text, len, path, p->desc->name);
     if (note[0]) omb_sink_warnf(&sink, 1, "%s", note);
@@ -253,50 +352,35 @@ static void ingest_file(struct walk *w, const char *path)
         omb_sink_warnf(&sink, 1, "plugin '%s' found nothing to record in this document", p->desc->name);
     if (rc == OMB_OK) {
         const struct omb_source_ops *ops = p->desc->ops;
-        struct omb_doc_meta meta = {path, sha, p->desc->name, p->desc->version, ops->rank, raw_size, note};
+        struct omb_doc_meta meta = {path, sha, p->desc->name, p->desc->version, ops->rank, n, note};
         int result = 0;
         rc = omb_store_write(w->st, &meta, &sink, &result, err, sizeof err);
         if (rc == OMB_OK) {
-            r.status = result == OMB_DOC_UPDATED ? OMB_FILE_UPDATED
-                       : result == OMB_DOC_UNCHANGED ? OMB_FILE_UNCHANGED
-                                                     : OMB_FILE_NEW;
-            if (r.status == OMB_FILE_NEW) w->sum->new_files++;
-            else if (r.status == OMB_FILE_UPDATED) w->sum->updated++;
-            else w->sum->unchanged++;
-            if (r.status != OMB_FILE_UNCHANGED) {
-                r.n_cases = sink.n_cases;
-                w->sum->cases += sink.n_cases;
-                w->sum->warnings += sink.n_warnings;
-            }
+            int status = result == OMB_DOC_UPDATED ? OMB_FILE_UPDATED
+                         : result == OMB_DOC_UNCHANGED ? OMB_FILE_UNCHANGED
+                                                       : OMB_FILE_NEW;
+            if (status != OMB_FILE_UNCHANGED) w->pending_docs++;
+            queue_report(w, status, path, p->desc->name, status == OMB_FILE_UNCHANGED ? 0 : sink.n_cases, NULL,
+                         &sink);
         } else {
-            r.status = OMB_FILE_FAILED;
-            r.message = err;
-            w->sum->failed++;
+            queue_report(w, OMB_FILE_FAILED, path, p->desc->name, 0, err, &sink);
             w->fatal = rc; /* the store itself is in trouble: stop */
         }
     } else {
-        r.status = OMB_FILE_FAILED;
-        snprintf(err, sizeof err, "%s", sink.error);
-        r.message = err;
-        w->sum->failed++;
+        queue_report(w, OMB_FILE_FAILED, path, p->desc->name, 0, sink.error, &sink);
         if (rc == OMB_ENOMEM) w->fatal = rc;
     }
-    /* warnings are shown for new and failed documents alike */
-    const char *list[64];
-    char *owned[64];
-    size_t nw = sink.n_warnings < 64 ? sink.n_warnings : 64;
-    for (size_t i = 0; i < nw; i++) {
-        owned[i] = NULL;
-        if (asprintf(&owned[i], "%s:%zu: %s", path, sink.warnings[i].line, sink.warnings[i].message) < 0)
-            owned[i] = NULL;
-        list[i] = owned[i] ? owned[i] : sink.warnings[i].message;
-    }
-    r.warnings = list;
-    r.n_warnings = r.status == OMB_FILE_UNCHANGED ? 0 : nw;
-    report(w, &r);
-    for (size_t i = 0; i < nw; i++) free(owned[i]);
     omb_sink_clear(&sink);
     free(text);
+    if (w->opts->batch > 1 && w->pending_docs >= (size_t)w->opts->batch) commit_batch(w);
+}
+
+/* Reports a path that could not be read as a document. */
+static void report_failure(struct walk *w, const char *path, const char *message)
+{
+    if (w->counting) return;
+    w->sum->files++;
+    queue_report(w, OMB_FILE_FAILED, path, NULL, 0, message, NULL);
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -305,19 +389,11 @@ static void walk_path(struct walk *w, const char *path, int top);
 
 static void walk_dir(struct walk *w, const char *dir)
 {
+    char err[PATH_MAX + 64];
     DIR *d = opendir(dir);
     if (!d) {
-        if (!w->counting) {
-            struct omb_file_report r = {0};
-            char err[PATH_MAX + 64];
-            snprintf(err, sizeof err, "%s: cannot read directory: %s", dir, strerror(errno));
-            r.path = dir;
-            r.status = OMB_FILE_FAILED;
-            r.message = err;
-            w->sum->files++;
-            w->sum->failed++;
-            report(w, &r);
-        }
+        snprintf(err, sizeof err, "%s: cannot read directory: %s", dir, strerror(errno));
+        report_failure(w, dir, err);
         return;
     }
     char **names = NULL;
@@ -342,10 +418,10 @@ static void walk_dir(struct walk *w, const char *dir)
     }
     closedir(d);
     if (n) qsort(names, n, sizeof *names, cmp_str);
+    size_t dl = strlen(dir);
+    const char *sep = dl && dir[dl - 1] == '/' ? "" : "/";
     for (size_t i = 0; i < n; i++) {
         char path[PATH_MAX];
-        size_t dl = strlen(dir);
-        const char *sep = dl && dir[dl - 1] == '/' ? "" : "/";
         if (!w->fatal && (size_t)snprintf(path, sizeof path, "%s%s%s", dir, sep, names[i]) < sizeof path)
             walk_path(w, path, 0);
         free(names[i]);
@@ -356,70 +432,49 @@ static void walk_dir(struct walk *w, const char *dir)
 static void walk_path(struct walk *w, const char *path, int top)
 {
     struct stat st;
+    char err[PATH_MAX + 64];
     if (w->fatal) return;
     if (w->opts->interrupted && *w->opts->interrupted) {
         w->fatal = OMB_EINTR;
         return;
     }
     if (lstat(path, &st) != 0) {
-        if (!w->counting) {
-            struct omb_file_report r = {0};
-            char err[PATH_MAX + 64];
-            snprintf(err, sizeof err, "%s: %s", path, strerror(errno));
-            r.path = path;
-            r.status = OMB_FILE_FAILED;
-            r.message = err;
-            w->sum->files++;
-            w->sum->failed++;
-            report(w, &r);
-        }
+        snprintf(err, sizeof err, "%s: %s", path, strerror(errno));
+        report_failure(w, path, err);
         return;
     }
     if (S_ISLNK(st.st_mode)) {
         /* Follow a link to a file; never a link to a directory below the top,
          * so symlink loops cannot trap the walk. */
         struct stat target;
-        if (stat(path, &target) == 0 && S_ISDIR(target.st_mode)) {
-            if (top) walk_dir(w, path);
-            return;
-        }
         if (stat(path, &target) != 0) {
-            if (!w->counting) {
-                struct omb_file_report r = {0};
-                char err[PATH_MAX + 64];
-                snprintf(err, sizeof err, "%s: broken symbolic link: %s", path, strerror(errno));
-                r.path = path;
-                r.status = OMB_FILE_FAILED;
-                r.message = err;
-                w->sum->files++;
-                w->sum->failed++;
-                report(w, &r);
-            }
-            return;
+            snprintf(err, sizeof err, "%s: broken symbolic link: %s", path, strerror(errno));
+            report_failure(w, path, err);
+        } else if (S_ISDIR(target.st_mode)) {
+            if (top) walk_dir(w, path);
+        } else {
+            ingest_file(w, path);
         }
-        ingest_file(w, path);
         return;
     }
     if (S_ISDIR(st.st_mode)) walk_dir(w, path);
     else if (S_ISREG(st.st_mode)) ingest_file(w, path);
-    else if (!w->counting) {
+    else {
         /* a FIFO, socket or device is reported, never silently passed over */
-        struct omb_file_report r = {0};
-        char err[PATH_MAX + 64];
         snprintf(err, sizeof err, "%s: not a regular file or directory", path);
-        r.path = path;
-        r.status = OMB_FILE_FAILED;
-        r.message = err;
-        w->sum->files++;
-        w->sum->failed++;
-        report(w, &r);
+        report_failure(w, path, err);
     }
 }
 
 int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths, size_t n_paths,
                const struct omb_ingest_opts *opts, struct omb_ingest_summary *sum)
 {
-    struct walk w = {st, reg, opts, sum, 0, 0, 0};
+    struct walk w;
+    memset(&w, 0, sizeof w);
+    w.st = st;
+    w.reg = reg;
+    w.opts = opts;
+    w.sum = sum;
     memset(sum, 0, sizeof *sum);
     if (opts->count_first) {
         w.counting = 1;
@@ -427,11 +482,15 @@ int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths,
         w.counting = 0;
         w.fatal = 0;
     }
-    if (opts->batch > 1) omb_store_batch_begin(st, opts->batch);
+    if (opts->batch > 1) omb_store_batch_begin(st);
     for (size_t i = 0; i < n_paths && !w.fatal; i++) walk_path(&w, paths[i], 1);
+    /* whatever ended the walk, documents already written are committed */
     if (opts->batch > 1) {
+        commit_batch(&w);
         char err[512];
         if (omb_store_batch_end(st, err, sizeof err) && !w.fatal) w.fatal = OMB_ESTORE;
     }
+    flush_reports(&w);
+    free(w.pending);
     return w.fatal;
 }

@@ -192,6 +192,10 @@ static int cmd_ingest(int argc, char **argv, const char *db_path, const char *pl
     ui.tty = isatty(STDERR_FILENO);
     ui.color = omb_cli_use_color(stdout);
     o.count_first = ui.tty;
+    /* Documents are committed 500 at a time (each still atomic, as a
+     * savepoint) and reported once committed: one commit per document made
+     * the WAL rewrite the same pages thousands of times. */
+    if (o.batch == 0) o.batch = 500;
     o.report = ingest_report;
     o.ud = &ui;
     o.interrupted = (volatile int *)&interrupted;

@@ -20,12 +20,22 @@ const char *omb_memcasemem(const char *hay, size_t n, const char *needle)
     size_t m = strlen(needle);
     if (m == 0) return hay;
     if (m > n) return NULL;
-    int first = lower((unsigned char)needle[0]);
-    for (size_t i = 0; i + m <= n; i++) {
-        if (lower((unsigned char)hay[i]) != first) continue;
+    /* Candidates are found with memchr (vectorised in the C library) for
+     * the needle's first byte in both cases; plugins call this for every
+     * keyword over every passage, so a byte-at-a-time loop showed in
+     * profiles. */
+    unsigned char lo = (unsigned char)lower((unsigned char)needle[0]);
+    unsigned char up = (lo >= 'a' && lo <= 'z') ? (unsigned char)(lo - 32) : lo;
+    const char *end = hay + n - m + 1; /* candidates start before end */
+    const char *pl = memchr(hay, lo, (size_t)(end - hay));
+    const char *pu = up != lo ? memchr(hay, up, (size_t)(end - hay)) : NULL;
+    while (pl || pu) {
+        const char *c = !pu || (pl && pl < pu) ? pl : pu;
         size_t j = 1;
-        while (j < m && lower((unsigned char)hay[i + j]) == lower((unsigned char)needle[j])) j++;
-        if (j == m) return hay + i;
+        while (j < m && lower((unsigned char)c[j]) == lower((unsigned char)needle[j])) j++;
+        if (j == m) return c;
+        if (c == pl) pl = c + 1 < end ? memchr(c + 1, lo, (size_t)(end - c - 1)) : NULL;
+        else pu = c + 1 < end ? memchr(c + 1, up, (size_t)(end - c - 1)) : NULL;
     }
     return NULL;
 }
@@ -325,6 +335,8 @@ size_t omb_fold_space(const char *p, size_t n, char *out, size_t cap)
             if (o - (k - 1) < need) o = k - 1;
         }
     }
+    /* a cut can fall just after a space (or a dropped partial character) */
+    while (o > 0 && out[o - 1] == ' ') o--;
     out[o] = '\0';
     return o;
 }

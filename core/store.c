@@ -187,6 +187,12 @@ static const char *const migrations[] = {
     "  min(d.path) AS first_seen_in FROM facts f JOIN documents d ON d.id = f.document_id"
     "  WHERE f.field = 'authority' AND NOT EXISTS (SELECT 1 FROM authority_names n WHERE n.name = f.value)"
     "  GROUP BY f.value COLLATE NOCASE;",
+    /* 3: index search_text once per transaction (index_pending) instead of
+     * by a per-row trigger.  Once an FTS5 table is part of a transaction,
+     * every later statement's savepoint makes it flush its pending terms, so
+     * row-at-a-time indexing wrote a tiny segment per statement and
+     * dominated ingest time. */
+    "DROP TRIGGER search_text_ai;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -210,6 +216,17 @@ enum stmt_id {
     S_RECOMPUTE,
     S_MAP_SUBJECT,
     S_DELETE_ORPHAN,
+    S_FIND_REF,
+    S_INSERT_REF,
+    S_SET_NEW_CASE,
+    S_INDEX_PENDING,
+    S_MAX_TEXT_ID,
+    S_BEGIN,
+    S_COMMIT,
+    S_ROLLBACK,
+    S_SAVEPOINT,
+    S_RELEASE,
+    S_ROLLBACK_TO,
     S__COUNT
 };
 
@@ -272,6 +289,26 @@ static const char *const stmt_sql[S__COUNT] = {
         " subcategory = (SELECT nullif(m.subcategory, '') FROM subject_map m"
         "   WHERE cases.council_subject LIKE m.subject || '%' ORDER BY length(m.subject) DESC LIMIT 1)"
         " WHERE id = ?1 AND category IS NULL AND council_subject IS NOT NULL",
+    [S_FIND_REF] = "SELECT id FROM cases WHERE ref = ?1",
+    [S_INSERT_REF] = "INSERT INTO cases(ref) VALUES (?1)",
+    /* The merge rule for a case that only this document mentions: the same
+     * result as S_RECOMPUTE (the register still names the authority), without
+     * searching facts that can only be this document's. */
+    [S_SET_NEW_CASE] =
+        "UPDATE cases SET"
+        " authority = coalesce((SELECT a.name FROM authority_names n JOIN authorities a ON a.id = n.authority_id"
+        "   WHERE n.name = ?2), ?2),"
+        " category = ?3, subcategory = ?4, council_subject = ?5, outcome = coalesce(?6, 'unknown'),"
+        " decision_date = ?7, summary = ?8, remedy_document_id = ?9, improvement_document_id = ?10"
+        " WHERE id = ?1",
+    [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT id, text FROM search_text WHERE id > ?1",
+    [S_MAX_TEXT_ID] = "SELECT coalesce(max(id), 0) FROM search_text",
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_SAVEPOINT] = "SAVEPOINT document",
+    [S_RELEASE] = "RELEASE document",
+    [S_ROLLBACK_TO] = "ROLLBACK TO document",
     [S_DELETE_ORPHAN] = "DELETE FROM cases WHERE id = ?1 AND NOT EXISTS"
                         " (SELECT 1 FROM case_sources WHERE case_id = ?1)",
 };
@@ -280,8 +317,8 @@ struct omb_store {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *stmt[S__COUNT]; /* prepared on first use, kept for the run */
-    int batch_every;              /* 0 = each document commits on its own */
-    int batch_pending;            /* documents written since the last commit */
+    int batched;                  /* documents are savepoints in a transaction the caller commits */
+    sqlite3_int64 indexed_upto;   /* search_text rows up to this id are in the FTS index */
 };
 
 sqlite3 *omb_store_db(omb_store *st) { return st->db; }
@@ -296,6 +333,22 @@ static int exec(omb_store *st, const char *sql, char *err, size_t cap)
         return OMB_ESTORE;
     }
     return OMB_OK;
+}
+
+static sqlite3_stmt *stmt(omb_store *st, enum stmt_id id);
+static int step_done(sqlite3_stmt *s);
+static void reset_indexed(omb_store *st);
+
+/* Runs a cached control statement (BEGIN, COMMIT, SAVEPOINT, ...); these run
+ * once or twice per document, so parsing them each time showed in profiles. */
+static int control(omb_store *st, enum stmt_id id, char *err, size_t cap)
+{
+    sqlite3_stmt *s = stmt(st, id);
+    int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
+    if (s) sqlite3_reset(s);
+    if (rc == SQLITE_DONE) return OMB_OK;
+    if (cap) snprintf(err, cap, "%s: %s: %s", st->path, stmt_sql[id], sqlite3_errmsg(st->db));
+    return OMB_ESTORE;
 }
 
 static sqlite3_stmt *stmt(omb_store *st, enum stmt_id id)
@@ -394,6 +447,7 @@ int omb_store_open(const char *path, int flags, omb_store **out, char *err, size
         if (migrate(st, err, cap)) goto fail;
         /* a new store starts with the shipped register and subject map */
         if (omb_register_load_defaults(st->db, err, cap)) goto fail;
+        reset_indexed(st);
     } else {
         sqlite3_stmt *s;
         int version = 0;
@@ -417,7 +471,7 @@ fail:
 void omb_store_close(omb_store *st)
 {
     if (!st) return;
-    if (st->batch_every && st->db) {
+    if (st->batched && st->db) {
         char err[256];
         omb_store_batch_end(st, err, sizeof err);
     }
@@ -438,19 +492,54 @@ int omb_store_has_sha(omb_store *st, const char *sha256, char *path_out, size_t 
     return found;
 }
 
-int omb_store_batch_begin(omb_store *st, int every)
+/* Where the FTS index stands: every committed search_text row is indexed,
+ * so after a rollback the committed maximum is the answer again. */
+static void reset_indexed(omb_store *st)
 {
-    st->batch_every = every > 0 ? every : 1;
-    st->batch_pending = 0;
+    sqlite3_stmt *s = stmt(st, S_MAX_TEXT_ID);
+    if (s && sqlite3_step(s) == SQLITE_ROW) st->indexed_upto = sqlite3_column_int64(s, 0);
+    if (s) sqlite3_reset(s);
+}
+
+/* Adds the rows written in this transaction to the FTS index, in one
+ * statement just before the commit (see migration 3 for why). */
+static int index_pending(omb_store *st, char *err, size_t cap)
+{
+    sqlite3_stmt *s = stmt(st, S_INDEX_PENDING);
+    if (!s) goto fail;
+    sqlite3_bind_int64(s, 1, st->indexed_upto);
+    if (step_done(s)) goto fail;
+    reset_indexed(st);
     return OMB_OK;
+fail:
+    if (cap) snprintf(err, cap, "%s: updating the search index: %s", st->path, sqlite3_errmsg(st->db));
+    return OMB_ESTORE;
+}
+
+/* Commits the open transaction, indexing its text first; on failure rolls
+ * back and forgets what the rollback removed. */
+static int commit(omb_store *st, char *err, size_t cap)
+{
+    if (index_pending(st, err, cap) || control(st, S_COMMIT, err, cap)) {
+        control(st, S_ROLLBACK, NULL, 0);
+        reset_indexed(st);
+        return OMB_ESTORE;
+    }
+    return OMB_OK;
+}
+
+void omb_store_batch_begin(omb_store *st) { st->batched = 1; }
+
+int omb_store_batch_commit(omb_store *st, char *err, size_t cap)
+{
+    if (sqlite3_get_autocommit(st->db)) return OMB_OK;
+    return commit(st, err, cap);
 }
 
 int omb_store_batch_end(omb_store *st, char *err, size_t cap)
 {
-    int rc = OMB_OK;
-    if (st->batch_pending && !sqlite3_get_autocommit(st->db)) rc = exec(st, "COMMIT", err, cap);
-    st->batch_every = 0;
-    st->batch_pending = 0;
+    int rc = omb_store_batch_commit(st, err, cap);
+    st->batched = 0;
     return rc;
 }
 
@@ -575,13 +664,28 @@ static int insert_search(struct write_ctx *w, sqlite3_int64 case_id, const char 
 static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
 {
     sqlite3_stmt *s;
-    sqlite3_int64 case_id;
+    sqlite3_int64 case_id = 0;
     const char *ref = c->fields[OMB_FIELD_REF].value;
     char key[160];
+    int is_new = 0;
     if (ref) {
-        s = stmt(w->st, S_UPSERT_REF);
-        if (!s) return fail_sql(w, "a case");
+        /* look first: a case no document has mentioned yet takes the fast
+         * path below instead of the full merge */
+        if (!(s = stmt(w->st, S_FIND_REF))) return fail_sql(w, "a case");
         sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
+        int found = sqlite3_step(s);
+        if (found == SQLITE_ROW) case_id = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+        if (found == SQLITE_DONE) {
+            if (!(s = stmt(w->st, S_INSERT_REF))) return fail_sql(w, "a case");
+            sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
+            if (step_done(s)) return fail_sql(w, "a case");
+            case_id = sqlite3_last_insert_rowid(w->st->db);
+            is_new = 1;
+        } else if (found != SQLITE_ROW) {
+            return fail_sql(w, "a case");
+        }
+        s = NULL;
     } else {
         /* An unreferenced case belongs to its document: key it by the
          * document's hash and the plugin's row key (or its position). */
@@ -592,9 +696,12 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
         if (!s) return fail_sql(w, "a case");
         sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
     }
-    if (sqlite3_step(s) != SQLITE_ROW) return fail_sql(w, "a case");
-    case_id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
+    if (s) {
+        if (sqlite3_step(s) != SQLITE_ROW) return fail_sql(w, "a case");
+        case_id = sqlite3_column_int64(s, 0);
+        /* an unreferenced key is new unless this document was seen before */
+        sqlite3_reset(s);
+    }
 
     if (!(s = stmt(w->st, S_INSERT_SOURCE))) return fail_sql(w, "a case source");
     sqlite3_bind_int64(s, 1, case_id);
@@ -646,7 +753,18 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
     }
     for (size_t i = 0; i < c->n_events; i++)
         if (insert_event(w, case_id, &c->events[i])) return OMB_ESTORE;
-    return recompute(w, case_id);
+    if (!is_new) return recompute(w, case_id);
+    if (!(s = stmt(w->st, S_SET_NEW_CASE))) return fail_sql(w, "the merged case");
+    sqlite3_bind_int64(s, 1, case_id);
+    static const int cols[] = {OMB_FIELD_AUTHORITY, OMB_FIELD_CATEGORY, OMB_FIELD_SUBCATEGORY,
+                               OMB_FIELD_COUNCIL_SUBJECT, OMB_FIELD_OUTCOME, OMB_FIELD_DECISION_DATE, OMB_FIELD_SUMMARY};
+    for (int k = 0; k < 7; k++) bind_text_or_null(s, k + 2, c->fields[cols[k]].value);
+    if (c->n_remedies) sqlite3_bind_int64(s, 9, w->doc_id);
+    if (c->n_improvements) sqlite3_bind_int64(s, 10, w->doc_id);
+    if (step_done(s)) return fail_sql(w, "the merged case");
+    if (!(s = stmt(w->st, S_MAP_SUBJECT))) return fail_sql(w, "the merged case");
+    sqlite3_bind_int64(s, 1, case_id);
+    return step_done(s) ? fail_sql(w, "the merged case") : OMB_OK;
 }
 
 /* Removes what the document at doc_id contributed, then re-merges (or drops)
@@ -760,37 +878,26 @@ int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_s
     struct write_ctx w = {st, 0, meta, err, cap};
     *result = 0;
     if (cap) err[0] = '\0';
-    int batched = st->batch_every > 0;
-    if (batched) {
-        if (sqlite3_get_autocommit(st->db) && exec(st, "BEGIN IMMEDIATE", err, cap)) return OMB_ESTORE;
-        if (exec(st, "SAVEPOINT document", err, cap)) return OMB_ESTORE;
-    } else if (exec(st, "BEGIN IMMEDIATE", err, cap)) {
+    /* In a batch the document is a savepoint inside the batch's transaction,
+     * so it is still stored whole or not at all; alone it is a transaction. */
+    if (st->batched) {
+        if (sqlite3_get_autocommit(st->db) && control(st, S_BEGIN, err, cap)) return OMB_ESTORE;
+        if (control(st, S_SAVEPOINT, err, cap)) return OMB_ESTORE;
+    } else if (control(st, S_BEGIN, err, cap)) {
         return OMB_ESTORE;
     }
     int rc = write_all(&w, sink, result);
     if (rc) {
-        if (batched) {
-            sqlite3_exec(st->db, "ROLLBACK TO document; RELEASE document", NULL, NULL, NULL);
+        if (st->batched) {
+            control(st, S_ROLLBACK_TO, NULL, 0);
+            control(st, S_RELEASE, NULL, 0);
         } else {
-            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            control(st, S_ROLLBACK, NULL, 0);
+            reset_indexed(st);
         }
         if (rc == OMB_ENOMEM && cap) snprintf(err, cap, "%s: out of memory while storing", meta->path);
         return rc;
     }
-    if (batched) {
-        if (exec(st, "RELEASE document", err, cap)) return OMB_ESTORE;
-        if (++st->batch_pending >= st->batch_every) {
-            st->batch_pending = 0;
-            if (exec(st, "COMMIT", err, cap)) {
-                sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-                return OMB_ESTORE;
-            }
-        }
-        return OMB_OK;
-    }
-    if (exec(st, "COMMIT", err, cap)) {
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-        return OMB_ESTORE;
-    }
-    return OMB_OK;
+    if (st->batched) return control(st, S_RELEASE, err, cap);
+    return commit(st, err, cap);
 }

@@ -55,10 +55,13 @@ int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_s
  * subject map changed).  One savepoint; OMB_OK or OMB_ESTORE with err. */
 int omb_store_remerge_all(omb_store *st, char *err, size_t err_cap);
 
-/* Groups the following documents into one SQLite transaction, each document
- * still atomic through its own savepoint; a commit every `every` documents
- * bounds what a crash can lose to whole documents.  End with batch_end. */
-int omb_store_batch_begin(omb_store *st, int every);
+/* Batches: after omb_store_batch_begin each omb_store_write is a savepoint
+ * inside one transaction (so each document is still whole or absent) until
+ * omb_store_batch_commit commits them together; a crash loses only whole
+ * uncommitted documents.  The caller reports documents as stored only after
+ * the commit.  omb_store_batch_end commits and leaves batch mode. */
+void omb_store_batch_begin(omb_store *st);
+int omb_store_batch_commit(omb_store *st, char *err, size_t err_cap);
 int omb_store_batch_end(omb_store *st, char *err, size_t err_cap);
 
 #endif

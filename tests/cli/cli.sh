@@ -57,6 +57,13 @@ got=$(sql "SELECT count(*), min(line), max(line) FROM case_improvements i JOIN c
            WHERE c.ref = '22 001 239'")
 check "two improvements with their lines" "2,39,41" "$got"
 
+# full-text search covers summaries and improvements (indexed per batch)
+got=$(sql "SELECT DISTINCT c.ref FROM search JOIN search_text t ON t.id = search.rowid JOIN cases c ON c.id = t.case_id
+           WHERE search MATCH 'direct payment recipients' ORDER BY 1")
+check "full-text search finds the improvement" "22 001 239" "$got"
+got=$(sql "SELECT t.kind FROM search JOIN search_text t ON t.id = search.rowid WHERE search MATCH 'warning AND budget'")
+check "full-text search finds the summary" "summary" "$got"
+
 # export: the documented keys, one case per line
 "$OMBUDS" export --out "$tmp/all.jsonl"; rc=$?
 check "export succeeds" 0 "$rc"
