@@ -22,6 +22,9 @@ int omb_cli_lua(const struct omb_cli *cli, int argc, char **argv);
 /* `ombuds authorities ...` (cli_authorities.c); argv[0] is "authorities". */
 int omb_cli_authorities(int argc, char **argv, const char *db_path);
 
+/* `ombuds metric [NAME ...]` (cli_metric.c); argv[0] is "metric".  Returns
+ * the exit status. */
+int omb_cli_metric(int argc, char **argv, const char *db_path, const char *plugin_dir);
 
 /* `ombuds new-plugin NAME --kind source|metric` (cli_newplugin.c). */
 int omb_cli_new_plugin(int argc, char **argv);

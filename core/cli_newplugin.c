@@ -155,12 +155,105 @@ static int write_template(const char *dir, const char *file, const char *tmpl, c
     return 0;
 }
 
-/* Metric plugins: written once the metric ABI is settled (ffi_bridge.c). */
+static const char metric_c[] =
+    "/* SPDX-License-Identifier: GPL-3.0-or-later */\n"
+    "/*\n"
+    " * @NAME@.c -- an ombuds metric plugin (started by `ombuds new-plugin`).\n"
+    " * Each function is plain C with a signature string; ombuds calls it from\n"
+    " * Lua (ombuds.metrics.NAME) and from SQL through libffi.  See\n"
+    " * docs/plugin-api.md for the signature letters.\n"
+    " */\n"
+    "#include <ombuds/plugin.h>\n"
+    "\n"
+    "static int first_int(void *ud, int n, const struct omb_value *v, const char *const *names)\n"
+    "{\n"
+    "    (void)n;\n"
+    "    (void)names;\n"
+    "    *(int64_t *)ud = v[0].type == OMB_VALUE_INT ? v[0].i : 0;\n"
+    "    return OMB_OK;\n"
+    "}\n"
+    "\n"
+    "/* \"I(s)\": pence paid in the cases of one authority. */\n"
+    "static int64_t @NAME@_paid(omb_call *c, const char *authority)\n"
+    "{\n"
+    "    int64_t total = 0;\n"
+    "    struct omb_value p = OMB_TEXT(authority);\n"
+    "    c->host->query(c, \"SELECT coalesce(sum(t.payment_pence), 0) FROM cases x JOIN case_totals t\"\n"
+    "                      \" ON t.case_id = x.id WHERE x.authority = ?1\", &p, 1, first_int, &total);\n"
+    "    return total;\n"
+    "}\n"
+    "\n"
+    "/* \"t()\": a table of cases per outcome. */\n"
+    "static int add_row(void *ud, int n, const struct omb_value *v, const char *const *names)\n"
+    "{\n"
+    "    (void)n;\n"
+    "    (void)names;\n"
+    "    omb_call *c = ud;\n"
+    "    return c->host->table_add_row(c, v);\n"
+    "}\n"
+    "\n"
+    "static int @NAME@_outcomes(omb_call *c)\n"
+    "{\n"
+    "    const struct omb_host *h = c->host;\n"
+    "    int rc;\n"
+    "    if ((rc = h->table_column(c, \"outcome\", OMB_VALUE_TEXT)) ||\n"
+    "        (rc = h->table_column(c, \"cases\", OMB_VALUE_INT | OMB_COLUMN_CHART)))\n"
+    "        return rc;\n"
+    "    return h->query(c, \"SELECT outcome, count(*) FROM cases GROUP BY 1 ORDER BY 1\", NULL, 0, add_row, c);\n"
+    "}\n"
+    "\n"
+    "static const struct omb_metric_fn functions[] = {\n"
+    "    {\"@NAME@_paid\", \"I(s)\", (void (*)(void))@NAME@_paid, \"@NAME@_paid(authority): pence paid\"},\n"
+    "    {\"@NAME@_outcomes\", \"t()\", (void (*)(void))@NAME@_outcomes, \"@NAME@_outcomes(): cases per outcome\"},\n"
+    "    {NULL, NULL, NULL, NULL},\n"
+    "};\n"
+    "static const struct omb_metric_ops ops = {functions};\n"
+    "\n"
+    "OMB_PLUGIN_EXPORT const struct omb_plugin ombuds_plugin = {\n"
+    "    .abi_version = OMB_PLUGIN_ABI_VERSION,\n"
+    "    .struct_size = sizeof(struct omb_plugin),\n"
+    "    .kind = OMB_PLUGIN_METRIC,\n"
+    "    .name = \"@NAME@\",\n"
+    "    .version = \"0.1\",\n"
+    "    .description = \"@NAME@ metrics (describe them here)\",\n"
+    "    .ops = &ops,\n"
+    "};\n";
+
+/* The metric template's test ingests its sample (a decision page) and
+ * checks both functions. */
+static const char metric_fixture[] =
+    "Somerset Council (22 004 577)\n\nCategory : Education > School transport\n\nDecision : Upheld\n\n"
+    "Decision date : 12 March 2023\n\nSummary: The Council was slow to arrange transport.\n\n"
+    "Agreed action\n\n  1. The Council will pay Mrs S £250 for her time and trouble.\n\nBack to top\n";
+
+static const char metric_test_sh[] =
+    "#!/bin/sh\n"
+    "# test.sh -- the metric functions give the figures of sample.txt.\n"
+    "OMBUDS=${OMBUDS:-ombuds}\n"
+    "cd \"$(dirname \"$0\")\" || exit 1\n"
+    "rm -f test.db test.db-wal test.db-shm\n"
+    "\"$OMBUDS\" --db test.db ingest --quiet sample.txt >/dev/null || exit 1\n"
+    "got=$(\"$OMBUDS\" --db test.db --plugin-dir . sql --format csv \"SELECT @NAME@_paid('Somerset Council')\" | tail -1 | tr -d '\\r')\n"
+    "rm -f test.db test.db-wal test.db-shm\n"
+    "if [ \"$got\" = 25000 ]; then echo \"ok - @NAME@_paid\"; else echo \"not ok - @NAME@_paid: $got\"; exit 1; fi\n";
+
+static int write_template(const char *dir, const char *file, const char *tmpl, const char *name, int executable);
+
 static int omb_cli_new_metric_plugin(const char *name, const char *parent)
 {
-    (void)parent;
-    fprintf(stderr, "ombuds new-plugin: --kind metric is not available in this build (%s)\n", name);
-    return 1;
+    char dir[4096], cfile[128];
+    snprintf(dir, sizeof dir, "%s/%s", parent, name);
+    if (mkdir(dir, 0755) != 0) {
+        fprintf(stderr, "ombuds new-plugin: cannot create %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    snprintf(cfile, sizeof cfile, "%s.c", name);
+    if (write_template(dir, cfile, metric_c, name, 0) || write_template(dir, "Makefile", makefile, name, 0) ||
+        write_template(dir, "sample.txt", metric_fixture, name, 0) ||
+        write_template(dir, "test.sh", metric_test_sh, name, 1))
+        return 1;
+    printf("next: cd %s && make && make check && make install\n", dir);
+    return 0;
 }
 
 int omb_cli_new_plugin(int argc, char **argv)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "category.h"
+#include "ffi_bridge.h"
 #include "normalise.h"
 #include "remedy.h"
 
@@ -65,6 +66,14 @@ static int build_line_index(struct omb_sink *s)
         if (s->text[i] == '\n') s->line_starts[k++] = i + 1;
     s->n_lines = n;
     return OMB_OK;
+}
+
+size_t omb_sink_offset_of_line(struct omb_sink *s, size_t line)
+{
+    if (!s->line_starts && build_line_index(s)) return 0;
+    if (line < 1) line = 1;
+    if (line > s->n_lines) line = s->n_lines;
+    return s->line_starts[line - 1];
 }
 
 size_t omb_sink_line(struct omb_sink *s, size_t at)
@@ -270,10 +279,25 @@ static int h_extract_remedies(omb_builder *b, const char *text, size_t n, size_t
     return omb_extract_remedies(text, n, at, extract_add, &x);
 }
 
+static void h_case_discard(omb_builder *b);
+
 static int h_case_end(omb_builder *b)
 {
     struct omb_sink *s = b->sink;
     omb_case *c = b->c;
+    /* A sub-category names its category when only one category has it
+     * (listings often give only the sub-category). */
+    struct omb_fact *sub = &c->fields[OMB_FIELD_SUBCATEGORY];
+    if (sub->value && !c->fields[OMB_FIELD_CATEGORY].value) {
+        const char *cat = omb_category_of(sub->value, strlen(sub->value));
+        if (cat && omb_case_set(c, OMB_FIELD_CATEGORY, cat, sub->line)) {
+            h_case_discard(b);
+            return OMB_ENOMEM;
+        }
+        if (!cat)
+            omb_sink_warnf(s, sub->line, "sub-category \"%s\" belongs to no single category; category left unknown",
+                           sub->value);
+    }
     free(b);
     s->n_open_builders--;
     if (s->n_cases == s->cap_cases) {
@@ -411,6 +435,15 @@ static const struct omb_host host_table = {
     .find_ref = h_find_ref,
     .find_date = h_find_date,
     .purposes_of = h_purposes_of,
+    /* metric plugins: metric_host.c */
+    .call_error = omb_call_error,
+    .query = omb_call_query,
+    .table_column = omb_call_table_column,
+    .table_add_row = omb_call_table_add_row,
+    .coverage = omb_call_coverage,
+    .note = omb_call_note,
+    .call_format = omb_call_format,
+    .read_data = omb_call_read_data,
 };
 
 const struct omb_host *omb_host_table(void) { return &host_table; }

@@ -91,8 +91,7 @@ const struct omb_loaded_plugin *omb_detect_format(const omb_registry *reg, const
         scores[i] = -1;
         const struct omb_plugin *d = reg->plugins[i].desc;
         if (d->kind != OMB_PLUGIN_SOURCE) continue;
-        const struct omb_source_ops *ops = d->ops;
-        int s = ops->probe(text, len, name);
+        int s = omb_plugin_probe(&reg->plugins[i], text, len, name);
         if (s < 0) s = 0;
         if (s > 100) s = 100;
         scores[i] = s;
@@ -179,8 +178,7 @@ int omb_ingest_parse(const struct omb_loaded_plugin *p, struct omb_sink *sink, c
 {
     const char *name = strrchr(path, '/');
     struct omb_doc doc = {text, len, path, name ? name + 1 : path, authority};
-    const struct omb_source_ops *ops = p->desc->ops;
-    int rc = ops->parse(omb_host_table(), sink, &doc);
+    int rc = omb_plugin_parse(p, omb_host_table(), sink, &doc);
     if (rc == OMB_OK && sink->failed) rc = OMB_EPARSE;
     if (rc == OMB_OK && sink->n_open_builders) {
         snprintf(sink->error, sizeof sink->error, "%s: plugin '%s' left %zu case(s) unfinished (no case_end)", path,

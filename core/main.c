@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "dump.h"
 #include "export.h"
+#include "ffi_bridge.h"
 #include "ingest.h"
 #include "output.h"
 #include "plugin_loader.h"
@@ -49,9 +50,12 @@ static const char usage_text[] =
     "  authorities [--unmatched | --lineage] [--load FILE] [--load-subjects FILE]\n"
     "              [--load-population FILE.csv]\n"
     "                      the authority register, names it does not know, reorganisations\n"
+    "  metric [NAME [--by GROUP] [--format F] [--chart FILE.svg|-] [ARG...]]  compute a metric (none: list)\n"
     "  new-plugin NAME [--kind source|metric] [--dir DIR]\n"
     "                      write a starting plugin with its Makefile, a fixture and a test\n"
-    "  run SCRIPT.lua [ARGS...]   run a Lua analysis script\n"
+    "  run [--safe] [--timeout SECONDS] SCRIPT.lua [ARGS...]\n"
+    "                      run a Lua analysis script (--safe: no os.execute, io.popen,\n"
+    "                      file writes or package.loadlib, for scripts someone sent you)\n"
     "  -e CODE             run a chunk of Lua\n"
     "\n"
     "options:\n"
@@ -274,7 +278,7 @@ static int run_query(omb_store *st, const char *sql, char **params, int n_params
 
 static int default_format(void) { return isatty(STDOUT_FILENO) ? OMB_OUT_TABLE : OMB_OUT_TABLE; }
 
-static int cmd_sql(int argc, char **argv, const char *db_path)
+static int cmd_sql(int argc, char **argv, const char *db_path, const char *plugin_dir)
 {
     static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
     int format = default_format(), c;
@@ -290,10 +294,21 @@ static int cmd_sql(int argc, char **argv, const char *db_path)
         return EXIT_USAGE;
     }
     omb_store *st;
+    omb_registry reg = {0};
+    char err[512];
     if (open_store(db_path, 0, &st)) return EXIT_STORE;
+    /* metric functions are SQL functions too: SELECT uphold_share(...) */
+    if (load_plugins(&reg, plugin_dir, 0) || omb_ffi_register_sql(omb_store_db(st), &reg, err, sizeof err)) {
+        fprintf(stderr, "ombuds sql: %s\n", reg.n ? err : "cannot load plugins");
+        omb_registry_free(&reg);
+        omb_store_close(st);
+        return EXIT_STORE;
+    }
     sqlite3_exec(omb_store_db(st), "PRAGMA query_only = ON", NULL, NULL, NULL);
     int rc = run_query(st, argv[optind], argv + optind + 1, argc - optind - 1, format);
+    /* the connection holds function pointers into the plugins: close it first */
     omb_store_close(st);
+    omb_registry_free(&reg);
     return rc;
 }
 
@@ -353,12 +368,14 @@ static int cmd_cases(int argc, char **argv, const char *db_path)
     sqlite3 *db = omb_store_db(st);
     sqlite3_stmt *s = NULL;
     static const char sql[] =
-        "SELECT coalesce(c.ref, '(unreferenced)') AS ref, c.decision_date AS decided, c.authority, c.category,"
-        " c.subcategory, c.outcome, printf('%.2f', t.payment_pence / 100.0) AS payments_gbp, t.n_remedies AS remedies,"
+        "SELECT * FROM (SELECT coalesce(c.ref, '(unreferenced)') AS ref, c.decision_date AS decided, c.authority,"
+        " c.category, c.subcategory, c.outcome, printf('%.2f', t.payment_pence / 100.0) AS payments_gbp,"
+        " t.n_remedies AS remedies,"
         " (SELECT count(*) FROM case_improvements i WHERE i.case_id = c.id) AS improvements"
         " FROM cases c JOIN case_totals t ON t.case_id = c.id"
         " WHERE (?1 IS NULL OR c.authority = ?1 COLLATE NOCASE) AND (?2 IS NULL OR c.category = ?2 COLLATE NOCASE)"
         " AND (?3 IS NULL OR c.year = ?3)"
+        " ORDER BY c.decision_date IS NULL, c.decision_date, c.ref)"
         " UNION ALL SELECT 'total', NULL, NULL, NULL, NULL, count(*) || ' cases', printf('%.2f', sum(t.payment_pence)"
         " / 100.0), sum(t.n_remedies), (SELECT count(*) FROM case_improvements i JOIN cases c2 ON c2.id = i.case_id"
         " WHERE (?1 IS NULL OR c2.authority = ?1 COLLATE NOCASE) AND (?2 IS NULL OR c2.category = ?2 COLLATE NOCASE)"
@@ -495,12 +512,13 @@ int main(int argc, char **argv)
     const char *cmd = args[0];
     if (!strcmp(cmd, "ingest")) return cmd_ingest(n, args, db_path, plugin_dir);
     if (!strcmp(cmd, "plugins")) return cmd_plugins(plugin_dir);
-    if (!strcmp(cmd, "sql")) return cmd_sql(n, args, db_path);
+    if (!strcmp(cmd, "sql")) return cmd_sql(n, args, db_path, plugin_dir);
     if (!strcmp(cmd, "cases")) return cmd_cases(n, args, db_path);
     if (!strcmp(cmd, "export")) return cmd_export(n, args, db_path);
     if (!strcmp(cmd, "parse")) return cmd_parse(n, args, plugin_dir);
     if (!strcmp(cmd, "authorities")) return omb_cli_authorities(n, args, db_path);
     if (!strcmp(cmd, "new-plugin")) return omb_cli_new_plugin(n, args);
+    if (!strcmp(cmd, "metric")) return omb_cli_metric(n, args, db_path, plugin_dir);
     if (!strcmp(cmd, "help")) {
         fputs(usage_text, stdout);
         return 0;

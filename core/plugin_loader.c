@@ -9,6 +9,9 @@
 #define _GNU_SOURCE
 #include "plugin_loader.h"
 
+#include "ffi_bridge.h"
+#include "lua_plugin.h"
+
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
@@ -85,6 +88,7 @@ const struct omb_loaded_plugin *omb_registry_find(const omb_registry *reg, const
 int omb_registry_load_file(omb_registry *reg, const char *path)
 {
     char reason[512];
+    struct omb_ffi_plugin *metrics = NULL; /* before any goto: refuse frees it */
     dlerror();
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
@@ -129,11 +133,17 @@ int omb_registry_load_file(omb_registry *reg, const char *path)
             goto refuse;
         }
     }
+    /* Metric signatures are parsed and prepared now, once: a plugin with a
+     * bad one is refused here rather than failing at its first call. */
+    if (d->kind == OMB_PLUGIN_METRIC && !omb_registry_find(reg, d->name) &&
+        (omb_ffi_prepare(d, &metrics, reason, sizeof reason) || omb_ffi_conflict(reg, metrics, reason, sizeof reason)))
+        goto refuse;
     const struct omb_loaded_plugin *dup = omb_registry_find(reg, d->name);
     if (dup) {
         char a[PATH_MAX], b[PATH_MAX];
         /* the same file reached through two search directories is no news */
         if (realpath(path, a) && realpath(dup->path, b) && !strcmp(a, b)) {
+            omb_ffi_free(metrics);
             unload(h);
             return OMB_OK;
         }
@@ -153,14 +163,79 @@ int omb_registry_load_file(omb_registry *reg, const char *path)
     reg->plugins[reg->n].desc = d;
     reg->plugins[reg->n].path = copy;
     reg->plugins[reg->n].handle = h;
+    reg->plugins[reg->n].metrics = metrics;
+    reg->plugins[reg->n].lua = NULL;
     reg->n++;
     return OMB_OK;
 refuse:
+    omb_ffi_free(metrics);
     unload(h);
     return add_error(reg, path, reason) ? OMB_ENOMEM : OMB_OK;
 nomem:
+    omb_ffi_free(metrics);
     unload(h);
     return OMB_ENOMEM;
+}
+
+/* Adds a loaded plugin to the registry; takes ownership of lua. */
+static int add_plugin(omb_registry *reg, const char *path, const struct omb_plugin *d, void *handle,
+                      struct omb_lua_plugin *lua)
+{
+    if (reg->n == reg->cap) {
+        size_t ncap = reg->cap ? reg->cap * 2 : 8;
+        void *p = realloc(reg->plugins, ncap * sizeof *reg->plugins);
+        if (!p) return OMB_ENOMEM;
+        reg->plugins = p;
+        reg->cap = ncap;
+    }
+    char *copy = dupstr(path);
+    if (!copy) return OMB_ENOMEM;
+    memset(&reg->plugins[reg->n], 0, sizeof reg->plugins[reg->n]);
+    reg->plugins[reg->n].desc = d;
+    reg->plugins[reg->n].path = copy;
+    reg->plugins[reg->n].handle = handle;
+    reg->plugins[reg->n].lua = lua;
+    reg->n++;
+    return OMB_OK;
+}
+
+/* Loads a source plugin written in Lua (lua_plugin.c). */
+static int load_lua_file(omb_registry *reg, const char *path)
+{
+    char reason[600];
+    struct omb_lua_plugin *lp;
+    if (omb_lua_plugin_load(path, &lp, reason, sizeof reason) != OMB_OK)
+        return add_error(reg, path, reason) ? OMB_ENOMEM : OMB_OK;
+    const struct omb_plugin *d = omb_lua_plugin_descriptor(lp);
+    const struct omb_loaded_plugin *dup = omb_registry_find(reg, d->name);
+    if (dup) {
+        char a[PATH_MAX], b[PATH_MAX];
+        int same = realpath(path, a) && realpath(dup->path, b) && !strcmp(a, b);
+        if (!same) snprintf(reason, sizeof reason, "duplicate plugin name '%s' (already loaded from %s); ignored",
+                            d->name, dup->path);
+        omb_lua_plugin_free(lp);
+        return same || !add_error(reg, path, reason) ? OMB_OK : OMB_ENOMEM;
+    }
+    if (add_plugin(reg, path, d, NULL, lp)) {
+        omb_lua_plugin_free(lp);
+        return OMB_ENOMEM;
+    }
+    return OMB_OK;
+}
+
+int omb_plugin_probe(const struct omb_loaded_plugin *p, const char *text, size_t len, const char *filename)
+{
+    if (p->lua) return omb_lua_plugin_probe(p->lua, text, len, filename);
+    const struct omb_source_ops *ops = p->desc->ops;
+    return ops->probe(text, len, filename);
+}
+
+int omb_plugin_parse(const struct omb_loaded_plugin *p, const struct omb_host *h, struct omb_sink *sink,
+                     const struct omb_doc *doc)
+{
+    if (p->lua) return omb_lua_plugin_parse(p->lua, h, sink, doc);
+    const struct omb_source_ops *ops = p->desc->ops;
+    return ops->parse(h, sink, doc);
 }
 
 static int has_suffix(const char *s, const char *suf)
@@ -182,7 +257,7 @@ static int scan_dir(omb_registry *reg, const char *dir)
     int rc = OMB_OK;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (!has_suffix(e->d_name, ".so")) continue;
+        if (!has_suffix(e->d_name, ".so") && !has_suffix(e->d_name, ".lua")) continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
             char **p = realloc(names, cap * sizeof *p);
@@ -205,15 +280,16 @@ static int scan_dir(omb_registry *reg, const char *dir)
         struct stat st;
         if (rc == OMB_OK && (size_t)snprintf(path, sizeof path, "%s/%s", dir, names[i]) < sizeof path &&
             lstat(path, &st) == 0 && S_ISREG(st.st_mode))
-            rc = omb_registry_load_file(reg, path);
+            rc = has_suffix(names[i], ".lua") ? load_lua_file(reg, path) : omb_registry_load_file(reg, path);
         free(names[i]);
     }
     free(names);
     return rc;
 }
 
-/* The build tree keeps each plugin in plugins/<kind>/<name>/.libs. */
-static int scan_build_tree(omb_registry *reg, const char *top)
+/* The build tree keeps each plugin in plugins/<kind>/<name>/.libs; plugins
+ * written in Lua stay in the source tree's plugins/<kind>/<name>/. */
+static int scan_build_tree(omb_registry *reg, const char *top, const char *sub)
 {
     static const char *const kinds[] = {"plugins/source", "plugins/metric"};
     for (int k = 0; k < 2; k++) {
@@ -240,7 +316,7 @@ static int scan_build_tree(omb_registry *reg, const char *top)
         int rc = OMB_OK;
         for (size_t i = 0; i < n; i++) {
             char dir[PATH_MAX];
-            if (rc == OMB_OK && (size_t)snprintf(dir, sizeof dir, "%s/%s/.libs", base, names[i]) < sizeof dir)
+            if (rc == OMB_OK && (size_t)snprintf(dir, sizeof dir, "%s/%s%s", base, names[i], sub) < sizeof dir)
                 rc = scan_dir(reg, dir);
             free(names[i]);
         }
@@ -290,7 +366,10 @@ int omb_registry_load(omb_registry *reg, const char *extra_dir)
             return rc;
     }
 #ifdef OMB_BUILDDIR
-    if (omb_running_from_build_tree() && (rc = scan_build_tree(reg, OMB_BUILDDIR))) return rc;
+    if (omb_running_from_build_tree() && (rc = scan_build_tree(reg, OMB_BUILDDIR, "/.libs"))) return rc;
+#ifdef OMB_SRCDIR
+    if (omb_running_from_build_tree() && (rc = scan_build_tree(reg, OMB_SRCDIR, ""))) return rc;
+#endif
 #endif
     return scan_dir(reg, OMB_PLUGINDIR);
 }
@@ -298,6 +377,8 @@ int omb_registry_load(omb_registry *reg, const char *extra_dir)
 void omb_registry_free(omb_registry *reg)
 {
     for (size_t i = 0; i < reg->n; i++) {
+        omb_ffi_free(reg->plugins[i].metrics);
+        omb_lua_plugin_free(reg->plugins[i].lua);
         unload(reg->plugins[i].handle);
         free(reg->plugins[i].path);
     }

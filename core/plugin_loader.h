@@ -11,10 +11,17 @@
 #include <ombuds/plugin.h>
 #include <stddef.h>
 
+struct omb_ffi_plugin;
+struct omb_lua_plugin;
+struct omb_sink;
+struct omb_doc;
+
 struct omb_loaded_plugin {
     const struct omb_plugin *desc; /* inside the shared object */
     char *path;
     void *handle; /* dlopen handle */
+    struct omb_ffi_plugin *metrics; /* metric plugins: prepared functions (ffi_bridge.c), else NULL */
+    struct omb_lua_plugin *lua;     /* source plugins written in Lua (lua_plugin.c), else NULL */
 };
 
 typedef struct omb_registry {
@@ -40,6 +47,11 @@ void omb_registry_free(omb_registry *reg);
 
 /* The plugin called name, or NULL. */
 const struct omb_loaded_plugin *omb_registry_find(const omb_registry *reg, const char *name);
+
+/* A source plugin's probe and parse, whichever language it is written in. */
+int omb_plugin_probe(const struct omb_loaded_plugin *p, const char *text, size_t len, const char *filename);
+int omb_plugin_parse(const struct omb_loaded_plugin *p, const struct omb_host *h, struct omb_sink *sink,
+                     const struct omb_doc *doc);
 
 /* Is this program running from its build tree (so it should use the plugins,
  * scripts and data files there rather than installed ones)? */

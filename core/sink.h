@@ -52,6 +52,8 @@ void omb_sink_init(struct omb_sink *s, const char *text, size_t len, const char 
 void omb_sink_clear(struct omb_sink *s);
 /* 1-based line of a byte offset (offsets past the end give the last line). */
 size_t omb_sink_line(struct omb_sink *s, size_t at);
+/* Byte offset where a 1-based line starts (clamped to the document). */
+size_t omb_sink_offset_of_line(struct omb_sink *s, size_t line);
 /* Adds a warning about a line (stored without the path; reports add it). */
 void omb_sink_warnf(struct omb_sink *s, size_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -114,6 +114,16 @@ int omb_text_decode(const char *raw, size_t n, char **out, size_t *out_n, char *
             snprintf(err, err_cap, "line 1: invalid %s text after its byte-order mark", enc);
             return rc == OMB_ENOMEM ? rc : OMB_EPARSE;
         }
+        /* plugins are promised text without NUL (plugin.h), as UTF-8 input is */
+        const char *nul = memchr(*out, '\0', *out_n);
+        if (nul) {
+            snprintf(err, err_cap, "line %zu: NUL character in %s text: not a text document",
+                     line_at(*out, (size_t)(nul - *out)), enc);
+            free(*out);
+            *out = NULL;
+            *out_n = 0;
+            return OMB_EPARSE;
+        }
         snprintf(note, note_cap, "converted from %s", enc);
     } else {
         size_t skip = (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) ? 3 : 0;
@@ -139,11 +149,13 @@ int omb_text_decode(const char *raw, size_t n, char **out, size_t *out_n, char *
                 if (u[i] < 0x20 && u[i] != '\n' && u[i] != '\r' && u[i] != '\t' && u[i] != '\f') controls++;
             if (controls > n / 100 + 1 ||
                 convert("WINDOWS-1252", raw + skip, n - skip, out, out_n) != OMB_OK) {
+                /* bad counts from after the byte-order mark */
                 snprintf(err, err_cap, "line %zu: byte 0x%02X is neither UTF-8 nor Windows-1252 text: not a text document",
-                         line_at(raw, bad), u[bad]);
+                         line_at(raw, skip + bad), u[skip + bad]);
                 return OMB_EPARSE;
             }
-            snprintf(note, note_cap, "converted from Windows-1252 (first non-UTF-8 byte on line %zu)", line_at(raw, bad));
+            snprintf(note, note_cap, "converted from Windows-1252 (first non-UTF-8 byte on line %zu)",
+                     line_at(raw, skip + bad));
         }
     }
     *out_n = fold_newlines(*out, *out_n);

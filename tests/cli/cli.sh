@@ -129,6 +129,19 @@ contains "directory walk finds nested files" "a.txt" "$out"
 contains "broken symlink reported" "broken.txt: broken symbolic link" "$out"
 check "symlink loop not followed, broken link counted as failed" 1 "$rc"
 
+# the authority register: population figures, names it does not know
+printf 'authority,population,year\nHampshire CC,1400000,2021\n"Kent County Council",1576100,2021\n' > "$tmp/pop.csv"
+out=$("$OMBUDS" authorities --load-population "$tmp/pop.csv" 2>&1); rc=$?
+check "population CSV loads" 0 "$rc"
+contains "and says how many" "loaded 2 population figures" "$out"
+check "a spelling is stored under the canonical name" "Hampshire County Council,1400000" \
+  "$(sql "SELECT authority, population FROM authority_population WHERE authority LIKE 'Hampshire%'")"
+printf 'authority,population\nHampshire Cnty Council,1400000\n' > "$tmp/pop2.csv"
+out=$("$OMBUDS" authorities --load-population "$tmp/pop2.csv" 2>&1); rc=$?
+check "an unknown name in a population CSV is refused" 1 "$rc"
+contains "naming the file, line and name" "pop2.csv:2: authority \"Hampshire Cnty Council\" is not in the register" "$out"
+check "nothing of the refused file loaded" 0 "$(sql "SELECT count(*) FROM authority_population WHERE authority LIKE '%Cnty%'")"
+
 out=$("$OMBUDS" --version)
 contains "version" "ombuds 0.1.0" "$out"
 echo "1..$n"

@@ -59,6 +59,13 @@ if make -C "$tmp/council_register" >"$tmp/np.log" 2>&1; then ok "its Makefile bu
 else notok "its Makefile builds it with pkg-config"; tail -5 "$tmp/np.log" | sed 's/^/# /'; fi
 out=$(OMBUDS="$OMBUDS" make -C "$tmp/council_register" check 2>&1); rc=$?
 check "its own test passes" 0 "$rc"
+out=$("$OMBUDS" new-plugin council_totals --kind metric --dir "$tmp" 2>&1); rc=$?
+check "new-plugin --kind metric writes a plugin" 0 "$rc"
+if make -C "$tmp/council_totals" >"$tmp/npm.log" 2>&1; then ok "the metric plugin builds with pkg-config"
+else notok "the metric plugin builds with pkg-config"; tail -5 "$tmp/npm.log" | sed 's/^/# /'; fi
+out=$(OMBUDS="$OMBUDS" make -C "$tmp/council_totals" check 2>&1); rc=$?
+check "the metric plugin's own test passes" 0 "$rc"
+[ $rc -eq 0 ] || echo "$out" | tail -3 | sed 's/^/# /'
 out=$("$OMBUDS" new-plugin council_register --dir "$tmp" 2>&1); rc=$?
 check "new-plugin never overwrites" 1 "$rc"
 out=$("$OMBUDS" new-plugin "Bad Name" 2>&1); rc=$?

@@ -376,9 +376,8 @@ static int decision_row(const struct omb_host *h, omb_sink *sink, omb_builder *b
     if (ob > oa && (rc = h->case_set(bd, OMB_FIELD_OUTCOME, t + oa, ob - oa, oa))) return rc;
     if (sb > sa) {
         if ((rc = h->case_set(bd, OMB_FIELD_SUBCATEGORY, t + sa, sb - sa, sa))) return rc;
+        /* with no single category, the core leaves it unknown and says so */
         if (cat) return h->case_set(bd, OMB_FIELD_CATEGORY, cat, strlen(cat), sa);
-        h->warn(sink, sa, "sub-category \"%.*s\" belongs to no single category; category left unknown",
-                (int)(sb - sa), t + sa);
     }
     return OMB_OK;
 }
