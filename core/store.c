@@ -444,7 +444,12 @@ int omb_store_open(const char *path, int flags, omb_store **out, char *err, size
         /* WAL lets readers (the console) see a consistent store during an
          * ingest; synchronous=NORMAL is durable at each checkpoint and never
          * corrupts under WAL, which is the trade SQLite recommends. */
-        if (set_wal(st, err, cap) || exec(st, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768", err, cap))
+        /* temp_store = MEMORY keeps the savepoint journal of each document
+         * (the pages it touched, ~120 KB) out of a temporary file: written
+         * to disk it was a quarter of ingest time (docs/performance.md).  A
+         * 16 MB page cache bounds memory whatever the corpus size. */
+        if (set_wal(st, err, cap) ||
+            exec(st, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY", err, cap))
             goto fail;
         if (migrate(st, err, cap)) goto fail;
         /* a new store starts with the shipped register and subject map */

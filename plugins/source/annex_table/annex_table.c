@@ -15,6 +15,7 @@
  * parse money: see core/host.c and core/remedy.c.
  */
 #include <ombuds/plugin.h>
+#include <ombuds/text.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,10 +26,6 @@ enum role { R_NONE, R_NUMBER, R_REF, R_NATURE, R_OUTCOME, R_REMEDY, R_IMPROVE };
 
 /* How cells are separated; chosen from the header line. */
 enum mode { M_TAB, M_PIPE, M_SPACE };
-
-struct line {
-    size_t a, b; /* [a, b) without the newline or a trailing '\r' */
-};
 
 /* A piece of a cell: one line's worth of text at [a, b) in the document. */
 struct seg {
@@ -59,27 +56,8 @@ struct layout {
 
 /* ---- small text helpers ------------------------------------------------------- */
 
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
 static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
-
-static void trim(const char *t, size_t *a, size_t *b)
-{
-    while (*a < *b && is_space(t[*a])) (*a)++;
-    while (*b > *a && is_space(t[*b - 1])) (*b)--;
-}
-
-static int next_line(const char *t, size_t len, size_t *pos, struct line *l)
-{
-    if (*pos >= len) return 0;
-    const char *nl = memchr(t + *pos, '\n', len - *pos);
-    l->a = *pos;
-    l->b = nl ? (size_t)(nl - t) : len;
-    *pos = nl ? l->b + 1 : len;
-    if (l->b > l->a && t[l->b - 1] == '\r') l->b--;
-    return 1;
-}
 
 /* Does p[0..n) start with s, ignoring case? */
 static int starts_ci(const struct omb_host *h, const char *p, size_t n, const char *s)
@@ -89,36 +67,36 @@ static int starts_ci(const struct omb_host *h, const char *p, size_t n, const ch
 }
 
 /* Is the trimmed line empty? */
-static int blank(const char *t, struct line l)
+static int blank(const char *t, struct omb_line l)
 {
-    trim(t, &l.a, &l.b);
+    omb_trim(t, &l.a, &l.b);
     return l.a == l.b;
 }
 
 /* A "Page 3 of 23" (or "Page 3") footer. */
-static int is_footer(const struct omb_host *h, const char *t, struct line l)
+static int is_footer(const struct omb_host *h, const char *t, struct omb_line l)
 {
-    trim(t, &l.a, &l.b);
+    omb_trim(t, &l.a, &l.b);
     if (!starts_ci(h, t + l.a, l.b - l.a, "page ")) return 0;
     size_t i = l.a + 5, d = i;
-    while (i < l.b && is_digit(t[i])) i++;
+    while (i < l.b && omb_is_digit(t[i])) i++;
     if (i == d) return 0;
     if (i == l.b) return 1;
     if (!starts_ci(h, t + i, l.b - i, " of ")) return 0;
     i += 4;
     d = i;
-    while (i < l.b && is_digit(t[i])) i++;
+    while (i < l.b && omb_is_digit(t[i])) i++;
     return i > d && i == l.b;
 }
 
 /* A rule line such as "----+--------+----" or "=====". */
-static int is_rule(const char *t, struct line l)
+static int is_rule(const char *t, struct omb_line l)
 {
     int dashes = 0;
     for (size_t i = l.a; i < l.b; i++) {
         char c = t[i];
         if (c == '-' || c == '=' || c == '_') dashes++;
-        else if (c != '+' && c != '|' && !is_space(c)) return 0;
+        else if (c != '+' && c != '|' && !omb_is_space(c)) return 0;
     }
     return dashes >= 3;
 }
@@ -127,8 +105,8 @@ static int is_rule(const char *t, struct line l)
 static int says_none(const struct omb_host *h, const char *p, size_t n)
 {
     size_t a = 0, b = n;
-    trim(p, &a, &b);
-    while (b > a && (p[b - 1] == '.' || is_space(p[b - 1]))) b--;
+    omb_trim(p, &a, &b);
+    while (b > a && (p[b - 1] == '.' || omb_is_space(p[b - 1]))) b--;
     static const char *const none[] = {"N/A", "NA", "None", "Nil", "-", "Not applicable", "None proposed", NULL};
     for (const char *const *w = none; *w; w++)
         if (b - a == strlen(*w) && h->find_ci(p + a, b - a, *w) == p + a) return 1;
@@ -140,7 +118,7 @@ static int says_none(const struct omb_host *h, const char *p, size_t n)
 static enum role role_of(const struct omb_host *h, const char *p, size_t n)
 {
     size_t a = 0, b = n;
-    trim(p, &a, &b);
+    omb_trim(p, &a, &b);
     p += a;
     n = b - a;
     if (h->find_ci(p, n, "improvement") || h->find_ci(p, n, "recommendation") || h->find_ci(p, n, "learning"))
@@ -177,7 +155,7 @@ struct span {
     size_t a, b;
 };
 
-static size_t split_cells(const char *t, struct line l, enum mode m, struct span *out, size_t max)
+static size_t split_cells(const char *t, struct omb_line l, enum mode m, struct span *out, size_t max)
 {
     size_t n = 0;
     if (m == M_TAB || m == M_PIPE) {
@@ -187,7 +165,7 @@ static size_t split_cells(const char *t, struct line l, enum mode m, struct span
             if (i == l.b || t[i] == sep) {
                 out[n].a = a;
                 out[n].b = i;
-                trim(t, &out[n].a, &out[n].b);
+                omb_trim(t, &out[n].a, &out[n].b);
                 n++;
                 a = i + 1;
             }
@@ -198,7 +176,7 @@ static size_t split_cells(const char *t, struct line l, enum mode m, struct span
     }
     size_t i = l.a;
     while (i < l.b && n < max) {
-        while (i < l.b && is_space(t[i])) i++;
+        while (i < l.b && omb_is_space(t[i])) i++;
         if (i >= l.b) break;
         size_t a = i;
         while (i < l.b) {
@@ -216,7 +194,7 @@ static size_t split_cells(const char *t, struct line l, enum mode m, struct span
 
 /* Is this line a table header?  It must name a remedy column and one of the
  * other known columns, in at least three cells. */
-static int read_header(const struct omb_host *h, const char *t, struct line l, struct layout *lay)
+static int read_header(const struct omb_host *h, const char *t, struct omb_line l, struct layout *lay)
 {
     size_t n = l.b - l.a;
     if (n > 400 || !h->find_ci(t + l.a, n, "remed")) return 0;
@@ -258,7 +236,7 @@ static int read_header(const struct omb_host *h, const char *t, struct line l, s
 }
 
 /* Is this line a repeat of the header (page break)? */
-static int is_header_repeat(const struct omb_host *h, const char *t, struct line l, const struct layout *lay)
+static int is_header_repeat(const struct omb_host *h, const char *t, struct omb_line l, const struct layout *lay)
 {
     struct layout again;
     if (!read_header(h, t, l, &again) || again.ncols != lay->ncols) return 0;
@@ -270,8 +248,8 @@ static int is_header_repeat(const struct omb_host *h, const char *t, struct line
 static int find_header(const struct omb_host *h, const char *t, size_t len, struct layout *lay, size_t *after)
 {
     size_t pos = 0;
-    struct line l;
-    while (next_line(t, len, &pos, &l))
+    struct omb_line l;
+    while (omb_next_line(t, len, &pos, &l))
         if (read_header(h, t, l, lay)) {
             *after = pos;
             return 1;
@@ -292,7 +270,7 @@ static int has_role(const struct layout *lay, enum role r)
 static int is_row_number(const char *t, size_t a, size_t b)
 {
     size_t i = a;
-    while (i < b && is_digit(t[i])) i++;
+    while (i < b && omb_is_digit(t[i])) i++;
     if (i == a || i - a > 3) return 0;
     if (i < b && (t[i] == '.' || t[i] == ')')) i++;
     return i == b;
@@ -398,10 +376,10 @@ static int read_rows(const struct omb_host *h, const char *t, size_t len, size_t
                      struct table *tb)
 {
     size_t pos = from;
-    struct line l;
+    struct omb_line l;
     struct row *cur = NULL;
     int rc;
-    while (next_line(t, len, &pos, &l)) {
+    while (omb_next_line(t, len, &pos, &l)) {
         if (blank(t, l) || is_footer(h, t, l) || is_rule(t, l) || is_header_repeat(h, t, l, lay)) continue;
         if (lay->mode == M_TAB && !memchr(t + l.a, '\t', l.b - l.a)) continue;
         if (lay->mode == M_PIPE && !memchr(t + l.a, '|', l.b - l.a)) continue;
@@ -419,14 +397,14 @@ static int read_rows(const struct omb_host *h, const char *t, size_t len, size_t
         for (size_t i = 0; i < nc; i++) {
             if (lay->role[colof[i]] != R_NUMBER || c[i].a == c[i].b) continue;
             size_t e = c[i].a;
-            while (e < c[i].b && is_digit(t[e])) e++;
+            while (e < c[i].b && omb_is_digit(t[e])) e++;
             if (e < c[i].b && (t[e] == '.' || t[e] == ')')) e++;
             if (is_row_number(t, c[i].a, e) && (e == c[i].b || t[e] == ' ')) {
                 starts = 1;
                 num_a = c[i].a;
                 num_b = e;
                 size_t rest = e;
-                while (rest < c[i].b && is_space(t[rest])) rest++;
+                while (rest < c[i].b && omb_is_space(t[rest])) rest++;
                 c[i].a = rest;
                 if (rest < c[i].b) colof[i] = column_after(lay, colof[i]);
             }
@@ -436,7 +414,7 @@ static int read_rows(const struct omb_host *h, const char *t, size_t len, size_t
             if (!(cur = new_row(tb, l.a))) return OMB_ENOMEM;
             cur->num_a = num_a;
             /* "1." keeps only the digits */
-            while (num_b > num_a && !is_digit(t[num_b - 1])) num_b--;
+            while (num_b > num_a && !omb_is_digit(t[num_b - 1])) num_b--;
             cur->num_b = num_b;
         }
         if (!cur) continue; /* text between the header and the first row */
@@ -487,7 +465,7 @@ static int mend_spills(const char *t, struct table *tb, const struct layout *lay
                 if (cell_add(prev, c->s[m].a, c->s[m].b)) return OMB_ENOMEM;
             if (cell_add(prev, c->s[j].a, cut)) return OMB_ENOMEM;
             size_t rest = cut;
-            while (rest < c->s[j].b && is_space(t[rest])) rest++;
+            while (rest < c->s[j].b && omb_is_space(t[rest])) rest++;
             size_t drop = j;
             if (rest < c->s[j].b) c->s[j].a = rest;
             else drop = j + 1;
@@ -615,7 +593,7 @@ static size_t next_sentence(const char *s, size_t n, size_t i)
         if (k >= n) return n;
         if (s[k] != ' ') continue;
         while (k < n && s[k] == ' ') k++;
-        if (k < n && (is_upper(s[k]) || is_digit(s[k]))) return k;
+        if (k < n && (is_upper(s[k]) || omb_is_digit(s[k]))) return k;
     }
     return n;
 }
@@ -629,13 +607,13 @@ static int add_improvements(const struct omb_host *h, omb_builder *b, const stru
     while (i < n) {
         size_t e = next_sentence(s, n, i);
         size_t a = i, z = e;
-        trim(s, &a, &z);
+        omb_trim(s, &a, &z);
         i = e;
         if (a == z) continue;
         int action = opens_with(h, s + a, z - a, action_openers) && !mentions(h, s + a, z - a, report_back);
         if (action && open && !finding) {
             size_t x = open_a, y = open_b;
-            trim(s, &x, &y);
+            omb_trim(s, &x, &y);
             if ((rc = h->case_add_improvement(b, s + x, y - x, doc_at(j, x)))) return rc;
             open = 0;
         }
@@ -649,7 +627,7 @@ static int add_improvements(const struct omb_host *h, omb_builder *b, const stru
         open_b = z;
     }
     if (open) {
-        trim(s, &open_a, &open_b);
+        omb_trim(s, &open_a, &open_b);
         if (open_b > open_a && (rc = h->case_add_improvement(b, s + open_a, open_b - open_a, doc_at(j, open_a))))
             return rc;
     }
@@ -674,7 +652,7 @@ static int authority_in_title(const struct omb_host *h, const char *t, size_t ta
         if (t[i - 1] != '(') continue;
         size_t a = i, b = a;
         while (b < tb && t[b] != ')' && t[b] != ',') b++;
-        trim(t, &a, &b);
+        omb_trim(t, &a, &b);
         if (looks_like_authority(h, t, a, b)) {
             *aa = a;
             *ab = b;
@@ -685,7 +663,7 @@ static int authority_in_title(const struct omb_host *h, const char *t, size_t ta
     if (p) {
         size_t a = (size_t)(p - t) + 9, b = a;
         while (b < tb && t[b] != '(' && t[b] != ',' && !(t[b] == ' ' && b + 1 < tb && t[b + 1] == '-')) b++;
-        trim(t, &a, &b);
+        omb_trim(t, &a, &b);
         if (looks_like_authority(h, t, a, b)) {
             *aa = a;
             *ab = b;
@@ -776,14 +754,14 @@ static int row_case(struct ctx *x, const struct row *r, size_t index)
 
     /* the council's own subject, without the reference or a closing full
      * stop or dash */
-    while (sub_a < sub_b && (is_space(nat.p[sub_a]) || nat.p[sub_a] == '-' || nat.p[sub_a] == ',' ||
+    while (sub_a < sub_b && (omb_is_space(nat.p[sub_a]) || nat.p[sub_a] == '-' || nat.p[sub_a] == ',' ||
                              nat.p[sub_a] == ':'))
         sub_a++;
     if (sub_b - sub_a >= 3 && (unsigned char)nat.p[sub_a] == 0xE2 && (unsigned char)nat.p[sub_a + 1] == 0x80 &&
         ((unsigned char)nat.p[sub_a + 2] == 0x93 || (unsigned char)nat.p[sub_a + 2] == 0x94))
         sub_a += 3;
-    trim(nat.p, &sub_a, &sub_b);
-    while (sub_b > sub_a && (nat.p[sub_b - 1] == '.' || is_space(nat.p[sub_b - 1]))) sub_b--;
+    omb_trim(nat.p, &sub_a, &sub_b);
+    while (sub_b > sub_a && (nat.p[sub_b - 1] == '.' || omb_is_space(nat.p[sub_b - 1]))) sub_b--;
     if (sub_b > sub_a) {
         size_t at = doc_at(&nat, sub_a);
         if ((rc = h->case_set(b, OMB_FIELD_COUNCIL_SUBJECT, nat.p + sub_a, sub_b - sub_a, at))) goto done;
@@ -835,10 +813,10 @@ static int annex_parse(const struct omb_host *h, omb_sink *sink, const struct om
 
     /* The title is the first non-blank line before the header. */
     size_t pos = 0, title_a = 0, title_b = 0;
-    struct line l;
-    while (next_line(t, len, &pos, &l) && l.a < lay.head_a) {
+    struct omb_line l;
+    while (omb_next_line(t, len, &pos, &l) && l.a < lay.head_a) {
         size_t a = l.a, b = l.b;
-        trim(t, &a, &b);
+        omb_trim(t, &a, &b);
         if (a == b || is_footer(h, t, l)) continue;
         if (!title_b) {
             title_a = a;

@@ -605,8 +605,11 @@ static void probe_record(int term, void *ud)
 
 static int csv_export_probe(const char *t, size_t len, const char *filename)
 {
-    /* only the header row matters; a header never needs more than this */
+    /* only the header row matters: parse up to its end (a quoted header
+     * cell holding a newline is too rare to pay for on every document) */
     size_t scan = len < 4096 ? len : 4096;
+    const char *nl = memchr(t, '\n', scan);
+    if (nl) scan = (size_t)(nl - t) + 1;
     struct probe_state s = {0, 0, 0};
     struct csv_parser p;
     if (csv_init(&p, 0) != 0) return 0;

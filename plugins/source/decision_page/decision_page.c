@@ -16,46 +16,24 @@
  * dates and references are normalised by the core.
  */
 #include <ombuds/plugin.h>
+#include <ombuds/text.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-/* A line of the document: [a, b) without its newline. */
-struct line {
-    size_t a, b;
-};
-
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-/* Trims [*a, *b) of white space. */
-static void trim(const char *t, size_t *a, size_t *b)
-{
-    while (*a < *b && is_space(t[*a])) (*a)++;
-    while (*b > *a && is_space(t[*b - 1])) (*b)--;
-}
-
-static int next_line(const char *t, size_t len, size_t *pos, struct line *l)
-{
-    if (*pos >= len) return 0;
-    const char *nl = memchr(t + *pos, '\n', len - *pos);
-    l->a = *pos;
-    l->b = nl ? (size_t)(nl - t) : len;
-    *pos = nl ? l->b + 1 : len;
-    return 1;
-}
 
 /* Does the trimmed line equal s (case-insensitive)? */
-static int line_is(const struct omb_host *h, const char *t, struct line l, const char *s)
+static int line_is(const struct omb_host *h, const char *t, struct omb_line l, const char *s)
 {
-    trim(t, &l.a, &l.b);
+    omb_trim(t, &l.a, &l.b);
     size_t n = strlen(s);
     return l.b - l.a == n && h->find_ci(t + l.a, n, s) == t + l.a;
 }
 
 /* Does the trimmed line start with s (case-insensitive)? */
-static int line_starts(const struct omb_host *h, const char *t, struct line l, const char *s)
+static int line_starts(const struct omb_host *h, const char *t, struct omb_line l, const char *s)
 {
-    trim(t, &l.a, &l.b);
+    omb_trim(t, &l.a, &l.b);
     size_t n = strlen(s);
     return l.b - l.a >= n && h->find_ci(t + l.a, n, s) == t + l.a;
 }
@@ -73,14 +51,14 @@ static const char *const headings[] = {"The complaint", "What I have investigate
                                        "Report summary", "Finding", "Introduction", "What happened",
                                        "My assessment", "Our assessment", "Assessment", NULL};
 
-static int is_heading(const struct omb_host *h, const char *t, struct line l)
+static int is_heading(const struct omb_host *h, const char *t, struct omb_line l)
 {
     for (const char *const *s = headings; *s; s++)
         if (line_is(h, t, l, *s)) return 1;
     return 0;
 }
 
-static int is_agreed_heading(const struct omb_host *h, const char *t, struct line l)
+static int is_agreed_heading(const struct omb_host *h, const char *t, struct omb_line l)
 {
     return line_is(h, t, l, "Agreed action") || line_is(h, t, l, "Agreed actions") ||
            line_is(h, t, l, "Recommended action") || line_is(h, t, l, "Recommendations");
@@ -88,11 +66,11 @@ static int is_agreed_heading(const struct omb_host *h, const char *t, struct lin
 
 /* Reads "Label : value" (the colon may have spaces either side); on success
  * sets [*va, *vb) to the value. */
-static int label_value(const struct omb_host *h, const char *t, struct line l, const char *label, size_t *va,
+static int label_value(const struct omb_host *h, const char *t, struct omb_line l, const char *label, size_t *va,
                        size_t *vb)
 {
     size_t a = l.a, b = l.b;
-    trim(t, &a, &b);
+    omb_trim(t, &a, &b);
     size_t n = strlen(label);
     if (b - a <= n || h->find_ci(t + a, n, label) != t + a) return 0;
     size_t i = a + n;
@@ -101,7 +79,7 @@ static int label_value(const struct omb_host *h, const char *t, struct line l, c
     i++;
     *va = i;
     *vb = b;
-    trim(t, va, vb);
+    omb_trim(t, va, vb);
     return *vb > *va;
 }
 
@@ -111,12 +89,12 @@ static int find_header(const struct omb_host *h, const char *t, size_t len, size
                        size_t *rb)
 {
     size_t pos = 0;
-    struct line l;
+    struct omb_line l;
     int n = 0;
     char norm[11];
-    while (n++ < 80 && next_line(t, len, &pos, &l)) {
+    while (n++ < 80 && omb_next_line(t, len, &pos, &l)) {
         size_t a = l.a, b = l.b;
-        trim(t, &a, &b);
+        omb_trim(t, &a, &b);
         if (b - a < 14 || t[b - 1] != ')') continue;
         size_t open = b;
         while (open > a && t[open - 1] != '(') open--;
@@ -124,7 +102,7 @@ static int find_header(const struct omb_host *h, const char *t, size_t len, size
         if (!h->norm_ref(t + open, b - 1 - open, norm)) continue;
         *aa = a;
         *ab = open - 1;
-        trim(t, aa, ab);
+        omb_trim(t, aa, ab);
         *ra = open;
         *rb = b - 1;
         return *ab > *aa;
@@ -140,9 +118,9 @@ static void authority_end(const struct omb_host *h, const char *t, size_t *a, si
     if (cut) *b = (size_t)(cut - t);
     const char *open = memchr(t + *a, '(', *b - *a);
     if (open) *b = (size_t)(open - t);
-    trim(t, a, b);
+    omb_trim(t, a, b);
     while (*b > *a && (t[*b - 1] == '.' || t[*b - 1] == ',' || t[*b - 1] == ':')) (*b)--;
-    trim(t, a, b);
+    omb_trim(t, a, b);
 }
 
 /* The last "against" followed by white space in t[a, b), or NULL. */
@@ -150,7 +128,7 @@ static const char *last_against(const struct omb_host *h, const char *t, size_t 
 {
     const char *found = NULL;
     for (const char *q = t + a; (q = h->find_ci(q, (size_t)(t + b - q), "against")); q += 7)
-        if (q + 7 < t + b && is_space(q[7])) found = q;
+        if (q + 7 < t + b && omb_is_space(q[7])) found = q;
     return found;
 }
 
@@ -165,9 +143,9 @@ static int find_report_header(const struct omb_host *h, const char *t, size_t le
                               size_t *rb)
 {
     size_t pos = 0;
-    struct line l, prev[2] = {{0, 0}, {0, 0}};
+    struct omb_line l, prev[2] = {{0, 0}, {0, 0}};
     char norm[11];
-    for (int n = 0; n < 60 && next_line(t, len, &pos, &l); n++) {
+    for (int n = 0; n < 60 && omb_next_line(t, len, &pos, &l); n++) {
         const char *p = h->find_ci(t + l.a, l.b - l.a, "reference number");
         size_t rs, rl;
         if (p && h->find_ref(p, l.b - (size_t)(p - t), &rs, &rl, norm) && rs <= 40) {
@@ -189,7 +167,7 @@ static int find_report_header(const struct omb_host *h, const char *t, size_t le
             return *ab > *aa && *ab - *aa < 120;
         }
         size_t a = l.a, b = l.b;
-        trim(t, &a, &b);
+        omb_trim(t, &a, &b);
         if (b > a) {
             prev[1] = prev[0];
             prev[0] = l;
@@ -343,7 +321,7 @@ static int names_person(const char *p, size_t n)
 static int action_item(struct actions *s, const char *t, size_t a, size_t e)
 {
     const struct omb_host *h = s->h;
-    trim(t, &a, &e);
+    omb_trim(t, &a, &e);
     if (e <= a || is_compliance_line(h, t + a, e - a)) return OMB_OK;
     s->found++;
     int remedy = has_any(h, t + a, e - a, remedy_words);
@@ -368,7 +346,7 @@ static int action_item(struct actions *s, const char *t, size_t a, size_t e)
         while (k > a && t[k - 1] >= 'a' && t[k - 1] <= 'z') k--;
         if (k > a && t[k - 1] == ' ' && ((e - k == 3 && !memcmp(t + k, "and", 3)) || (e - k == 2 && !memcmp(t + k, "or", 2)))) {
             e = k;
-            trim(t, &a, &e);
+            omb_trim(t, &a, &e);
         }
         return h->case_add_improvement(s->b, t + a, e - a, a);
     }
@@ -382,7 +360,7 @@ static int action_item(struct actions *s, const char *t, size_t a, size_t e)
 
 /* Is the line the start of an item: "1.", "2)", "a)", "(a)", "•", "-"?
  * Returns the offset after the marker, or 0. */
-static size_t item_marker(const char *t, struct line l)
+static size_t item_marker(const char *t, struct omb_line l)
 {
     size_t i = l.a;
     while (i < l.b && (t[i] == ' ' || t[i] == '\t')) i++;
@@ -404,7 +382,7 @@ static size_t item_marker(const char *t, struct line l)
  * month the Council will:")? */
 static int is_lead_in(const char *t, size_t a, size_t e)
 {
-    while (e > a && is_space(t[e - 1])) e--;
+    while (e > a && omb_is_space(t[e - 1])) e--;
     return e > a && t[e - 1] == ':';
 }
 
@@ -414,11 +392,11 @@ static int walk_actions(struct actions *s, const char *t, size_t a, size_t e)
 {
     size_t pos = a, item_a = 0;
     int open = 0, rc;
-    struct line l;
-    while (pos < e && next_line(t, e, &pos, &l)) {
+    struct omb_line l;
+    while (pos < e && omb_next_line(t, e, &pos, &l)) {
         size_t m = item_marker(t, l);
         size_t la = l.a, lb = l.b;
-        trim(t, &la, &lb);
+        omb_trim(t, &la, &lb);
         if (m || la == lb) {
             if (open && !is_lead_in(t, item_a, l.a) && (rc = action_item(s, t, item_a, l.a))) return rc;
             open = 0;
@@ -489,17 +467,17 @@ static int category_from_name(const struct omb_host *h, omb_builder *b, const ch
 /* A report summary names the category on a line of its own, "Education -
  * Special educational needs" (a hyphen, an en or em dash, or '>').  Sets the
  * category from the core's tree and returns 1 when the line is one. */
-static int category_line(const struct omb_host *h, omb_builder *b, const char *t, struct line l, int *rc)
+static int category_line(const struct omb_host *h, omb_builder *b, const char *t, struct omb_line l, int *rc)
 {
     static const char *const seps[] = {" - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " > ", NULL};
     size_t a = l.a, e = l.b;
-    trim(t, &a, &e);
+    omb_trim(t, &a, &e);
     if (e - a > 120) return 0;
     for (const char *const *sep = seps; *sep; sep++) {
         const char *p = h->find_ci(t + a, e - a, *sep);
         if (!p || p == t + a) continue;
         size_t sa = (size_t)(p - t) + strlen(*sep), sb = e;
-        trim(t, &sa, &sb);
+        omb_trim(t, &sa, &sb);
         const char *cat = h->category_of(t + sa, sb - sa);
         if (!cat) continue;
         *rc = h->case_set(b, OMB_FIELD_CATEGORY, cat, strlen(cat), a);
@@ -511,13 +489,13 @@ static int category_line(const struct omb_host *h, omb_builder *b, const char *t
 
 /* Is the trimmed line a date and nothing else ("9 June 2022")?  Full reports
  * give their date so, under the heading. */
-static int date_line(const struct omb_host *h, const char *t, struct line l, size_t *a, size_t *e)
+static int date_line(const struct omb_host *h, const char *t, struct omb_line l, size_t *a, size_t *e)
 {
     size_t s, n;
     char iso[11];
     *a = l.a;
     *e = l.b;
-    trim(t, a, e);
+    omb_trim(t, a, e);
     return *e > *a && *e - *a <= 20 && h->find_date(t + *a, *e - *a, &s, &n, iso) && s == 0 && n == *e - *a;
 }
 
@@ -550,7 +528,7 @@ static int summary_remedies(const struct omb_host *h, omb_builder *b, const char
     while (s < e) {
         size_t x = s;
         /* a full stop ends a sentence when white space follows ("£2,736.50" is one amount) */
-        while (x < e && !(t[x] == '.' && (x + 1 == e || is_space(t[x + 1])))) x++;
+        while (x < e && !(t[x] == '.' && (x + 1 == e || omb_is_space(t[x + 1])))) x++;
         if (x < e) x++;
         if (has_any(h, t + s, x - s, remedy_cues)) {
             if (!any) first = s;
@@ -558,7 +536,7 @@ static int summary_remedies(const struct omb_host *h, omb_builder *b, const char
             any = 1;
         }
         s = x;
-        while (s < e && is_space(t[s])) s++;
+        while (s < e && omb_is_space(t[s])) s++;
     }
     return any ? h->case_extract_remedies(b, t + first, last - first, first) : OMB_OK;
 }
@@ -583,10 +561,10 @@ static int read_lines(const struct omb_host *h, omb_builder *b, const char *t, s
 {
     size_t pos = 0, va, vb;
     int in_agreed = 0, in_summary = 0, rc, want_finding = 0;
-    struct line l;
-    while (next_line(t, len, &pos, &l)) {
+    struct omb_line l;
+    while (omb_next_line(t, len, &pos, &l)) {
         size_t la = l.a, lb = l.b;
-        trim(t, &la, &lb);
+        omb_trim(t, &la, &lb);
         if (in_summary) {
             if (la == lb || is_heading(h, t, l) || line_is(h, t, l, "Back to top")) in_summary = 0;
             else pg->summary_b = l.b;
@@ -645,9 +623,9 @@ static int fill_missing(const struct omb_host *h, omb_sink *sink, omb_builder *b
 {
     const char *t = doc->text;
     size_t len = doc->len, pos = 0, a, e;
-    struct line l;
+    struct omb_line l;
     int rc = OMB_OK;
-    for (int n = 0; n < 60 && next_line(t, len, &pos, &l) && (!pg->have_date || !pg->have_category); n++) {
+    for (int n = 0; n < 60 && omb_next_line(t, len, &pos, &l) && (!pg->have_date || !pg->have_category); n++) {
         if (!pg->have_date && date_line(h, t, l, &a, &e)) {
             if ((rc = h->case_set(b, OMB_FIELD_DECISION_DATE, t + a, e - a, a))) return rc;
             pg->have_date = 1;
@@ -673,9 +651,9 @@ static int fill_missing(const struct omb_host *h, omb_sink *sink, omb_builder *b
         /* the first paragraph after "Report summary" that is not its category line */
         pos = pg->report_summary;
         int para = 0;
-        while (next_line(t, len, &pos, &l)) {
+        while (omb_next_line(t, len, &pos, &l)) {
             size_t la = l.a, lb = l.b;
-            trim(t, &la, &lb);
+            omb_trim(t, &la, &lb);
             if (la == lb) {
                 if (para) break;
                 continue;
@@ -712,7 +690,7 @@ static int decision_parse(const struct omb_host *h, omb_sink *sink, const struct
     if ((rc = read_lines(h, b, t, len, &pg))) goto fail;
     if ((rc = fill_missing(h, sink, b, doc, &pg))) goto fail;
     if (pg.summary_a) {
-        trim(t, &pg.summary_a, &pg.summary_b);
+        omb_trim(t, &pg.summary_a, &pg.summary_b);
         if ((rc = h->case_set(b, OMB_FIELD_SUMMARY, t + pg.summary_a, pg.summary_b - pg.summary_a, pg.summary_a)))
             goto fail;
     }

@@ -15,6 +15,7 @@
  * Dates and references are normalised by the core (core/normalise.c).
  */
 #include <ombuds/plugin.h>
+#include <ombuds/text.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,31 +23,8 @@
 #define MAX_REFS 64
 #define MAX_PEOPLE 32
 
-struct line {
-    size_t a, b;
-};
-
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
 static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
-
-static void trim(const char *t, size_t *a, size_t *b)
-{
-    while (*a < *b && is_space(t[*a])) (*a)++;
-    while (*b > *a && is_space(t[*b - 1])) (*b)--;
-}
-
-static int next_line(const char *t, size_t len, size_t *pos, struct line *l)
-{
-    if (*pos >= len) return 0;
-    const char *nl = memchr(t + *pos, '\n', len - *pos);
-    l->a = *pos;
-    l->b = nl ? (size_t)(nl - t) : len;
-    *pos = nl ? l->b + 1 : len;
-    trim(t, &l->a, &l->b);
-    return 1;
-}
 
 static int starts_ci(const struct omb_host *h, const char *p, size_t n, const char *s)
 {
@@ -107,7 +85,7 @@ static void find_item(const struct omb_host *h, const char *t, size_t a, size_t 
     const char *p = h->find_ci(t + a, b - a, "item ");
     if (!p) return;
     size_t i = (size_t)(p - t) + 5, s = i;
-    while (i < b && (is_digit(t[i]) || (is_upper(t[i]) && i == s))) i++;
+    while (i < b && (omb_is_digit(t[i]) || (is_upper(t[i]) && i == s))) i++;
     if (i > s) {
         m->item_a = s;
         m->item_b = i;
@@ -117,10 +95,10 @@ static void find_item(const struct omb_host *h, const char *t, size_t a, size_t 
 /* "- Meeting of Extraordinary Meeting, Executive, Wednesday, 26th February,
  * 2025 10.00 am (Item 17.)": the parts before the weekday or date are the
  * kind of meeting and the body (the body is the last of them). */
-static int meeting_of(const struct omb_host *h, const char *t, struct line l, struct meeting *m)
+static int meeting_of(const struct omb_host *h, const char *t, struct omb_line l, struct meeting *m)
 {
     size_t a = l.a;
-    while (a < l.b && (t[a] == '-' || t[a] == '*' || is_space(t[a]))) a++;
+    while (a < l.b && (t[a] == '-' || t[a] == '*' || omb_is_space(t[a]))) a++;
     const char *p = h->find_ci(t + a, l.b - a, "meeting of ");
     if (!p || (size_t)(p - t) > a + 25) return 0;
     size_t s = (size_t)(p - t) + 11;
@@ -143,7 +121,7 @@ static int meeting_of(const struct omb_host *h, const char *t, struct line l, st
     for (size_t i = s; i <= end && np < 8; i++) {
         if (i == end || t[i] == ',') {
             size_t x = q, y = i;
-            trim(t, &x, &y);
+            omb_trim(t, &x, &y);
             if (y > x && !is_weekday(h, t + x, y - x)) {
                 parts[np][0] = x;
                 parts[np][1] = y;
@@ -168,9 +146,9 @@ static void read_meeting(const struct omb_host *h, const char *t, size_t len, st
 {
     size_t pos = 0;
     int after_agenda = 0;
-    struct line l;
+    struct omb_line l;
     memset(m, 0, sizeof *m);
-    while (next_line(t, len, &pos, &l)) {
+    while (omb_next_line(t, len, &pos, &l)) {
         if (l.a == l.b) continue;
         if (after_agenda && !m->title_b) {
             m->title_a = l.a;
@@ -183,11 +161,11 @@ static void read_meeting(const struct omb_host *h, const char *t, size_t len, st
         if (!m->title_b && m->line_b && l.b - l.a < 100 && t[l.b - 1] != '.' &&
             (h->find_ci(t + l.a, l.b - l.a, "Ombudsman") || h->find_ci(t + l.a, l.b - l.a, "LGSCO"))) {
             size_t a = l.a;
-            while (a < l.b && (is_digit(t[a]) || t[a] == '.' || is_space(t[a]))) a++;
+            while (a < l.b && (omb_is_digit(t[a]) || t[a] == '.' || omb_is_space(t[a]))) a++;
             if (a > l.a && !m->item_b) {
                 m->item_a = l.a;
                 m->item_b = l.a;
-                while (m->item_b < l.b && is_digit(t[m->item_b])) m->item_b++;
+                while (m->item_b < l.b && omb_is_digit(t[m->item_b])) m->item_b++;
             }
             m->title_a = a;
             m->title_b = l.b;
@@ -270,12 +248,12 @@ static int authority_in_text(const struct omb_host *h, const char *t, size_t len
 
 /* A numbered item "1. text" or "(a) text" or "a) text": returns where the
  * text starts, or 0. */
-static size_t numbered(const char *t, struct line l)
+static size_t numbered(const char *t, struct omb_line l)
 {
     size_t i = l.a;
     if (i < l.b && t[i] == '(') i++;
     size_t d = i;
-    while (i < l.b && is_digit(t[i])) i++;
+    while (i < l.b && omb_is_digit(t[i])) i++;
     if (i == d && i < l.b && is_lower(t[i]) && i + 1 < l.b && t[i + 1] == ')') i++;
     if (i == d || i - d > 3 || i >= l.b || (t[i] != '.' && t[i] != ')')) return 0;
     i++;
@@ -299,8 +277,8 @@ static void read_resolutions(const struct omb_host *h, const char *t, size_t len
     size_t eol = at;
     while (eol < len && t[eol] != '\n') eol++;
     size_t pos = eol < len ? eol + 1 : len;
-    struct line l;
-    while (r->n < 16 && next_line(t, len, &pos, &l)) {
+    struct omb_line l;
+    while (r->n < 16 && omb_next_line(t, len, &pos, &l)) {
         if (l.a == l.b) {
             if (r->n) break;
             continue;
@@ -313,11 +291,11 @@ static void read_resolutions(const struct omb_host *h, const char *t, size_t len
     if (r->n) return;
     /* "RESOLVED that the Committee notes ... ." on the same line */
     size_t a = at;
-    while (a < eol && (is_space(t[a]) || t[a] == ':' || t[a] == '-' || t[a] == ',')) a++;
+    while (a < eol && (omb_is_space(t[a]) || t[a] == ':' || t[a] == '-' || t[a] == ',')) a++;
     if (a < eol) {
         r->a[0] = a;
         r->b[0] = eol;
-        trim(t, &r->a[0], &r->b[0]);
+        omb_trim(t, &r->a[0], &r->b[0]);
         r->n = 1;
     }
 }
@@ -347,7 +325,7 @@ static int role_before(const char *t, size_t lb, size_t end, size_t *ra, size_t 
         while (e > lb && (t[e - 1] == ' ' || t[e - 1] == ',')) e--;
         if (e <= lb) break;
         size_t s = e;
-        while (s > lb && !is_space(t[s - 1]) && t[s - 1] != ',') s--;
+        while (s > lb && !omb_is_space(t[s - 1]) && t[s - 1] != ',') s--;
         if (s == e) break;
         if (!is_upper(t[s]) && !is_connector(t + s, e - s)) break;
         a = s;
@@ -356,7 +334,7 @@ static int role_before(const char *t, size_t lb, size_t end, size_t *ra, size_t 
     for (;;) {
         while (a < end && (t[a] == ' ' || t[a] == ',')) a++;
         size_t e = a;
-        while (e < end && !is_space(t[e]) && t[e] != ',') e++;
+        while (e < end && !omb_is_space(t[e]) && t[e] != ',') e++;
         if (e > a && (is_connector(t + a, e - a) || (e - a == 3 && !strncmp(t + a, "The", 3)))) a = e;
         else break;
     }
@@ -479,7 +457,7 @@ static int read_people(const struct omb_host *h, omb_sink *sink, const char *t, 
 /* ---- supporting documents ---------------------------------------------------------------- */
 
 /* "PDF 248 KB", "-": list furniture, not a title. */
-static int furniture(const struct omb_host *h, const char *t, struct line l)
+static int furniture(const struct omb_host *h, const char *t, struct omb_line l)
 {
     if (l.b - l.a <= 1) return 1;
     if ((starts_ci(h, t + l.a, l.b - l.a, "PDF ") || starts_ci(h, t + l.a, l.b - l.a, "DOC") ||
@@ -494,8 +472,8 @@ static int yymmdd(const struct omb_host *h, const char *t, size_t a, size_t b, c
 {
     for (size_t i = a; i + 8 <= b; i++) {
         const char *p = t + i;
-        if ((i > a && is_digit(p[-1])) || !is_digit(p[0]) || !is_digit(p[1]) || p[2] != ' ' || !is_digit(p[3]) ||
-            !is_digit(p[4]) || p[5] != ' ' || !is_digit(p[6]) || !is_digit(p[7]) || (i + 8 < b && is_digit(p[8])))
+        if ((i > a && omb_is_digit(p[-1])) || !omb_is_digit(p[0]) || !omb_is_digit(p[1]) || p[2] != ' ' || !omb_is_digit(p[3]) ||
+            !omb_is_digit(p[4]) || p[5] != ' ' || !omb_is_digit(p[6]) || !omb_is_digit(p[7]) || (i + 8 < b && omb_is_digit(p[8])))
             continue;
         char buf[16];
         snprintf(buf, sizeof buf, "20%.2s-%.2s-%.2s", p, p + 3, p + 6);
@@ -515,10 +493,10 @@ static int yymmdd(const struct omb_host *h, const char *t, size_t a, size_t b, c
 static int read_papers(const struct omb_host *h, omb_sink *sink, const char *t, size_t len, size_t *count)
 {
     size_t pos = 0;
-    struct line l;
+    struct omb_line l;
     int in = 0, rc;
     *count = 0;
-    while (next_line(t, len, &pos, &l)) {
+    while (omb_next_line(t, len, &pos, &l)) {
         if (!in) {
             in = starts_ci(h, t + l.a, l.b - l.a, "Supporting documents") ||
                  starts_ci(h, t + l.a, l.b - l.a, "Background papers");
@@ -526,11 +504,11 @@ static int read_papers(const struct omb_host *h, omb_sink *sink, const char *t, 
         }
         if (l.a == l.b || furniture(h, t, l)) continue;
         size_t a = l.a, b = l.b;
-        while (a < b && (t[a] == '-' || t[a] == '*' || is_space(t[a]))) a++;
+        while (a < b && (t[a] == '-' || t[a] == '*' || omb_is_space(t[a]))) a++;
         /* ", item 17." is where the papers hang on the agenda */
         const char *item = h->find_ci(t + a, b - a, ", item ");
         if (item) b = (size_t)(item - t);
-        while (b > a && (t[b - 1] == '.' || is_space(t[b - 1]))) b--;
+        while (b > a && (t[b - 1] == '.' || omb_is_space(t[b - 1]))) b--;
         if (b <= a) continue;
         if ((rc = h->doc_note(sink, "supporting_document", t + a, b - a, a))) return rc;
         (*count)++;

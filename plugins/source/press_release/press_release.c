@@ -26,20 +26,12 @@
  *   comment on events, they do not report new ones.
  */
 #include <ombuds/plugin.h>
+#include <ombuds/text.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-static int is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
-
-static void trim(const char *t, size_t *a, size_t *b)
-{
-    while (*a < *b && is_space(t[*a])) (*a)++;
-    while (*b > *a && is_space(t[*b - 1])) (*b)--;
-}
 
 static int has_any(const struct omb_host *h, const char *p, size_t n, const char *const *w)
 {
@@ -64,7 +56,7 @@ static int article_date(const struct omb_host *h, const char *t, size_t len, siz
         *line_a = s;
         *va = i + 1;
         *vb = nl ? (size_t)(nl - t) : len;
-        trim(t, va, vb);
+        omb_trim(t, va, vb);
         return 1;
     }
     return 0;
@@ -91,7 +83,7 @@ static size_t word_start(const char *t, size_t lo, size_t e)
 {
     while (e > lo) {
         char c = t[e - 1];
-        if (is_alpha(c) || c == '\'' || c == '-' || c == '.') e--;
+        if (omb_is_alpha(c) || c == '\'' || c == '-' || c == '.') e--;
         else if (e - lo >= 3 && (unsigned char)t[e - 3] == 0xE2 && (unsigned char)t[e - 2] == 0x80 &&
                  (unsigned char)t[e - 1] == 0x99)
             e -= 3;
@@ -107,7 +99,7 @@ static int find_council(const char *t, size_t a, size_t b, size_t *na, size_t *n
 {
     int found = 0;
     for (size_t i = a; i + 7 <= b; i++) {
-        if (memcmp(t + i, "Council", 7) || (i + 7 < b && is_alpha(t[i + 7])) || (i > a && is_alpha(t[i - 1])))
+        if (memcmp(t + i, "Council", 7) || (i + 7 < b && omb_is_alpha(t[i + 7])) || (i > a && omb_is_alpha(t[i - 1])))
             continue;
         /* walk back over capitalised words and inner connectors */
         size_t start = i, e = i;
@@ -152,8 +144,8 @@ static int find_council(const char *t, size_t a, size_t b, size_t *na, size_t *n
         for (size_t i = a; i + n < b; i++) {
             if (memcmp(t + i, *p, n) || !is_upper(t[i + n]) || (found && i < *na)) continue;
             size_t e = i + n;
-            while (e < b && (is_upper(t[e]) || (is_alpha(t[e]) && e > i + n))) {
-                while (e < b && (is_alpha(t[e]) || t[e] == '-' || t[e] == '\'')) e++;
+            while (e < b && (is_upper(t[e]) || (omb_is_alpha(t[e]) && e > i + n))) {
+                while (e < b && (omb_is_alpha(t[e]) || t[e] == '-' || t[e] == '\'')) e++;
                 if (e + 1 < b && t[e] == ' ' && is_upper(t[e + 1])) e++;
                 else break;
             }
@@ -190,9 +182,9 @@ static int find_phrase(const struct omb_host *h, const char *t, size_t from, siz
                        int *forward)
 {
     for (size_t i = from; i + 4 <= b; i++) {
-        if (!is_digit(t[i]) || (i > from && (is_digit(t[i - 1]) || is_alpha(t[i - 1])))) continue;
-        if (!((t[i] == '1' && t[i + 1] == '9') || (t[i] == '2' && t[i + 1] == '0')) || !is_digit(t[i + 2]) ||
-            !is_digit(t[i + 3]) || (i + 4 < b && (is_digit(t[i + 4]) || is_alpha(t[i + 4]))))
+        if (!omb_is_digit(t[i]) || (i > from && (omb_is_digit(t[i - 1]) || omb_is_alpha(t[i - 1])))) continue;
+        if (!((t[i] == '1' && t[i + 1] == '9') || (t[i] == '2' && t[i + 1] == '0')) || !omb_is_digit(t[i + 2]) ||
+            !omb_is_digit(t[i + 3]) || (i + 4 < b && (omb_is_digit(t[i + 4]) || omb_is_alpha(t[i + 4]))))
             continue;
         size_t start = i;
         int fwd = 0, prep = 0;
@@ -201,10 +193,10 @@ static int find_phrase(const struct omb_host *h, const char *t, size_t from, siz
             while (e > from && t[e - 1] == ' ') e--;
             if (e == start) break;
             size_t s = e;
-            while (s > from && (is_alpha(t[s - 1]) || is_digit(t[s - 1]))) s--;
+            while (s > from && (omb_is_alpha(t[s - 1]) || omb_is_digit(t[s - 1]))) s--;
             if (s == e) break;
             /* day numbers and ordinals: "31", "1st" */
-            int day = is_digit(t[s]) && e - s <= 4;
+            int day = omb_is_digit(t[s]) && e - s <= 4;
             if (word_in_ci(h, t, s, e, forward_preps)) {
                 start = s;
                 fwd = prep = 1;
@@ -424,9 +416,9 @@ static int paragraph(struct reader *r, size_t a, size_t b)
         if (t[i] != '.' && t[i] != '?' && t[i] != '!') continue;
         size_t j = i + 1;
         while (j < b && (t[j] == ')' || t[j] == '"')) j++;
-        if (j < b && !is_space(t[j])) continue;
-        while (j < b && is_space(t[j])) j++;
-        if (j < b && !(is_upper(t[j]) || is_digit(t[j]) || t[j] == '"' || (unsigned char)t[j] == 0xE2)) continue;
+        if (j < b && !omb_is_space(t[j])) continue;
+        while (j < b && omb_is_space(t[j])) j++;
+        if (j < b && !(is_upper(t[j]) || omb_is_digit(t[j]) || t[j] == '"' || (unsigned char)t[j] == 0xE2)) continue;
         if ((rc = sentence(r, s, i + 1, &para_ref))) return rc;
         s = j;
     }
@@ -491,12 +483,12 @@ static int press_parse(const struct omb_host *h, omb_sink *sink, const struct om
 
     /* the title: the first line with text */
     size_t pos = 0;
-    while (pos < end && is_space(t[pos])) pos++;
+    while (pos < end && omb_is_space(t[pos])) pos++;
     const char *nl = memchr(t + pos, '\n', end - pos);
     size_t title_b = nl ? (size_t)(nl - t) : end;
     if (title_b <= pos) return h->error(sink, 0, "expected a title line and paragraphs before \"Article date:\"");
     size_t ta = pos, tb = title_b;
-    trim(t, &ta, &tb);
+    omb_trim(t, &ta, &tb);
     if ((rc = h->doc_note(sink, "title", t + ta, tb - ta, ta))) return rc;
 
     /* without --authority, a release that names one council only is about it */
@@ -518,19 +510,19 @@ static int press_parse(const struct omb_host *h, omb_sink *sink, const struct om
     /* paragraphs: blocks of non-blank lines */
     pos = title_b;
     while (pos < end && !rc) {
-        while (pos < end && is_space(t[pos])) pos++;
+        while (pos < end && omb_is_space(t[pos])) pos++;
         if (pos >= end) break;
         size_t pa = pos, pb = pos;
         while (pb < end) {
             const char *e = memchr(t + pb, '\n', end - pb);
             size_t le = e ? (size_t)(e - t) : end;
             size_t la = pb, lb = le;
-            trim(t, &la, &lb);
+            omb_trim(t, &la, &lb);
             if (la == lb) break;
             pb = le < end ? le + 1 : end;
         }
         pos = pb;
-        trim(t, &pa, &pb);
+        omb_trim(t, &pa, &pb);
         rc = paragraph(&r, pa, pb);
     }
 

@@ -16,42 +16,11 @@
  * outcome itself.  The list form ("Case Ref: ...") is si_listing.
  */
 #include <ombuds/plugin.h>
+#include <ombuds/text.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-/* A line of the document: [a, b) without its newline. */
-struct line {
-    size_t a, b;
-};
-
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
-static int is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-/* Trims [*a, *b) of white space. */
-static void trim(const char *t, size_t *a, size_t *b)
-{
-    while (*a < *b && is_space(t[*a])) (*a)++;
-    while (*b > *a && is_space(t[*b - 1])) (*b)--;
-}
-
-static int next_line(const char *t, size_t len, size_t *pos, struct line *l)
-{
-    if (*pos >= len) return 0;
-    const char *nl = memchr(t + *pos, '\n', len - *pos);
-    l->a = *pos;
-    l->b = nl ? (size_t)(nl - t) : len;
-    *pos = nl ? l->b + 1 : len;
-    return 1;
-}
-
-/* Is there a bullet (U+2022, "•") at t[i], before e? */
-static int bullet_at(const char *t, size_t i, size_t e)
-{
-    return i + 2 < e && (unsigned char)t[i] == 0xE2 && (unsigned char)t[i + 1] == 0x80 &&
-           (unsigned char)t[i + 2] == 0xA2;
-}
 
 /* Does t[a, b) start with s, ignoring case? */
 static int starts_ci(const char *t, size_t a, size_t b, const char *s)
@@ -66,14 +35,6 @@ static int equals_ci(const char *t, size_t a, size_t b, const char *s)
     return b - a == strlen(s) && starts_ci(t, a, b, s);
 }
 
-/* Case-insensitive search for s in t[0, n), for probe (which has no host). */
-static const char *search_ci(const char *t, size_t n, const char *s)
-{
-    size_t m = strlen(s);
-    for (size_t i = 0; i + m <= n; i++)
-        if (strncasecmp(t + i, s, m) == 0) return t + i;
-    return NULL;
-}
 
 /* Does [a, b) end with a date written "25-Apr-2024", the decision lists'
  * form?  Only a shape test for probe; parse reads dates through the host. */
@@ -82,11 +43,11 @@ static int ends_with_dmy(const char *t, size_t a, size_t b)
     if (b - a < 10) return 0;
     size_t i = b;
     for (int k = 0; k < 4; k++)
-        if (!is_digit(t[--i])) return 0;
+        if (!omb_is_digit(t[--i])) return 0;
     if (t[--i] != '-') return 0;
     for (int k = 0; k < 3; k++)
-        if (!is_alpha(t[--i])) return 0;
-    if (t[--i] != '-' || !is_digit(t[--i])) return 0;
+        if (!omb_is_alpha(t[--i])) return 0;
+    if (t[--i] != '-' || !omb_is_digit(t[--i])) return 0;
     return 1;
 }
 
@@ -119,7 +80,7 @@ static int showing_counter(const char *t, size_t a, size_t b, long *from, long *
         while (i < b && t[i] == ' ') i++;
         size_t d = i;
         v[k] = 0;
-        while (i < b && is_digit(t[i]) && v[k] < 100000000) v[k] = v[k] * 10 + (t[i++] - '0');
+        while (i < b && omb_is_digit(t[i]) && v[k] < 100000000) v[k] = v[k] * 10 + (t[i++] - '0');
         if (i == d) return 0;
     }
     *from = v[0];
@@ -133,20 +94,20 @@ static int detail_probe(const char *t, size_t len, const char *filename)
     size_t fl = filename ? strlen(filename) : 0;
     if (fl > 4 && strcasecmp(filename + fl - 4, ".csv") == 0) return 0;
     /* the list form, decision pages and council annexes are other plugins' */
-    if (search_ci(t, len, "Case Ref:") || strstr(t, "Decision date") || strstr(t, "Nature of complaint")) return 0;
+    if (omb_search_ci(t, len, "Case Ref:") || strstr(t, "Decision date") || strstr(t, "Nature of complaint")) return 0;
     int score = 0, rows = 0, labels = 0, counter = 0;
     size_t pos = 0;
-    struct line l;
+    struct omb_line l;
     long x, y, z;
-    while (next_line(t, len, &pos, &l)) {
+    while (omb_next_line(t, len, &pos, &l)) {
         size_t a = l.a, b = l.b;
-        trim(t, &a, &b);
+        omb_trim(t, &a, &b);
         if (row_type(t, a, b) && ends_with_dmy(t, a, b)) rows++;
-        if (starts_ci(t, a, b, "Category:") && search_ci(t + a, b - a, " Date:")) labels++;
+        if (starts_ci(t, a, b, "Category:") && omb_search_ci(t + a, b - a, " Date:")) labels++;
         if (showing_counter(t, a, b, &x, &y, &z)) counter = 1;
     }
-    if (search_ci(t, len, "following service improvement")) score += 35;
-    if (search_ci(t, len, "Showing service improvements between")) score += 25;
+    if (omb_search_ci(t, len, "following service improvement")) score += 35;
+    if (omb_search_ci(t, len, "Showing service improvements between")) score += 25;
     if (counter) score += 25;
     if (labels) score += 25;
     if (rows) score += 45;
@@ -167,10 +128,10 @@ static int case_header(const struct omb_host *h, const char *t, size_t a, size_t
     if (open <= a + 1 || !h->norm_ref(t + open, b - 1 - open, norm)) return 0;
     *aa = a;
     *ab = open - 1;
-    trim(t, aa, ab);
+    omb_trim(t, aa, ab);
     *ra = open;
     *rb = b - 1;
-    trim(t, ra, rb);
+    omb_trim(t, ra, rb);
     /* a council's name, not a sentence of a summary that ends in a reference */
     if (*ab - *aa > 100 || h->find_ci(t + *aa, *ab - *aa, ". ")) return 0;
     return *ab > *aa;
@@ -223,13 +184,13 @@ static int period_line(const struct omb_host *h, omb_sink *sink, const char *t, 
 static int add_improvement(const struct omb_host *h, omb_builder *bd, const char *t, size_t a, size_t b)
 {
     for (;;) {
-        trim(t, &a, &b);
+        omb_trim(t, &a, &b);
         if (b > a && (t[b - 1] == ';' || t[b - 1] == ',')) b--;
         else break;
     }
-    if (bullet_at(t, a, b)) {
+    if (omb_bullet_at(t, a, b)) {
         a += 3;
-        trim(t, &a, &b);
+        omb_trim(t, &a, &b);
     }
     if (b <= a) return OMB_OK;
     return h->case_add_improvement(bd, t + a, b - a, a);
@@ -239,7 +200,7 @@ static int add_improvement(const struct omb_host *h, omb_builder *bd, const char
  * agreed to:")? */
 static int is_lead_in(const char *t, size_t a, size_t b)
 {
-    trim(t, &a, &b);
+    omb_trim(t, &a, &b);
     return b > a && t[b - 1] == ':';
 }
 
@@ -250,7 +211,7 @@ static int plain_improvements(const struct omb_host *h, omb_builder *bd, const c
     size_t cuts[256], nc = 0;
     cuts[nc++] = a;
     for (size_t i = a; i < e && nc + 1 < sizeof cuts / sizeof cuts[0]; i++) {
-        if (bullet_at(t, i, e) && i > a) cuts[nc++] = i;
+        if (omb_bullet_at(t, i, e) && i > a) cuts[nc++] = i;
         else if (t[i] == '\n') {
             /* a blank line ends a paragraph */
             size_t j = i + 1;
@@ -294,7 +255,7 @@ static int improvements(const struct omb_host *h, omb_builder *bd, const char *t
         }
         size_t c = ph + strlen(LEAD_PHRASE);
         if (c < e && (t[c] == 's' || t[c] == 'S')) c++;
-        while (c < e && (is_space(t[c]) || t[c] == ':' || t[c] == '-')) c++;
+        while (c < e && (omb_is_space(t[c]) || t[c] == ':' || t[c] == '-')) c++;
         prev_content = c;
         at = c;
     }
@@ -352,7 +313,7 @@ static int decision_row(const struct omb_host *h, omb_sink *sink, omb_builder *b
     }
     if ((rc = h->case_set(bd, OMB_FIELD_DECISION_DATE, t + da, b - da, da))) return rc;
     size_t ba = a + row_type(t, a, b), bb = da;
-    trim(t, &ba, &bb);
+    omb_trim(t, &ba, &bb);
     /* the longest tail that is a known sub-category; the rest is the outcome */
     size_t cut = bb;
     const char *cat = NULL;
@@ -371,8 +332,8 @@ static int decision_row(const struct omb_host *h, omb_sink *sink, omb_builder *b
         }
     }
     size_t oa = ba, ob = cut, sa = cut, sb = bb;
-    trim(t, &oa, &ob);
-    trim(t, &sa, &sb);
+    omb_trim(t, &oa, &ob);
+    omb_trim(t, &sa, &sb);
     if (ob > oa && (rc = h->case_set(bd, OMB_FIELD_OUTCOME, t + oa, ob - oa, oa))) return rc;
     if (sb > sa) {
         if ((rc = h->case_set(bd, OMB_FIELD_SUBCATEGORY, t + sa, sb - sa, sa))) return rc;
@@ -393,11 +354,11 @@ static int category_line(const struct omb_host *h, omb_builder *bd, const char *
     if (sub && (size_t)(sub - t) < cb) cb = (size_t)(sub - t);
     int rc;
     size_t va = ca, vb = cb;
-    trim(t, &va, &vb);
+    omb_trim(t, &va, &vb);
     if (vb > va && (rc = h->case_set(bd, OMB_FIELD_CATEGORY, t + va, vb - va, va))) return rc;
     if (sub) {
         size_t sa = (size_t)(sub - t) + strlen("Sub Category:"), sb = date && date > sub ? (size_t)(date - t) : b;
-        trim(t, &sa, &sb);
+        omb_trim(t, &sa, &sb);
         if (sb > sa && (rc = h->case_set(bd, OMB_FIELD_SUBCATEGORY, t + sa, sb - sa, sa))) return rc;
         if (vb <= va && sb > sa) {
             const char *cat = h->category_of(t + sa, sb - sa);
@@ -407,7 +368,7 @@ static int category_line(const struct omb_host *h, omb_builder *bd, const char *
     if (date) {
         size_t da = (size_t)(date - t) + strlen("Date:"), db = b;
         if (sub && (size_t)(sub - t) > da) db = (size_t)(sub - t);
-        trim(t, &da, &db);
+        omb_trim(t, &da, &db);
         if (db > da && (rc = h->case_set(bd, OMB_FIELD_DECISION_DATE, t + da, db - da, da))) return rc;
     }
     return OMB_OK;
@@ -434,7 +395,7 @@ static int finish(const struct omb_host *h, struct open_case *oc, const char *t)
     int rc;
     if (oc->sum_a) {
         size_t a = oc->sum_a, b = oc->sum_b;
-        trim(t, &a, &b);
+        omb_trim(t, &a, &b);
         if (b > a) {
             if ((rc = h->case_set(bd, OMB_FIELD_SUMMARY, t + a, b - a, a))) goto fail;
             size_t r = remedy_start(h, t, a, b);
@@ -455,12 +416,12 @@ static int detail_parse(const struct omb_host *h, omb_sink *sink, const struct o
     int rc = OMB_OK, have_counter = 0;
     long cases = 0, from = 0, to = 0, total = 0;
     struct open_case oc = {0};
-    struct line l;
-    while (next_line(t, len, &pos, &l)) {
+    struct omb_line l;
+    while (omb_next_line(t, len, &pos, &l)) {
         size_t a = l.a, b = l.b;
-        trim(t, &a, &b);
+        omb_trim(t, &a, &b);
         size_t ca = a;
-        if (bullet_at(t, a, b)) {
+        if (omb_bullet_at(t, a, b)) {
             ca = a + 3;
             while (ca < b && (t[ca] == ' ' || t[ca] == '\t')) ca++;
         }
@@ -511,7 +472,7 @@ static int detail_parse(const struct omb_host *h, omb_sink *sink, const struct o
                 if ((rc = category_line(h, oc.bd, t, ca, b))) goto fail;
             } else if (starts_ci(t, ca, b, "Date:")) {
                 size_t da = ca + 5, db = b;
-                trim(t, &da, &db);
+                omb_trim(t, &da, &db);
                 if (db > da && (rc = h->case_set(oc.bd, OMB_FIELD_DECISION_DATE, t + da, db - da, da))) goto fail;
             } else if (row_type(t, ca, b)) {
                 if ((rc = decision_row(h, sink, oc.bd, t, ca, b))) goto fail;

@@ -15,40 +15,11 @@
  * is si_detail.
  */
 #include <ombuds/plugin.h>
+#include <ombuds/text.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-/* A line of the document: [a, b) without its newline. */
-struct line {
-    size_t a, b;
-};
-
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-/* Trims [*a, *b) of white space. */
-static void trim(const char *t, size_t *a, size_t *b)
-{
-    while (*a < *b && is_space(t[*a])) (*a)++;
-    while (*b > *a && is_space(t[*b - 1])) (*b)--;
-}
-
-static int next_line(const char *t, size_t len, size_t *pos, struct line *l)
-{
-    if (*pos >= len) return 0;
-    const char *nl = memchr(t + *pos, '\n', len - *pos);
-    l->a = *pos;
-    l->b = nl ? (size_t)(nl - t) : len;
-    *pos = nl ? l->b + 1 : len;
-    return 1;
-}
-
-/* Is there a bullet (U+2022, "•") at t[i]? */
-static int bullet_at(const char *t, size_t i, size_t e)
-{
-    return i + 2 < e && (unsigned char)t[i] == 0xE2 && (unsigned char)t[i + 1] == 0x80 &&
-           (unsigned char)t[i + 2] == 0xA2;
-}
 
 /* Does t[a, b) start with s, ignoring case? */
 static int starts_ci(const char *t, size_t a, size_t b, const char *s)
@@ -57,19 +28,11 @@ static int starts_ci(const char *t, size_t a, size_t b, const char *s)
     return b - a >= n && strncasecmp(t + a, s, n) == 0;
 }
 
-/* Case-insensitive search for s in t[0, n), for probe (which has no host). */
-static const char *search_ci(const char *t, size_t n, const char *s)
-{
-    size_t m = strlen(s);
-    for (size_t i = 0; i + m <= n; i++)
-        if (strncasecmp(t + i, s, m) == 0) return t + i;
-    return NULL;
-}
 
 /* Does the page show "Showing 1 - 10 of N", the detail form's counter? */
 static int has_showing_counter(const char *t, size_t len)
 {
-    for (const char *p = t; (p = search_ci(p, len - (size_t)(p - t), "Showing ")); p++) {
+    for (const char *p = t; (p = omb_search_ci(p, len - (size_t)(p - t), "Showing ")); p++) {
         const char *q = p + 8;
         if (*q >= '0' && *q <= '9') return 1;
     }
@@ -81,15 +44,15 @@ static int listing_probe(const char *t, size_t len, const char *filename)
     size_t fl = filename ? strlen(filename) : 0;
     if (fl > 4 && strcasecmp(filename + fl - 4, ".csv") == 0) return 0;
     /* "Case Ref:" heads every case of this family and of no other */
-    if (!search_ci(t, len, "Case Ref:")) return 0;
+    if (!omb_search_ci(t, len, "Case Ref:")) return 0;
     /* the detail form, decision pages and council annexes are other plugins' */
-    if (has_showing_counter(t, len) || search_ci(t, len, "following service improvement") ||
+    if (has_showing_counter(t, len) || omb_search_ci(t, len, "following service improvement") ||
         strstr(t, "Decision date") || strstr(t, "Nature of complaint"))
         return 0;
     int score = 40;
-    if (search_ci(t, len, "Service Improvements for ")) score += 30;
-    if (search_ci(t, len, "Sub Category:")) score += 20;
-    if (search_ci(t, len, "There are ") || search_ci(t, len, "There is ")) score += 10;
+    if (omb_search_ci(t, len, "Service Improvements for ")) score += 30;
+    if (omb_search_ci(t, len, "Sub Category:")) score += 20;
+    if (omb_search_ci(t, len, "There are ") || omb_search_ci(t, len, "There is ")) score += 10;
     return score > 100 ? 100 : score;
 }
 
@@ -112,7 +75,7 @@ static omb_builder *case_line(const struct omb_host *h, omb_sink *sink, const ch
     if (cat) re = (size_t)(cat - t);
     else if (sub) re = (size_t)(sub - t);
     size_t ta = ra, tb = re;
-    trim(t, &ta, &tb);
+    omb_trim(t, &ta, &tb);
     *rc = OMB_OK;
     if (!h->norm_ref(t + ta, tb - ta, norm)) {
         h->warn(sink, a, "expected a case reference such as \"22 004 577\" after \"Case Ref:\", found \"%.*s\"; "
@@ -130,12 +93,12 @@ static omb_builder *case_line(const struct omb_host *h, omb_sink *sink, const ch
     if (cat) {
         ca = (size_t)(cat - t) + strlen("Category:");
         cb = sub && sub > cat ? (size_t)(sub - t) : b;
-        trim(t, &ca, &cb);
+        omb_trim(t, &ca, &cb);
     }
     if (sub) {
         sa = (size_t)(sub - t) + strlen("Sub Category:");
         sb = b;
-        trim(t, &sa, &sb);
+        omb_trim(t, &sa, &sb);
         if (sb > sa && (*rc = h->case_set(bd, OMB_FIELD_SUBCATEGORY, t + sa, sb - sa, sa))) goto fail;
     }
     if (cb > ca) {
@@ -155,7 +118,7 @@ fail:
  * agreed to:")? */
 static int is_lead_in(const char *t, size_t a, size_t b)
 {
-    trim(t, &a, &b);
+    omb_trim(t, &a, &b);
     return b > a && t[b - 1] == ':';
 }
 
@@ -166,13 +129,13 @@ static int improvement_item(const struct omb_host *h, omb_builder *bd, const cha
     size_t cuts[64], nc = 0;
     cuts[nc++] = a;
     for (size_t i = a; i + 2 < b && nc + 1 < sizeof cuts / sizeof cuts[0]; i++)
-        if (bullet_at(t, i, b)) cuts[nc++] = i;
+        if (omb_bullet_at(t, i, b)) cuts[nc++] = i;
     cuts[nc] = b;
     int rc;
     for (size_t k = 0; k < nc; k++) {
         size_t pa = cuts[k], pb = cuts[k + 1];
-        if (bullet_at(t, pa, pb)) pa += 3;
-        trim(t, &pa, &pb);
+        if (omb_bullet_at(t, pa, pb)) pa += 3;
+        omb_trim(t, &pa, &pb);
         if (pb <= pa) continue;
         /* "The Council has agreed to:" before the actions it introduces */
         if (k + 1 < nc && is_lead_in(t, pa, pb)) continue;
@@ -227,15 +190,15 @@ static int listing_parse(const struct omb_host *h, omb_sink *sink, const struct 
     int rc = OMB_OK, item_open = 0;
     size_t ia = 0, ib = 0;
     omb_builder *bd = NULL;
-    struct line l;
+    struct omb_line l;
 
     /* the title names the council for every case on the page */
-    while (next_line(t, len, &pos, &l)) {
+    while (omb_next_line(t, len, &pos, &l)) {
         size_t a = l.a, b = l.b;
-        trim(t, &a, &b);
+        omb_trim(t, &a, &b);
         if (starts_ci(t, a, b, "Service Improvements for ")) {
             size_t va = a + strlen("Service Improvements for "), vb = b;
-            trim(t, &va, &vb);
+            omb_trim(t, &va, &vb);
             if (vb > va) {
                 auth = t + va;
                 auth_n = vb - va;
@@ -254,10 +217,10 @@ static int listing_parse(const struct omb_host *h, omb_sink *sink, const struct 
                 "the council is left unknown (give it with --authority)");
 
     pos = 0;
-    while (next_line(t, len, &pos, &l)) {
+    while (omb_next_line(t, len, &pos, &l)) {
         size_t a = l.a, b = l.b;
-        trim(t, &a, &b);
-        int bullet = bullet_at(t, a, b);
+        omb_trim(t, &a, &b);
+        int bullet = omb_bullet_at(t, a, b);
         size_t ca = bullet ? a + 3 : a;
         while (ca < b && (t[ca] == ' ' || t[ca] == '\t')) ca++;
         long n;

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * ombuds/text.h -- small text helpers every source plugin needs: walking a
+ * document line by line, trimming, classifying bytes.  Header-only (static
+ * inline) so plugins still link against nothing of ours; the normalisers and
+ * the remedy extractor, which are real code, are reached through the host
+ * table in ombuds/plugin.h instead.  Installed with the SDK.
+ */
+#ifndef OMBUDS_TEXT_H
+#define OMBUDS_TEXT_H
+
+#include <stddef.h>
+#include <string.h>
+
+/* A line of a document: bytes [a, b) of the text, without its newline. */
+struct omb_line {
+    size_t a, b;
+};
+
+static inline int omb_is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+static inline int omb_is_digit(char c) { return c >= '0' && c <= '9'; }
+static inline int omb_is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+/* Narrows [*a, *b) of t to exclude white space at both ends. */
+static inline void omb_trim(const char *t, size_t *a, size_t *b)
+{
+    while (*a < *b && omb_is_space(t[*a])) (*a)++;
+    while (*b > *a && omb_is_space(t[*b - 1])) (*b)--;
+}
+
+/* Reads the line starting at *pos into *l and moves *pos past its newline;
+ * returns 0 at the end of the text.  (The core has already turned CRLF into
+ * LF, but a stray CR at the end of a line is dropped all the same.) */
+static inline int omb_next_line(const char *t, size_t len, size_t *pos, struct omb_line *l)
+{
+    if (*pos >= len) return 0;
+    const char *nl = (const char *)memchr(t + *pos, '\n', len - *pos);
+    l->a = *pos;
+    l->b = nl ? (size_t)(nl - t) : len;
+    *pos = nl ? l->b + 1 : len;
+    if (l->b > l->a && t[l->b - 1] == '\r') l->b--;
+    return 1;
+}
+
+/* Is there a bullet (U+2022, "•") at t[i], ending before e? */
+static inline int omb_bullet_at(const char *t, size_t i, size_t e)
+{
+    return i + 2 < e && (unsigned char)t[i] == 0xE2 && (unsigned char)t[i + 1] == 0x80 &&
+           (unsigned char)t[i + 2] == 0xA2;
+}
+
+/* Case-insensitive search for an ASCII needle in hay[0, n), for probes
+ * (which have no host table); NULL when absent.  Candidates come from memchr
+ * for the needle's first byte in either case, which keeps probing a large
+ * corpus cheap. */
+static inline const char *omb_search_ci(const char *hay, size_t n, const char *needle)
+{
+    size_t m = strlen(needle);
+    if (m == 0) return hay;
+    if (m > n) return NULL;
+    unsigned char lo = (unsigned char)needle[0], up = lo;
+    if (lo >= 'A' && lo <= 'Z') lo = (unsigned char)(lo + 32);
+    if (lo >= 'a' && lo <= 'z') up = (unsigned char)(lo - 32);
+    const char *end = hay + n - m + 1;
+    for (const char *p = hay; p < end; p++) {
+        const char *a = (const char *)memchr(p, lo, (size_t)(end - p));
+        const char *b = up != lo ? (const char *)memchr(p, up, (size_t)((a ? a : end) - p)) : NULL;
+        const char *c = b ? b : a;
+        if (!c) return NULL;
+        size_t k = 1;
+        while (k < m) {
+            unsigned char x = (unsigned char)c[k], y = (unsigned char)needle[k];
+            if (x >= 'A' && x <= 'Z') x = (unsigned char)(x + 32);
+            if (y >= 'A' && y <= 'Z') y = (unsigned char)(y + 32);
+            if (x != y) break;
+            k++;
+        }
+        if (k == m) return c;
+        p = c;
+    }
+    return NULL;
+}
+
+#endif /* OMBUDS_TEXT_H */
