@@ -276,7 +276,9 @@ static int run_query(omb_store *st, const char *sql, char **params, int n_params
     return rc;
 }
 
-static int default_format(void) { return isatty(STDOUT_FILENO) ? OMB_OUT_TABLE : OMB_OUT_TABLE; }
+/* An aligned table for people; CSV when the output goes to a pipe or file,
+ * where another program is more likely to read it. */
+static int default_format(void) { return isatty(STDOUT_FILENO) ? OMB_OUT_TABLE : OMB_OUT_CSV; }
 
 static int cmd_sql(int argc, char **argv, const char *db_path, const char *plugin_dir)
 {

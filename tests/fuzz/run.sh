@@ -9,7 +9,7 @@
 # every job and ran ten times slower here).  Crashing inputs land in
 # tests/fuzz/crashes/<target>/; once fixed, copy each into
 # $SRCDIR/tests/fuzz/regressions/<target>/.  Logs are
-# tests/fuzz/logs/<target>.<n>.log; a summary line per target (seconds,
+# tests/fuzz/logs/<target>.<start time>.<n>.log; a summary line per target (seconds,
 # executions, cov, ft, crashes) is printed and appended to
 # tests/fuzz/logs/summary.txt for docs/testing.md.
 #   usage: run.sh SECONDS TARGET...   (run from the build dir)
@@ -34,12 +34,12 @@ for t in "$@"; do
   while :; do
     left=$((end - $(date +%s)))
     [ "$left" -gt 5 ] || break
-    runs=$((runs + 1)); log=tests/fuzz/logs/$name.$runs.log
+    runs=$((runs + 1)); log=tests/fuzz/logs/$name.$start.$runs.log
     "$t" -max_total_time="$left" -dict="$here/ombuds.dict" -artifact_prefix="$crashes/" -max_len=65536 \
       -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$corpus" >"$log" 2>&1
     rc=$?
     e=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log"); execs=$((execs + ${e:-0}))
-    l=$(grep -E '^#[0-9]+ ' "$log" | grep 'cov:' | tail -1); [ -n "$l" ] && last=$l
+    l=$(grep -E '^#[0-9]+[[:space:]]' "$log" | grep 'cov:' | tail -1); [ -n "$l" ] && last=$l
     if [ "$rc" -ne 0 ]; then
       found=$((found + 1)); status=1
       echo "   $name: run $runs stopped (exit $rc): $(grep -m1 -E 'ERROR:|invariant broken|runtime error' "$log")"
