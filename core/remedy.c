@@ -84,15 +84,42 @@ static int missed_service(const char *text, size_t n)
     return 0;
 }
 
+/* Copies p[0..n) into out in lower case with each run of white space as one
+ * space, so that has_folded's matching becomes a plain strstr.  Returns 0
+ * when out (cap bytes) is too small. */
+static int fold_lower(const char *p, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (is_white(c) || c == '\0') {
+            while (i + 1 < n && is_white(p[i + 1])) i++;
+            c = ' ';
+        } else if (c >= 'A' && c <= 'Z') {
+            c = (char)(c + 32);
+        }
+        if (o + 1 >= cap) return 0;
+        out[o++] = c;
+    }
+    out[o] = '\0';
+    return 1;
+}
+
 int omb_purposes_of(const char *text, size_t n, char *out, size_t cap)
 {
     int found = 0;
     size_t o = 0;
+    /* purpose words are looked for in a folded copy (one pass, then strstr
+     * per word); a passage too long for the buffer is scanned as it is */
+    char folded[2048];
+    int have_folded = fold_lower(text, n, folded, sizeof folded);
     if (cap) out[0] = '\0';
     for (size_t k = 0; k < sizeof purpose_table / sizeof purpose_table[0]; k++) {
         int hit = 0;
         for (size_t w = 0; w < 16 && purpose_table[k].words[w] && !hit; w++)
-            if (has_folded(text, n, purpose_table[k].words[w])) hit = 1;
+            if (have_folded ? strstr(folded, purpose_table[k].words[w]) != NULL
+                            : has_folded(text, n, purpose_table[k].words[w]))
+                hit = 1;
         if (!hit && !strcmp(purpose_table[k].purpose, "loss of service")) hit = missed_service(text, n);
         if (!hit) continue;
         size_t len = strlen(purpose_table[k].purpose);
@@ -106,8 +133,23 @@ int omb_purposes_of(const char *text, size_t n, char *out, size_t cap)
     return found;
 }
 
+static int fold_lower(const char *p, size_t n, char *out, size_t cap);
+
+/* Is any of the (lower-case) words in p[0..n)?  Short passages are folded
+ * once and searched with strstr, which the C library vectorises. */
 static int has_any(const char *p, size_t n, const char *const *words)
 {
+    char low[2048];
+    if (n < sizeof low) {
+        for (size_t i = 0; i < n; i++) {
+            char c = p[i];
+            low[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (c == '\0' ? ' ' : c);
+        }
+        low[n] = '\0';
+        for (; *words; words++)
+            if (strstr(low, *words)) return 1;
+        return 0;
+    }
     for (; *words; words++)
         if (omb_memcasemem(p, n, *words)) return 1;
     return 0;

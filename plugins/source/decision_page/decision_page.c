@@ -216,6 +216,20 @@ static const char *const waiver_words[] = {"waive", "write off", "written off", 
 
 static int has_any(const struct omb_host *h, const char *p, size_t n, const char *const *w)
 {
+    /* Agreed actions are short: fold one copy to lower case and let strstr
+     * (vectorised in the C library) look for each word, rather than a
+     * case-insensitive scan per word.  The word lists are lower case. */
+    char low[2048];
+    if (n < sizeof low) {
+        for (size_t i = 0; i < n; i++) {
+            char c = p[i];
+            low[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (c == '\0' ? ' ' : c);
+        }
+        low[n] = '\0';
+        for (; *w; w++)
+            if (strstr(low, *w)) return 1;
+        return 0;
+    }
     for (; *w; w++)
         if (h->find_ci(p, n, *w)) return 1;
     return 0;
