@@ -12,6 +12,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <limits.h>
 #include <nettle/sha2.h>
 #include <stdio.h>
@@ -203,14 +205,27 @@ struct pending {
     size_t n_warnings;
 };
 
+struct job;
+struct job_queue;
+
+/* The state of one ingest.  With a batch, documents are read, decoded and
+ * parsed on a second thread (the walk below runs there) while this thread
+ * writes the previous ones: SQLite is used from one connection only, the
+ * writer's, except for the reader's has-this-document-been-seen look-ups on a
+ * read-only connection of its own.  Reports, counts and the store are only
+ * touched by the writing thread (consume). */
 struct walk {
     omb_store *st;
+    omb_store *seen;  /* where the reading side looks documents up (st, or a read-only twin) */
     const omb_registry *reg;
     const struct omb_ingest_opts *opts;
     struct omb_ingest_summary *sum;
     size_t total;     /* files expected, 0 when not counted */
     int counting;     /* first pass: only count */
-    int fatal;        /* store failure or interruption */
+    int fatal;        /* store failure or interruption (writing side) */
+    atomic_int stop;  /* tells the reading side to stop walking */
+    atomic_int reader_out_of_memory;
+    struct job_queue *queue; /* NULL: one thread, jobs are consumed at once */
     struct pending *pending;
     size_t n_pending, cap_pending, pending_docs; /* pending_docs: written, not yet committed */
     size_t reported;  /* reports delivered, for the "file i of n" count */
@@ -309,76 +324,197 @@ static void queue_report(struct walk *w, int status, const char *path, const cha
     if (!w->opts->batch || w->opts->batch <= 1) flush_reports(w);
 }
 
+/* One document on its way from the walk to the store. */
+enum job_kind { JOB_PARSED = 1, JOB_UNCHANGED, JOB_FAILED };
+
+struct job {
+    int kind;          /* enum job_kind */
+    int rc;            /* the failure's status (OMB_ENOMEM stops the ingest) */
+    char *path;
+    char *message;     /* why it failed, or "same content as ..." */
+    const struct omb_loaded_plugin *plugin;
+    char sha[65];
+    size_t raw_size;
+    char note[128];    /* how the text was decoded */
+    char *text;        /* the decoded document (the sink points into it) */
+    size_t len;
+    int has_sink;
+    struct omb_sink sink;
+};
+
+static void job_free(struct job *j)
+{
+    if (!j) return;
+    if (j->has_sink) omb_sink_clear(&j->sink);
+    free(j->text);
+    free(j->path);
+    free(j->message);
+    free(j);
+}
+
+/* Reads, hashes, decodes and parses one file (the reading side's work). */
+static struct job *produce(struct walk *w, const char *path)
+{
+    struct job *j = calloc(1, sizeof *j);
+    if (!j || !(j->path = strdup(path))) {
+        free(j);
+        return NULL;
+    }
+    char err[1024], same[PATH_MAX];
+    char *raw = NULL;
+    size_t n = 0;
+    err[0] = '\0';
+    /* Read and hash once; an identical document is recognised by its hash
+     * before it is even decoded. */
+    int rc = read_file(path, &raw, &n, err, sizeof err);
+    if (rc == OMB_OK) {
+        sha256_hex((const unsigned char *)raw, n, j->sha);
+        j->raw_size = n;
+        if (omb_store_has_sha(w->seen, j->sha, same, sizeof same)) {
+            j->kind = JOB_UNCHANGED;
+            if (strcmp(same, path) && asprintf(&j->message, "same content as %s", same) < 0) j->message = NULL;
+            free(raw);
+            return j;
+        }
+        rc = prepare_raw(w->reg, path, raw, n, w->opts->format, &j->text, &j->len, &j->plugin, j->note,
+                         sizeof j->note, err, sizeof err);
+        free(raw);
+    }
+    if (rc != OMB_OK) {
+        j->kind = JOB_FAILED;
+        j->rc = rc;
+        j->message = strdup(err);
+        return j;
+    }
+    const struct omb_loaded_plugin *p = j->plugin;
+    j->has_sink = 1;
+    omb_sink_init(&j->sink, j->text, j->len, j->path, p->desc->name);
+    if (j->note[0]) omb_sink_warnf(&j->sink, 1, "%s", j->note);
+    rc = omb_ingest_parse(p, &j->sink, j->text, j->len, j->path, w->opts->authority);
+    if (rc == OMB_OK && j->sink.n_cases == 0 && j->sink.n_authority_events == 0 && j->sink.n_notes == 0)
+        omb_sink_warnf(&j->sink, 1, "plugin '%s' found nothing to record in this document", p->desc->name);
+    if (rc == OMB_OK) {
+        j->kind = JOB_PARSED;
+    } else {
+        j->kind = JOB_FAILED;
+        j->rc = rc;
+        j->message = strdup(j->sink.error);
+    }
+    return j;
+}
+
+/* Stores and reports one document (the writing side's work); frees the job. */
+static void consume(struct walk *w, struct job *j)
+{
+    char err[1024];
+    w->sum->files++;
+    if (j->kind == JOB_UNCHANGED) {
+        queue_report(w, OMB_FILE_UNCHANGED, j->path, NULL, 0, j->message, NULL);
+    } else if (j->kind == JOB_FAILED) {
+        queue_report(w, OMB_FILE_FAILED, j->path, j->plugin ? j->plugin->desc->name : NULL, 0,
+                     j->message ? j->message : "failed", j->has_sink ? &j->sink : NULL);
+        if (j->rc == OMB_ENOMEM) w->fatal = j->rc;
+    } else {
+        const struct omb_loaded_plugin *p = j->plugin;
+        const struct omb_source_ops *ops = p->desc->ops;
+        struct omb_doc_meta meta = {j->path, j->sha, p->desc->name, p->desc->version, ops->rank, j->raw_size,
+                                    j->note};
+        int result = 0;
+        int rc = omb_store_write(w->st, &meta, &j->sink, &result, err, sizeof err);
+        if (rc == OMB_OK) {
+            int status = result == OMB_DOC_UPDATED ? OMB_FILE_UPDATED
+                         : result == OMB_DOC_UNCHANGED ? OMB_FILE_UNCHANGED
+                                                       : OMB_FILE_NEW;
+            if (status != OMB_FILE_UNCHANGED) w->pending_docs++;
+            queue_report(w, status, j->path, p->desc->name, status == OMB_FILE_UNCHANGED ? 0 : j->sink.n_cases,
+                         NULL, &j->sink);
+        } else {
+            queue_report(w, OMB_FILE_FAILED, j->path, p->desc->name, 0, err, &j->sink);
+            w->fatal = rc; /* the store itself is in trouble: stop */
+        }
+    }
+    job_free(j);
+    if (w->opts->batch > 1 && w->pending_docs >= (size_t)w->opts->batch) commit_batch(w);
+    if (w->fatal) atomic_store(&w->stop, 1);
+}
+
+/* ---- the queue between the two threads ---------------------------------------- */
+
+#define QUEUE_CAP 32 /* documents read ahead of the writer: bounds memory */
+
+struct job_queue {
+    pthread_mutex_t mu;
+    pthread_cond_t not_empty, not_full;
+    struct job *items[QUEUE_CAP];
+    size_t head, count;
+    int done; /* the reading side has finished */
+};
+
+static void queue_push(struct job_queue *q, struct job *j)
+{
+    pthread_mutex_lock(&q->mu);
+    while (q->count == QUEUE_CAP) pthread_cond_wait(&q->not_full, &q->mu);
+    q->items[(q->head + q->count) % QUEUE_CAP] = j;
+    q->count++;
+    pthread_cond_signal(&q->not_empty);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* The next job, or NULL once the reading side is done and the queue empty. */
+static struct job *queue_pop(struct job_queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    while (q->count == 0 && !q->done) pthread_cond_wait(&q->not_empty, &q->mu);
+    struct job *j = NULL;
+    if (q->count) {
+        j = q->items[q->head];
+        q->head = (q->head + 1) % QUEUE_CAP;
+        q->count--;
+        pthread_cond_signal(&q->not_full);
+    }
+    pthread_mutex_unlock(&q->mu);
+    return j;
+}
+
+/* Hands a job to the writing side: at once with one thread, else through
+ * the queue. */
+static void hand_over(struct walk *w, struct job *j)
+{
+    if (!j) {
+        /* out of memory on the reading side: stop, the writer says why */
+        atomic_store(&w->stop, 1);
+        if (w->queue) atomic_store(&w->reader_out_of_memory, 1);
+        else w->fatal = OMB_ENOMEM;
+        return;
+    }
+    if (w->queue) queue_push(w->queue, j);
+    else consume(w, j);
+}
+
 static void ingest_file(struct walk *w, const char *path)
 {
     if (w->counting) {
         w->total++;
         return;
     }
-    char err[1024], note[128], sha[65], same[PATH_MAX];
-    char *raw = NULL, *text = NULL;
-    size_t n = 0, len = 0;
-    const struct omb_loaded_plugin *p = NULL;
-    w->sum->files++;
-    err[0] = '\0';
-
-    /* Read and hash once; an identical document is recognised by its hash
-     * before it is even decoded. */
-    int rc = read_file(path, &raw, &n, err, sizeof err);
-    if (rc == OMB_OK) {
-        sha256_hex((const unsigned char *)raw, n, sha);
-        if (omb_store_has_sha(w->st, sha, same, sizeof same)) {
-            char msg[PATH_MAX + 32];
-            snprintf(msg, sizeof msg, "same content as %s", same);
-            queue_report(w, OMB_FILE_UNCHANGED, path, NULL, 0, strcmp(same, path) ? msg : NULL, NULL);
-            free(raw);
-            return;
-        }
-        rc = prepare_raw(w->reg, path, raw, n, w->opts->format, &text, &len, &p, note, sizeof note, err, sizeof err);
-        free(raw);
-    }
-    if (rc != OMB_OK) {
-        queue_report(w, OMB_FILE_FAILED, path, NULL, 0, err, NULL);
-        if (rc == OMB_ENOMEM) w->fatal = rc;
-        return;
-    }
-    struct omb_sink sink;
-    omb_sink_init(&sink, text, len, path, p->desc->name);
-    if (note[0]) omb_sink_warnf(&sink, 1, "%s", note);
-    rc = omb_ingest_parse(p, &sink, text, len, path, w->opts->authority);
-    if (rc == OMB_OK && sink.n_cases == 0 && sink.n_authority_events == 0 && sink.n_notes == 0)
-        omb_sink_warnf(&sink, 1, "plugin '%s' found nothing to record in this document", p->desc->name);
-    if (rc == OMB_OK) {
-        const struct omb_source_ops *ops = p->desc->ops;
-        struct omb_doc_meta meta = {path, sha, p->desc->name, p->desc->version, ops->rank, n, note};
-        int result = 0;
-        rc = omb_store_write(w->st, &meta, &sink, &result, err, sizeof err);
-        if (rc == OMB_OK) {
-            int status = result == OMB_DOC_UPDATED ? OMB_FILE_UPDATED
-                         : result == OMB_DOC_UNCHANGED ? OMB_FILE_UNCHANGED
-                                                       : OMB_FILE_NEW;
-            if (status != OMB_FILE_UNCHANGED) w->pending_docs++;
-            queue_report(w, status, path, p->desc->name, status == OMB_FILE_UNCHANGED ? 0 : sink.n_cases, NULL,
-                         &sink);
-        } else {
-            queue_report(w, OMB_FILE_FAILED, path, p->desc->name, 0, err, &sink);
-            w->fatal = rc; /* the store itself is in trouble: stop */
-        }
-    } else {
-        queue_report(w, OMB_FILE_FAILED, path, p->desc->name, 0, sink.error, &sink);
-        if (rc == OMB_ENOMEM) w->fatal = rc;
-    }
-    omb_sink_clear(&sink);
-    free(text);
-    if (w->opts->batch > 1 && w->pending_docs >= (size_t)w->opts->batch) commit_batch(w);
+    hand_over(w, produce(w, path));
 }
 
 /* Reports a path that could not be read as a document. */
 static void report_failure(struct walk *w, const char *path, const char *message)
 {
     if (w->counting) return;
-    w->sum->files++;
-    queue_report(w, OMB_FILE_FAILED, path, NULL, 0, message, NULL);
+    struct job *j = calloc(1, sizeof *j);
+    if (j) {
+        j->kind = JOB_FAILED;
+        j->path = strdup(path);
+        j->message = strdup(message);
+        if (!j->path || !j->message) {
+            job_free(j);
+            j = NULL;
+        }
+    }
+    hand_over(w, j);
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -403,13 +539,13 @@ static void walk_dir(struct walk *w, const char *dir)
             cap = cap ? cap * 2 : 64;
             char **p = realloc(names, cap * sizeof *p);
             if (!p) {
-                w->fatal = OMB_ENOMEM;
+                hand_over(w, NULL);
                 break;
             }
             names = p;
         }
         if (!(names[n] = strdup(e->d_name))) {
-            w->fatal = OMB_ENOMEM;
+            hand_over(w, NULL);
             break;
         }
         n++;
@@ -420,7 +556,7 @@ static void walk_dir(struct walk *w, const char *dir)
     const char *sep = dl && dir[dl - 1] == '/' ? "" : "/";
     for (size_t i = 0; i < n; i++) {
         char path[PATH_MAX];
-        if (!w->fatal && (size_t)snprintf(path, sizeof path, "%s%s%s", dir, sep, names[i]) < sizeof path)
+        if (!atomic_load(&w->stop) && (size_t)snprintf(path, sizeof path, "%s%s%s", dir, sep, names[i]) < sizeof path)
             walk_path(w, path, 0);
         free(names[i]);
     }
@@ -431,9 +567,9 @@ static void walk_path(struct walk *w, const char *path, int top)
 {
     struct stat st;
     char err[PATH_MAX + 64];
-    if (w->fatal) return;
+    if (atomic_load(&w->stop)) return;
     if (w->opts->interrupted && *w->opts->interrupted) {
-        w->fatal = OMB_EINTR;
+        atomic_store(&w->stop, 1);
         return;
     }
     if (lstat(path, &st) != 0) {
@@ -464,28 +600,83 @@ static void walk_path(struct walk *w, const char *path, int top)
     }
 }
 
+struct reader_args {
+    struct walk *w;
+    const char *const *paths;
+    size_t n_paths;
+};
+
+/* The reading thread: walks every path, handing jobs over, then says done. */
+static void *reader_main(void *arg)
+{
+    struct reader_args *a = arg;
+    for (size_t i = 0; i < a->n_paths && !atomic_load(&a->w->stop); i++) walk_path(a->w, a->paths[i], 1);
+    struct job_queue *q = a->w->queue;
+    pthread_mutex_lock(&q->mu);
+    q->done = 1;
+    pthread_cond_signal(&q->not_empty);
+    pthread_mutex_unlock(&q->mu);
+    return NULL;
+}
+
 int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths, size_t n_paths,
                const struct omb_ingest_opts *opts, struct omb_ingest_summary *sum)
 {
     struct walk w;
     memset(&w, 0, sizeof w);
-    w.st = st;
+    w.st = w.seen = st;
     w.reg = reg;
     w.opts = opts;
     w.sum = sum;
+    atomic_init(&w.stop, 0);
+    atomic_init(&w.reader_out_of_memory, 0);
     memset(sum, 0, sizeof *sum);
     if (opts->count_first) {
         w.counting = 1;
-        for (size_t i = 0; i < n_paths && !w.fatal; i++) walk_path(&w, paths[i], 1);
+        for (size_t i = 0; i < n_paths && !atomic_load(&w.stop); i++) walk_path(&w, paths[i], 1);
         w.counting = 0;
-        w.fatal = 0;
+        atomic_store(&w.stop, 0);
     }
     if (opts->batch > 1) omb_store_batch_begin(st);
-    for (size_t i = 0; i < n_paths && !w.fatal; i++) walk_path(&w, paths[i], 1);
+
+    /* Two threads when batching and a read-only twin of the store can be
+     * opened (not for ":memory:" stores); otherwise one. */
+    struct job_queue queue;
+    omb_store *twin = NULL;
+    pthread_t reader;
+    int threaded = 0;
+    char err[512];
+    if (opts->batch > 1 && omb_store_open(omb_store_path(st), OMB_STORE_READONLY, &twin, err, sizeof err) == OMB_OK) {
+        memset(&queue, 0, sizeof queue);
+        pthread_mutex_init(&queue.mu, NULL);
+        pthread_cond_init(&queue.not_empty, NULL);
+        pthread_cond_init(&queue.not_full, NULL);
+        w.queue = &queue;
+        w.seen = twin;
+        struct reader_args args = {&w, paths, n_paths};
+        if (pthread_create(&reader, NULL, reader_main, &args) == 0) {
+            threaded = 1;
+            struct job *j;
+            while ((j = queue_pop(&queue))) {
+                if (w.fatal) job_free(j); /* stopping: drain what was read ahead */
+                else consume(&w, j);
+            }
+            pthread_join(reader, NULL);
+            if (atomic_load(&w.reader_out_of_memory) && !w.fatal) w.fatal = OMB_ENOMEM;
+        }
+        pthread_cond_destroy(&queue.not_full);
+        pthread_cond_destroy(&queue.not_empty);
+        pthread_mutex_destroy(&queue.mu);
+        w.queue = NULL;
+        w.seen = st;
+        omb_store_close(twin);
+    }
+    if (!threaded)
+        for (size_t i = 0; i < n_paths && !atomic_load(&w.stop); i++) walk_path(&w, paths[i], 1);
+    if (!w.fatal && opts->interrupted && *opts->interrupted) w.fatal = OMB_EINTR;
     /* whatever ended the walk, documents already written are committed */
     if (opts->batch > 1) {
         commit_batch(&w);
-        char err[512];
         if (omb_store_batch_end(st, err, sizeof err) && !w.fatal) w.fatal = OMB_ESTORE;
     }
     flush_reports(&w);
