@@ -7,6 +7,8 @@
  * (store.c).  `make fuzz` links this file once per plugin with that plugin's
  * source, which defines the `ombuds_plugin` descriptor used here; the loader's
  * dlopen is the one step left out (it only finds the same descriptor).
+ * Built with -DFUZZ_LUA_PLUGIN="path.lua" instead, it loads that Lua source
+ * plugin (lua_plugin.c) and fuzzes it the same way.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -16,12 +18,31 @@
 #include "dump.h"
 #include "fuzz.h"
 #include "ingest.h"
+#include "lua_plugin.h"
 #include "plugin_loader.h"
 #include "sink.h"
 #include "store.h"
 #include "text.h"
 
+#ifdef FUZZ_LUA_PLUGIN
+/* the Lua plugin, loaded on the first input */
+static struct omb_lua_plugin *lua_plugin;
+static struct omb_plugin lua_desc;
+#define ombuds_plugin lua_desc
+
+static void load_lua_plugin(void)
+{
+    char reason[600];
+    if (lua_plugin) return;
+    if (omb_lua_plugin_load(FUZZ_LUA_PLUGIN, &lua_plugin, reason, sizeof reason) != OMB_OK) {
+        fprintf(stderr, "fuzz_plugin: %s\n", reason);
+        abort();
+    }
+    lua_desc = *omb_lua_plugin_descriptor(lua_plugin);
+}
+#else
 extern const struct omb_plugin ombuds_plugin;
+#endif
 
 /* Documents replace each other at one path, so the store stays small; it is
  * still reopened now and then so that nothing grows without bound over
@@ -55,12 +76,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     open_store();
     runs++;
 
+#ifdef FUZZ_LUA_PLUGIN
+    load_lua_plugin();
+    struct omb_loaded_plugin lp = {.desc = &ombuds_plugin, .path = (char *)"fuzz", .lua = lua_plugin};
+#else
     struct omb_loaded_plugin lp = {.desc = &ombuds_plugin, .path = (char *)"fuzz"};
+#endif
     const struct omb_source_ops *ops = ombuds_plugin.ops;
     const char *path = strcmp(ombuds_plugin.name, "csv_export") ? "fuzz/document.txt" : "fuzz/document.csv";
     const char *name = strrchr(path, '/') + 1;
 
-    int score = ops->probe(text, len, name);
+    int score = omb_plugin_probe(&lp, text, len, name);
     FUZZ_CHECK(score >= 0 && score <= 100);
     struct omb_loaded_plugin list[1] = {lp};
     omb_registry reg = {.plugins = list, .n = 1, .cap = 1};
