@@ -119,7 +119,7 @@ int main(void)
     g = run("The Council will fund tuition at \xC2\xA3" "40 an hour and pay Ms B \xC2\xA3" "300 for her distress.");
     TAP_INT(total(&g), 30000, "a rate is not a payment");
 
-    g = run("The Council already remedied any injustice before the Ombudsman's involvement.");
+    g = run("Before we became involved, the Council had remedied the injustice itself.");
     TAP_INT(g.n, 1, "already remedied");
     TAP_INT(g.kind[0], OMB_REMEDY_OTHER, "is an other remedy");
 
