@@ -19,6 +19,7 @@
 
 #include "ffi_bridge.h"
 #include "lua_int.h"
+#include "plugin_loader.h"
 #include "output.h"
 #include "pretty.h"
 
@@ -238,23 +239,6 @@ int luaopen_ombuds(lua_State *L)
 
 /* ---- the state ---------------------------------------------------------------------- */
 
-/* Is this program running from its build tree?  (Then the source tree's
- * scripts/ are the ones to find, as the plugin loader finds fresh plugins.) */
-static int running_from_build_tree(void)
-{
-#ifdef OMB_BUILDDIR
-    char exe[PATH_MAX], top[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return 0;
-    exe[n] = '\0';
-    if (!realpath(OMB_BUILDDIR, top)) return 0;
-    size_t t = strlen(top);
-    return strncmp(exe, top, t) == 0 && exe[t] == '/';
-#else
-    return 0;
-#endif
-}
-
 /* Appends one directory's templates, or a template as given. */
 static void add_path_item(lua_State *L, luaL_Buffer *b, const char *item, size_t n)
 {
@@ -296,7 +280,7 @@ void omb_lua_openlibs(lua_State *L)
     }
     add_path_item(L, &b, "./scripts", 9);
 #ifdef OMB_SRCDIR
-    if (running_from_build_tree()) add_path_item(L, &b, OMB_SRCDIR "/scripts", strlen(OMB_SRCDIR "/scripts"));
+    if (omb_running_from_build_tree()) add_path_item(L, &b, OMB_SRCDIR "/scripts", strlen(OMB_SRCDIR "/scripts"));
 #endif
 #ifdef OMB_SCRIPTDIR
     add_path_item(L, &b, OMB_SCRIPTDIR, strlen(OMB_SCRIPTDIR));

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ffi_bridge.h"
+#include "register.h"
 #include "sink.h"
 
 #ifndef OMB_DATADIR
@@ -247,40 +248,13 @@ static int valid_data_name(const char *s)
 
 static int is_file(const char *path) { return access(path, R_OK) == 0; }
 
-/* Is this program running from its build tree?  Same test as the loader's. */
-static int in_build_tree(void)
-{
-#ifdef OMB_BUILDDIR
-    char exe[PATH_MAX], top[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return 0;
-    exe[n] = '\0';
-    if (!realpath(OMB_BUILDDIR, top)) return 0;
-    size_t t = strlen(top);
-    return strncmp(exe, top, t) == 0 && exe[t] == '/';
-#else
-    return 0;
-#endif
-}
-
-/* The shipped copy: $OMBUDS_DATA_PATH dirs, the source tree when running
- * from the build tree, then the installed data directory. */
+/* The shipped copy, in the one data directory the core uses (register.c:
+ * $OMBUDS_DATA_DIR, the source tree when running from the build tree, then
+ * the installed data directory). */
 static int find_shipped(const char *name, char *out, size_t cap)
 {
-    const char *env = getenv("OMBUDS_DATA_PATH");
-    if (env && *env) {
-        char dirs[PATH_MAX];
-        if ((size_t)snprintf(dirs, sizeof dirs, "%s", env) < sizeof dirs) {
-            char *save = NULL;
-            for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save))
-                if ((size_t)snprintf(out, cap, "%s/%s", d, name) < cap && is_file(out)) return 1;
-        }
-    }
-#ifdef OMB_SRCDIR
-    if (in_build_tree() && (size_t)snprintf(out, cap, "%s/data/%s", OMB_SRCDIR, name) < cap && is_file(out)) return 1;
-#endif
-    if ((size_t)snprintf(out, cap, "%s/%s", OMB_DATADIR, name) < cap && is_file(out)) return 1;
-    return 0;
+    const char *dir = omb_data_dir();
+    return dir && (size_t)snprintf(out, cap, "%s/%s", dir, name) < cap && is_file(out);
 }
 
 static int find_user(const char *name, char *out, size_t cap)
@@ -319,7 +293,7 @@ int omb_call_read_data(omb_call *ctx, const char *name, omb_line_fn line, void *
     if (!cs || !line) return OMB_EINVAL;
     if (!valid_data_name(name)) return fail(cs, OMB_EINVAL, "read_data: \"%s\" is not a plain file name", name);
     if (!find_shipped(name, path, sizeof path))
-        return fail(cs, OMB_ENOTFOUND, "data file %s not found (looked in $OMBUDS_DATA_PATH and %s)", name,
+        return fail(cs, OMB_ENOTFOUND, "data file %s not found (looked in $OMBUDS_DATA_DIR and %s)", name,
                     OMB_DATADIR);
     int rc = read_lines(cs, path, line, ud);
     if (rc == OMB_OK && find_user(name, path, sizeof path)) rc = read_lines(cs, path, line, ud);
