@@ -194,6 +194,60 @@ static const char *const migrations[] = {
      * row-at-a-time indexing wrote a tiny segment per statement and
      * dominated ingest time. */
     "DROP TRIGGER search_text_ai;",
+    /* 4: one case_facts row per (case, document) instead of a facts row per
+     * field: a decision page wrote six rows and twelve index entries for one
+     * case, the largest single cost of an ingest (docs/performance.md).
+     * `facts` stays, as a view with the same columns, for queries written
+     * against versions 1-3.  Old rows move one field to a row, which keeps
+     * each value, its line and its order. */
+    "CREATE TABLE case_facts("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  authority TEXT, authority_line INTEGER,"
+    "  category TEXT, category_line INTEGER,"
+    "  subcategory TEXT, subcategory_line INTEGER,"
+    "  council_subject TEXT, council_subject_line INTEGER,"
+    "  outcome TEXT, outcome_line INTEGER,"
+    "  decision_date TEXT, decision_date_line INTEGER,"
+    "  summary TEXT, summary_line INTEGER"
+    ") STRICT;"
+    "INSERT INTO case_facts(case_id, document_id, authority, authority_line, category, category_line,"
+    "  subcategory, subcategory_line, council_subject, council_subject_line, outcome, outcome_line,"
+    "  decision_date, decision_date_line, summary, summary_line)"
+    "  SELECT case_id, document_id,"
+    "  iif(field = 'authority', value, NULL), iif(field = 'authority', line, NULL),"
+    "  iif(field = 'category', value, NULL), iif(field = 'category', line, NULL),"
+    "  iif(field = 'subcategory', value, NULL), iif(field = 'subcategory', line, NULL),"
+    "  iif(field = 'council_subject', value, NULL), iif(field = 'council_subject', line, NULL),"
+    "  iif(field = 'outcome', value, NULL), iif(field = 'outcome', line, NULL),"
+    "  iif(field = 'decision_date', value, NULL), iif(field = 'decision_date', line, NULL),"
+    "  iif(field = 'summary', value, NULL), iif(field = 'summary', line, NULL)"
+    "  FROM facts ORDER BY id;"
+    "DROP VIEW unmatched_authorities;"
+    "DROP TABLE facts;"
+    "CREATE INDEX case_facts_case ON case_facts(case_id);"
+    "CREATE INDEX case_facts_document ON case_facts(document_id);"
+    "CREATE VIEW facts(id, case_id, document_id, field, value, line) AS"
+    "  SELECT id * 8 + 0, case_id, document_id, 'authority', authority, authority_line FROM case_facts"
+    "   WHERE authority IS NOT NULL UNION ALL"
+    "  SELECT id * 8 + 1, case_id, document_id, 'category', category, category_line FROM case_facts"
+    "   WHERE category IS NOT NULL UNION ALL"
+    "  SELECT id * 8 + 2, case_id, document_id, 'subcategory', subcategory, subcategory_line FROM case_facts"
+    "   WHERE subcategory IS NOT NULL UNION ALL"
+    "  SELECT id * 8 + 3, case_id, document_id, 'council_subject', council_subject, council_subject_line"
+    "   FROM case_facts WHERE council_subject IS NOT NULL UNION ALL"
+    "  SELECT id * 8 + 4, case_id, document_id, 'outcome', outcome, outcome_line FROM case_facts"
+    "   WHERE outcome IS NOT NULL UNION ALL"
+    "  SELECT id * 8 + 5, case_id, document_id, 'decision_date', decision_date, decision_date_line FROM case_facts"
+    "   WHERE decision_date IS NOT NULL UNION ALL"
+    "  SELECT id * 8 + 6, case_id, document_id, 'summary', summary, summary_line FROM case_facts"
+    "   WHERE summary IS NOT NULL;"
+    "CREATE VIEW unmatched_authorities AS SELECT f.authority AS name, count(DISTINCT f.case_id) AS cases,"
+    "  min(d.path) AS first_seen_in FROM case_facts f JOIN documents d ON d.id = f.document_id"
+    "  WHERE f.authority IS NOT NULL"
+    "  AND NOT EXISTS (SELECT 1 FROM authority_names n WHERE n.name = f.authority)"
+    "  GROUP BY f.authority COLLATE NOCASE;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -207,7 +261,7 @@ enum stmt_id {
     S_UPSERT_REF,
     S_UPSERT_UNREF,
     S_INSERT_SOURCE,
-    S_INSERT_FACT,
+    S_INSERT_FACTS,
     S_INSERT_REMEDY,
     S_INSERT_IMPROVEMENT,
     S_INSERT_EVENT,
@@ -218,8 +272,7 @@ enum stmt_id {
     S_MAP_SUBJECT,
     S_DELETE_ORPHAN,
     S_FIND_REF,
-    S_INSERT_REF,
-    S_SET_NEW_CASE,
+    S_INSERT_NEW_CASE,
     S_INDEX_PENDING,
     S_MAX_TEXT_ID,
     S_BEGIN,
@@ -243,7 +296,10 @@ static const char *const stmt_sql[S__COUNT] = {
                        " unref_key = excluded.unref_key RETURNING id",
     [S_INSERT_SOURCE] = "INSERT OR IGNORE INTO case_sources(case_id, document_id, line, ref_as_written)"
                         " VALUES (?1, ?2, ?3, ?4)",
-    [S_INSERT_FACT] = "INSERT INTO facts(case_id, document_id, field, value, line) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_INSERT_FACTS] = "INSERT INTO case_facts(case_id, document_id, authority, authority_line, category,"
+                       " category_line, subcategory, subcategory_line, council_subject, council_subject_line,"
+                       " outcome, outcome_line, decision_date, decision_date_line, summary, summary_line)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     [S_INSERT_REMEDY] = "INSERT INTO remedies(case_id, document_id, kind, amount_pence, purposes, text, line)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [S_INSERT_IMPROVEMENT] = "INSERT INTO improvements(case_id, document_id, text, line) VALUES (?1, ?2, ?3, ?4)",
@@ -258,24 +314,25 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_RECOMPUTE] =
         "UPDATE cases SET"
         " authority = (SELECT coalesce((SELECT a.name FROM authority_names n JOIN authorities a"
-        "   ON a.id = n.authority_id WHERE n.name = f.value), f.value) FROM facts f JOIN documents d"
-        "   ON d.id = f.document_id WHERE f.case_id = cases.id AND f.field = 'authority'"
+        "   ON a.id = n.authority_id WHERE n.name = f.authority), f.authority) FROM case_facts f JOIN documents d"
+        "   ON d.id = f.document_id WHERE f.case_id = cases.id AND f.authority IS NOT NULL"
         "   ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
-        " category = (SELECT f.value FROM facts f JOIN documents d ON d.id = f.document_id"
-        "   WHERE f.case_id = cases.id AND f.field = 'category' ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
-        " subcategory = (SELECT f.value FROM facts f JOIN documents d ON d.id = f.document_id"
-        "   WHERE f.case_id = cases.id AND f.field = 'subcategory' ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
-        " council_subject = (SELECT f.value FROM facts f JOIN documents d ON d.id = f.document_id"
-        "   WHERE f.case_id = cases.id AND f.field = 'council_subject' ORDER BY d.rank DESC, d.id DESC, f.id DESC"
-        "   LIMIT 1),"
-        " outcome = coalesce((SELECT f.value FROM facts f JOIN documents d ON d.id = f.document_id"
-        "   WHERE f.case_id = cases.id AND f.field = 'outcome'"
-        "   ORDER BY f.value = 'unknown', d.rank DESC, d.id DESC, f.id DESC LIMIT 1), 'unknown'),"
-        " decision_date = (SELECT f.value FROM facts f JOIN documents d ON d.id = f.document_id"
-        "   WHERE f.case_id = cases.id AND f.field = 'decision_date' ORDER BY d.rank DESC, d.id DESC, f.id DESC"
-        "   LIMIT 1),"
-        " summary = (SELECT f.value FROM facts f JOIN documents d ON d.id = f.document_id"
-        "   WHERE f.case_id = cases.id AND f.field = 'summary' ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
+        " category = (SELECT f.category FROM case_facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.category IS NOT NULL ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
+        " subcategory = (SELECT f.subcategory FROM case_facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.subcategory IS NOT NULL"
+        "   ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
+        " council_subject = (SELECT f.council_subject FROM case_facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.council_subject IS NOT NULL"
+        "   ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
+        " outcome = coalesce((SELECT f.outcome FROM case_facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.outcome IS NOT NULL"
+        "   ORDER BY f.outcome = 'unknown', d.rank DESC, d.id DESC, f.id DESC LIMIT 1), 'unknown'),"
+        " decision_date = (SELECT f.decision_date FROM case_facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.decision_date IS NOT NULL"
+        "   ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
+        " summary = (SELECT f.summary FROM case_facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.summary IS NOT NULL ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
         " remedy_document_id = (SELECT r.document_id FROM remedies r JOIN documents d ON d.id = r.document_id"
         "   WHERE r.case_id = cases.id ORDER BY d.rank DESC, d.id DESC LIMIT 1),"
         " improvement_document_id = (SELECT i.document_id FROM improvements i JOIN documents d ON d.id = i.document_id"
@@ -291,17 +348,14 @@ static const char *const stmt_sql[S__COUNT] = {
         "   WHERE cases.council_subject LIKE m.subject || '%' ORDER BY length(m.subject) DESC LIMIT 1)"
         " WHERE id = ?1 AND category IS NULL AND council_subject IS NOT NULL",
     [S_FIND_REF] = "SELECT id FROM cases WHERE ref = ?1",
-    [S_INSERT_REF] = "INSERT INTO cases(ref) VALUES (?1)",
     /* The merge rule for a case that only this document mentions: the same
-     * result as S_RECOMPUTE (the register still names the authority), without
-     * searching facts that can only be this document's. */
-    [S_SET_NEW_CASE] =
-        "UPDATE cases SET"
-        " authority = coalesce((SELECT a.name FROM authority_names n JOIN authorities a ON a.id = n.authority_id"
-        "   WHERE n.name = ?2), ?2),"
-        " category = ?3, subcategory = ?4, council_subject = ?5, outcome = coalesce(?6, 'unknown'),"
-        " decision_date = ?7, summary = ?8, remedy_document_id = ?9, improvement_document_id = ?10"
-        " WHERE id = ?1",
+     * result as S_RECOMPUTE (the register still names the authority) in the
+     * one insert, without searching facts that can only be this document's. */
+    [S_INSERT_NEW_CASE] =
+        "INSERT INTO cases(ref, authority, category, subcategory, council_subject, outcome, decision_date, summary,"
+        " remedy_document_id, improvement_document_id) VALUES (?1,"
+        " coalesce((SELECT a.name FROM authority_names n JOIN authorities a ON a.id = n.authority_id"
+        "   WHERE n.name = ?2), ?2), ?3, ?4, ?5, coalesce(?6, 'unknown'), ?7, ?8, ?9, ?10)",
     [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT id, text FROM search_text WHERE id > ?1",
     [S_MAX_TEXT_ID] = "SELECT coalesce(max(id), 0) FROM search_text",
     [S_BEGIN] = "BEGIN IMMEDIATE",
@@ -681,6 +735,48 @@ static int insert_search(struct write_ctx *w, sqlite3_int64 case_id, const char 
     return OMB_OK;
 }
 
+/* Inserts a case no document has mentioned yet, merged values and all. */
+static int insert_new_case(struct write_ctx *w, const omb_case *c, const char *ref, sqlite3_int64 *case_id)
+{
+    sqlite3_stmt *s = stmt(w->st, S_INSERT_NEW_CASE);
+    if (!s) return fail_sql(w, "a case");
+    static const int cols[] = {OMB_FIELD_AUTHORITY, OMB_FIELD_CATEGORY, OMB_FIELD_SUBCATEGORY,
+                               OMB_FIELD_COUNCIL_SUBJECT, OMB_FIELD_OUTCOME, OMB_FIELD_DECISION_DATE, OMB_FIELD_SUMMARY};
+    sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
+    for (int k = 0; k < 7; k++) bind_text_or_null(s, k + 2, c->fields[cols[k]].value);
+    if (c->n_remedies) sqlite3_bind_int64(s, 9, w->doc_id);
+    if (c->n_improvements) sqlite3_bind_int64(s, 10, w->doc_id);
+    if (step_done(s)) return fail_sql(w, "a case");
+    *case_id = sqlite3_last_insert_rowid(w->st->db);
+    return OMB_OK;
+}
+
+/* Writes the case's scalar values as one case_facts row (nothing when the
+ * document gives none). */
+static int insert_facts(struct write_ctx *w, const omb_case *c, sqlite3_int64 case_id)
+{
+    static const int cols[] = {OMB_FIELD_AUTHORITY, OMB_FIELD_CATEGORY, OMB_FIELD_SUBCATEGORY,
+                               OMB_FIELD_COUNCIL_SUBJECT, OMB_FIELD_OUTCOME, OMB_FIELD_DECISION_DATE, OMB_FIELD_SUMMARY};
+    int any = 0;
+    for (int k = 0; k < 7; k++) any |= c->fields[cols[k]].value != NULL;
+    if (!any) return OMB_OK;
+    sqlite3_stmt *s = stmt(w->st, S_INSERT_FACTS);
+    if (!s) return fail_sql(w, "a fact");
+    sqlite3_bind_int64(s, 1, case_id);
+    sqlite3_bind_int64(s, 2, w->doc_id);
+    for (int k = 0; k < 7; k++) {
+        const struct omb_fact *f = &c->fields[cols[k]];
+        if (!f->value) continue;
+        sqlite3_bind_text(s, 3 + 2 * k, f->value, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 4 + 2 * k, (sqlite3_int64)f->line);
+    }
+    if (step_done(s)) return fail_sql(w, "a fact");
+    if (c->fields[OMB_FIELD_SUMMARY].value &&
+        insert_search(w, case_id, "summary", c->fields[OMB_FIELD_SUMMARY].value))
+        return OMB_ESTORE;
+    return OMB_OK;
+}
+
 static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
 {
     sqlite3_stmt *s;
@@ -689,23 +785,19 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
     char key[160];
     int is_new = 0;
     if (ref) {
-        /* look first: a case no document has mentioned yet takes the fast
-         * path below instead of the full merge */
+        /* look first: a case no document has mentioned yet is inserted
+         * whole instead of going through the full merge */
         if (!(s = stmt(w->st, S_FIND_REF))) return fail_sql(w, "a case");
         sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
         int found = sqlite3_step(s);
         if (found == SQLITE_ROW) case_id = sqlite3_column_int64(s, 0);
         sqlite3_reset(s);
         if (found == SQLITE_DONE) {
-            if (!(s = stmt(w->st, S_INSERT_REF))) return fail_sql(w, "a case");
-            sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
-            if (step_done(s)) return fail_sql(w, "a case");
-            case_id = sqlite3_last_insert_rowid(w->st->db);
+            if (insert_new_case(w, c, ref, &case_id)) return OMB_ESTORE;
             is_new = 1;
         } else if (found != SQLITE_ROW) {
             return fail_sql(w, "a case");
         }
-        s = NULL;
     } else {
         /* An unreferenced case belongs to its document: key it by the
          * document's hash and the plugin's row key (or its position). */
@@ -715,11 +807,8 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
         s = stmt(w->st, S_UPSERT_UNREF);
         if (!s) return fail_sql(w, "a case");
         sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-    }
-    if (s) {
         if (sqlite3_step(s) != SQLITE_ROW) return fail_sql(w, "a case");
         case_id = sqlite3_column_int64(s, 0);
-        /* an unreferenced key is new unless this document was seen before */
         sqlite3_reset(s);
     }
 
@@ -730,17 +819,7 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
     bind_text_or_null(s, 4, c->ref_written);
     if (step_done(s)) return fail_sql(w, "a case source");
 
-    for (int f = OMB_FIELD_REF + 1; f < OMB_FIELD__COUNT; f++) {
-        if (!c->fields[f].value || f == OMB_FIELD_ROW_KEY) continue;
-        if (!(s = stmt(w->st, S_INSERT_FACT))) return fail_sql(w, "a fact");
-        sqlite3_bind_int64(s, 1, case_id);
-        sqlite3_bind_int64(s, 2, w->doc_id);
-        sqlite3_bind_text(s, 3, omb_field_name(f), -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, c->fields[f].value, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 5, (sqlite3_int64)c->fields[f].line);
-        if (step_done(s)) return fail_sql(w, "a fact");
-        if (f == OMB_FIELD_SUMMARY && insert_search(w, case_id, "summary", c->fields[f].value)) return OMB_ESTORE;
-    }
+    if (insert_facts(w, c, case_id)) return OMB_ESTORE;
     for (size_t i = 0; i < c->n_remedies; i++) {
         const struct omb_remedy *r = &c->remedies[i];
         char *json = purposes_json(r->purposes);
@@ -774,14 +853,8 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
     for (size_t i = 0; i < c->n_events; i++)
         if (insert_event(w, case_id, &c->events[i])) return OMB_ESTORE;
     if (!is_new) return recompute(w, case_id);
-    if (!(s = stmt(w->st, S_SET_NEW_CASE))) return fail_sql(w, "the merged case");
-    sqlite3_bind_int64(s, 1, case_id);
-    static const int cols[] = {OMB_FIELD_AUTHORITY, OMB_FIELD_CATEGORY, OMB_FIELD_SUBCATEGORY,
-                               OMB_FIELD_COUNCIL_SUBJECT, OMB_FIELD_OUTCOME, OMB_FIELD_DECISION_DATE, OMB_FIELD_SUMMARY};
-    for (int k = 0; k < 7; k++) bind_text_or_null(s, k + 2, c->fields[cols[k]].value);
-    if (c->n_remedies) sqlite3_bind_int64(s, 9, w->doc_id);
-    if (c->n_improvements) sqlite3_bind_int64(s, 10, w->doc_id);
-    if (step_done(s)) return fail_sql(w, "the merged case");
+    /* the subject map only fills a category no document gave */
+    if (c->fields[OMB_FIELD_CATEGORY].value || !c->fields[OMB_FIELD_COUNCIL_SUBJECT].value) return OMB_OK;
     if (!(s = stmt(w->st, S_MAP_SUBJECT))) return fail_sql(w, "the merged case");
     sqlite3_bind_int64(s, 1, case_id);
     return step_done(s) ? fail_sql(w, "the merged case") : OMB_OK;
