@@ -374,6 +374,8 @@ struct omb_store {
     sqlite3_stmt *stmt[S__COUNT]; /* prepared on first use, kept for the run */
     int batched;                  /* documents are savepoints in a transaction the caller commits */
     sqlite3_int64 indexed_upto;   /* search_text rows up to this id are in the FTS index */
+    int readonly;
+    unsigned lookups;             /* has_sha calls on a read-only store, for its read transaction */
 };
 
 sqlite3 *omb_store_db(omb_store *st) { return st->db; }
@@ -528,6 +530,7 @@ int omb_store_open(const char *path, int flags, omb_store **out, char *err, size
             goto fail;
         }
     }
+    st->readonly = (flags & OMB_STORE_READONLY) != 0;
     *out = st;
     return OMB_OK;
 fail:
@@ -550,6 +553,15 @@ void omb_store_close(omb_store *st)
 
 int omb_store_has_sha(omb_store *st, const char *sha256, char *path_out, size_t cap)
 {
+    /* On a read-only store (the reading side of an ingest) the look-ups share
+     * one read transaction, renewed every 256 so that documents the writer
+     * commits meanwhile are seen and the WAL can still be checkpointed: a
+     * transaction per look-up took and dropped the file's shared lock each
+     * time, most of a look-up's cost. */
+    if (st->readonly && st->lookups++ % 256 == 0) {
+        if (!sqlite3_get_autocommit(st->db)) sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+        sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
+    }
     sqlite3_stmt *s = stmt(st, S_FIND_SHA);
     if (!s) return 0;
     sqlite3_bind_text(s, 1, sha256, -1, SQLITE_STATIC);
