@@ -524,6 +524,23 @@ int omb_store_open(const char *path, int flags, omb_store **out, char *err, size
             if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
             sqlite3_finalize(s);
         }
+        if (version >= 1 && version < N_MIGRATIONS && !(flags & OMB_STORE_NO_UPGRADE)) {
+            /* A store from an older ombuds: bring it up to date once (a
+             * read-write open migrates), then open it read-only again, so
+             * that `ombuds sql` after an upgrade just works. */
+            sqlite3_close(st->db);
+            st->db = NULL;
+            omb_store *rw = NULL;
+            char why[512];
+            if (omb_store_open(path, 0, &rw, why, sizeof why)) {
+                snprintf(err, cap, "%s: store schema %d is older than this ombuds (%d) and could not be upgraded: %s",
+                         path, version, N_MIGRATIONS, why);
+                goto fail;
+            }
+            omb_store_close(rw);
+            omb_store_close(st);
+            return omb_store_open(path, flags | OMB_STORE_NO_UPGRADE, out, err, cap);
+        }
         if (version != N_MIGRATIONS) {
             snprintf(err, cap, "%s: not an ombuds store of this version (schema %d, expected %d)", path, version,
                      N_MIGRATIONS);

@@ -17,6 +17,8 @@
 typedef struct omb_store omb_store;
 
 #define OMB_STORE_READONLY 1
+/* with READONLY: refuse a store of an older schema instead of upgrading it */
+#define OMB_STORE_NO_UPGRADE 2
 
 /* Opens (creating and migrating when writable) the store at path.  Returns
  * OMB_OK and *out, or an error with a message in err. */

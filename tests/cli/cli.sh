@@ -142,6 +142,13 @@ check "an unknown name in a population CSV is refused" 1 "$rc"
 contains "naming the file, line and name" "pop2.csv:2: authority \"Hampshire Cnty Council\" is not in the register" "$out"
 check "nothing of the refused file loaded" 0 "$(sql "SELECT count(*) FROM authority_population WHERE authority LIKE '%Cnty%'")"
 
+out=$("$OMBUDS" ingest --batch 0 "$tmp/plain.txt" 2>&1); rc=$?
+check "ingest --batch 0 is a usage error" 2 "$rc"
+contains "that names the expected range" "--batch 0: expected a number of documents from 1 to 1000000" "$out"
+out=$("$OMBUDS" ingest --batch 1 "$fx"/*.txt 2>&1); rc=$?
+check "ingest --batch 1 (one thread, a transaction per document) still works" 0 "$rc"
+contains "and finds the fixtures already stored" "0 new, 0 updated" "$out"
+
 out=$("$OMBUDS" --version)
 contains "version" "ombuds 0.1.0" "$out"
 echo "1..$n"

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_migrate.c -- a store written by an older ombuds (schema 3, one facts
+ * row per field; tests/unit/store_v3.sql) is brought up to date when opened:
+ * every value keeps its document, line and order through the `facts` view,
+ * the merged cases are what they were, the merge rule still works on the new
+ * case_facts table, and a read-only open (`ombuds sql`) upgrades it too.
+ */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../tap.h"
+
+/* Everything a query returns, one row a line, columns joined by '|'. */
+static char *rows(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s;
+    size_t cap = 4096, n = 0;
+    char *out = malloc(cap);
+    out[0] = '\0';
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+        snprintf(out, cap, "(sql error: %s)", sqlite3_errmsg(db));
+        return out;
+    }
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(s); i++) {
+            const char *v = (const char *)sqlite3_column_text(s, i);
+            size_t len = strlen(v ? v : "NULL") + 2;
+            if (n + len + 1 > cap) out = realloc(out, cap = (cap + len) * 2);
+            n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? "|" : "", v ? v : "NULL");
+        }
+        out[n++] = '\n';
+        out[n] = '\0';
+    }
+    sqlite3_finalize(s);
+    return out;
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++) n += *s == '\n';
+    return n;
+}
+
+/* Writes the schema-3 fixture into a new database file at path. */
+static int load_fixture(const char *path)
+{
+    const char *srcdir = getenv("SRCDIR");
+    char file[4096];
+    snprintf(file, sizeof file, "%s/tests/unit/store_v3.sql", srcdir ? srcdir : ".");
+    FILE *f = fopen(file, "rb");
+    if (!f) {
+        printf("# cannot open %s\n", file);
+        return -1;
+    }
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    rewind(f);
+    char *sql = malloc((size_t)size + 1);
+    size_t got = fread(sql, 1, (size_t)size, f);
+    fclose(f);
+    sql[got] = '\0';
+    sqlite3 *db;
+    char *msg = NULL;
+    unlink(path);
+    int rc = sqlite3_open(path, &db) == SQLITE_OK && sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK ? 0 : -1;
+    if (rc) printf("# loading the fixture: %s\n", msg ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    sqlite3_close(db);
+    free(sql);
+    return rc;
+}
+
+/* The values as documents gave them, in the order the merge rule reads them. */
+static const char *const FACTS_SQL =
+    "SELECT c.ref, d.path, f.field, f.value, f.line FROM facts f JOIN cases c ON c.id = f.case_id"
+    " JOIN documents d ON d.id = f.document_id ORDER BY c.ref, f.field, d.id, f.id";
+static const char *const CASES_SQL =
+    "SELECT ref, authority, category, subcategory, council_subject, outcome, decision_date, summary,"
+    " remedy_document_id, improvement_document_id FROM cases ORDER BY ref";
+
+int main(void)
+{
+    char path[256], err[512];
+    snprintf(path, sizeof path, "test_migrate_%d.db", (int)getpid());
+    if (load_fixture(path)) {
+        TAP_OK(0, "the schema-3 fixture loads");
+        return tap_done();
+    }
+    sqlite3 *raw;
+    sqlite3_open(path, &raw);
+    char *facts_before = rows(raw, FACTS_SQL);
+    char *cases_before = rows(raw, CASES_SQL);
+    sqlite3_close(raw);
+    TAP_INT(count_lines(facts_before), 75, "the fixture holds 75 facts");
+    TAP_INT(count_lines(cases_before), 13, "and 13 cases");
+
+    omb_store *st = NULL;
+    TAP_INT(omb_store_open(path, 0, &st, err, sizeof err), OMB_OK, "a schema-3 store opens read-write");
+    sqlite3 *db = omb_store_db(st);
+    char *v = rows(db, "PRAGMA user_version");
+    TAP_STR(v, "4\n", "and is migrated to schema 4");
+    free(v);
+    char *facts_after = rows(db, FACTS_SQL);
+    TAP_STR(facts_after, facts_before, "every fact keeps its case, document, field, value, line and order");
+    char *cases_after = rows(db, CASES_SQL);
+    TAP_STR(cases_after, cases_before, "the merged cases are unchanged");
+    free(facts_after);
+    free(cases_after);
+    v = rows(db, "SELECT count(*) FROM case_facts");
+    TAP_STR(v, "75\n", "old facts move one field to a case_facts row");
+    free(v);
+    v = rows(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'facts' AND type = 'view'");
+    TAP_STR(v, "1\n", "facts is now a view");
+    free(v);
+
+    /* the merge rule reads case_facts: re-merging every case changes nothing */
+    TAP_INT(omb_store_remerge_all(st, err, sizeof err), OMB_OK, "every case re-merges from case_facts");
+    cases_after = rows(db, CASES_SQL);
+    TAP_STR(cases_after, cases_before, "and the re-merged cases equal the stored ones");
+    free(cases_after);
+    sqlite3_exec(db,
+                 "INSERT INTO case_facts(case_id, document_id, authority, authority_line)"
+                 " VALUES ((SELECT min(id) FROM cases), 1, 'Nowhere Borough Council', 3)",
+                 NULL, NULL, NULL);
+    v = rows(db, "SELECT name, cases FROM unmatched_authorities");
+    TAP_STR(v, "Nowhere Borough Council|1\n", "unmatched_authorities reads case_facts");
+    free(v);
+    v = rows(db, "SELECT count(*) FROM search WHERE search MATCH 'council'");
+    TAP_STR(v, "15\n", "the full-text index survives the migration");
+    free(v);
+    omb_store_close(st);
+
+    /* a read-only open of an old store (ombuds sql, export, metric) upgrades it */
+    load_fixture(path);
+    TAP_INT(omb_store_open(path, OMB_STORE_READONLY, &st, err, sizeof err), OMB_OK,
+            "a schema-3 store opens read-only");
+    v = st ? rows(omb_store_db(st), "PRAGMA user_version") : strdup("");
+    TAP_STR(v, "4\n", "and was upgraded first");
+    free(v);
+    facts_after = st ? rows(omb_store_db(st), FACTS_SQL) : strdup("");
+    TAP_STR(facts_after, facts_before, "with the same facts");
+    free(facts_after);
+    omb_store_close(st);
+    load_fixture(path);
+    st = NULL;
+    TAP_INT(omb_store_open(path, OMB_STORE_READONLY | OMB_STORE_NO_UPGRADE, &st, err, sizeof err), OMB_ESTORE,
+            "with NO_UPGRADE an old store is refused");
+    TAP_OK(strstr(err, "schema 3, expected 4") != NULL, "naming both versions (%s)", err);
+
+    free(facts_before);
+    free(cases_before);
+    char side[300];
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    return tap_done();
+}
