@@ -246,6 +246,7 @@ struct walk {
     struct pending *pending;
     size_t n_pending, cap_pending, pending_docs; /* pending_docs: written, not yet committed */
     size_t reported;  /* reports delivered, for the "file i of n" count */
+    pthread_mutex_t plugin_mu; /* held while a plugin probes or parses (see produce) */
 };
 
 static void free_pending(struct pending *p)
@@ -309,7 +310,27 @@ static void commit_batch(struct walk *w)
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
-/* Queues a report (copying what it points to). */
+/* Sets a report's contents (copying what they point to). */
+static void fill_report(struct pending *p, const char *path, int status, const char *plugin, size_t n_cases,
+                        const char *message, const struct omb_sink *sink)
+{
+    free_pending(p);
+    memset(p, 0, sizeof *p);
+    p->status = status;
+    p->path = strdup(path);
+    p->plugin = dup_or_null(plugin);
+    p->message = dup_or_null(message);
+    p->n_cases = n_cases;
+    if (sink && sink->n_warnings && status != OMB_FILE_UNCHANGED) {
+        p->warnings = calloc(sink->n_warnings, sizeof *p->warnings);
+        for (size_t i = 0; p->warnings && i < sink->n_warnings; i++)
+            if (asprintf(&p->warnings[p->n_warnings], "%s:%zu: %s", path, sink->warnings[i].line,
+                         sink->warnings[i].message) >= 0)
+                p->n_warnings++;
+    }
+}
+
+/* Queues a report. */
 static void queue_report(struct walk *w, int status, const char *path, const char *plugin, size_t n_cases,
                          const char *message, const struct omb_sink *sink)
 {
@@ -325,18 +346,7 @@ static void queue_report(struct walk *w, int status, const char *path, const cha
     }
     struct pending *p = &w->pending[w->n_pending++];
     memset(p, 0, sizeof *p);
-    p->status = status;
-    p->path = strdup(path);
-    p->plugin = dup_or_null(plugin);
-    p->message = dup_or_null(message);
-    p->n_cases = n_cases;
-    if (sink && sink->n_warnings && status != OMB_FILE_UNCHANGED) {
-        p->warnings = calloc(sink->n_warnings, sizeof *p->warnings);
-        for (size_t i = 0; p->warnings && i < sink->n_warnings; i++)
-            if (asprintf(&p->warnings[p->n_warnings], "%s:%zu: %s", path, sink->warnings[i].line,
-                         sink->warnings[i].message) >= 0)
-                p->n_warnings++;
-    }
+    fill_report(p, path, status, plugin, n_cases, message, sink);
     /* without a batch every report goes out at once */
     if (!w->opts->batch || w->opts->batch <= 1) flush_reports(w);
 }
@@ -369,8 +379,10 @@ static void job_free(struct job *j)
     free(j);
 }
 
-/* Reads, hashes, decodes and parses one file (the reading side's work). */
-static struct job *produce(struct walk *w, const char *path)
+/* Reads, hashes, decodes and parses one file (the reading side's work,
+ * and the writer's when it writes a batch again); seen is where to look the
+ * document's hash up. */
+static struct job *produce(struct walk *w, omb_store *seen, const char *path)
 {
     struct job *j = calloc(1, sizeof *j);
     if (!j || !(j->path = strdup(path))) {
@@ -387,14 +399,19 @@ static struct job *produce(struct walk *w, const char *path)
     if (rc == OMB_OK) {
         sha256_hex((const unsigned char *)raw, n, j->sha);
         j->raw_size = n;
-        if (omb_store_has_sha(w->seen, j->sha, same, sizeof same)) {
+        if (omb_store_has_sha(seen, j->sha, same, sizeof same)) {
             j->kind = JOB_UNCHANGED;
             if (strcmp(same, path) && asprintf(&j->message, "same content as %s", same) < 0) j->message = NULL;
             free(raw);
             return j;
         }
+        /* Plugins are run by one thread at a time: the reading side, and
+         * the writer only when it writes a failed batch again.  A Lua
+         * plugin's state could not take two threads at once. */
+        pthread_mutex_lock(&w->plugin_mu);
         rc = prepare_raw(w->reg, path, raw, n, w->opts->format, &j->text, &j->len, &j->plugin, j->note,
                          sizeof j->note, err, sizeof err);
+        pthread_mutex_unlock(&w->plugin_mu);
         free(raw);
     }
     if (rc != OMB_OK) {
@@ -407,7 +424,9 @@ static struct job *produce(struct walk *w, const char *path)
     j->has_sink = 1;
     omb_sink_init(&j->sink, j->text, j->len, j->path, p->desc->name);
     if (j->note[0]) omb_sink_warnf(&j->sink, 1, "%s", j->note);
+    pthread_mutex_lock(&w->plugin_mu);
     rc = omb_ingest_parse(p, &j->sink, j->text, j->len, j->path, w->opts->authority);
+    pthread_mutex_unlock(&w->plugin_mu);
     if (rc == OMB_OK && j->sink.n_cases == 0 && j->sink.n_authority_events == 0 && j->sink.n_notes == 0)
         omb_sink_warnf(&j->sink, 1, "plugin '%s' found nothing to record in this document", p->desc->name);
     if (rc == OMB_OK) {
@@ -419,6 +438,24 @@ static struct job *produce(struct walk *w, const char *path)
     }
     return j;
 }
+
+/* Stores a parsed job; returns the report's status, or OMB_FILE_FAILED with
+ * err set, or -1 when an optimistic batch was rolled back (the caller
+ * writes it again). */
+static int store_job(struct walk *w, struct job *j, int *rc_out, char *err, size_t cap)
+{
+    const struct omb_loaded_plugin *p = j->plugin;
+    const struct omb_source_ops *ops = p->desc->ops;
+    struct omb_doc_meta meta = {j->path, j->sha, p->desc->name, p->desc->version, ops->rank, j->raw_size, j->note};
+    int result = 0;
+    int rc = omb_store_write(w->st, &meta, &j->sink, &result, err, cap);
+    *rc_out = rc;
+    if (rc == OMB_STORE_RETRY) return -1;
+    if (rc != OMB_OK) return OMB_FILE_FAILED;
+    return result == OMB_DOC_UPDATED ? OMB_FILE_UPDATED : result == OMB_DOC_UNCHANGED ? OMB_FILE_UNCHANGED : OMB_FILE_NEW;
+}
+
+static void rewrite_batch(struct walk *w, struct job *failed);
 
 /* Stores and reports one document (the writing side's work); frees the job. */
 static void consume(struct walk *w, struct job *j)
@@ -432,27 +469,60 @@ static void consume(struct walk *w, struct job *j)
                      j->message ? j->message : "failed", j->has_sink ? &j->sink : NULL);
         if (j->rc == OMB_ENOMEM) w->fatal = j->rc;
     } else {
-        const struct omb_loaded_plugin *p = j->plugin;
-        const struct omb_source_ops *ops = p->desc->ops;
-        struct omb_doc_meta meta = {j->path, j->sha, p->desc->name, p->desc->version, ops->rank, j->raw_size,
-                                    j->note};
-        int result = 0;
-        int rc = omb_store_write(w->st, &meta, &j->sink, &result, err, sizeof err);
-        if (rc == OMB_OK) {
-            int status = result == OMB_DOC_UPDATED ? OMB_FILE_UPDATED
-                         : result == OMB_DOC_UNCHANGED ? OMB_FILE_UNCHANGED
-                                                       : OMB_FILE_NEW;
-            if (status != OMB_FILE_UNCHANGED) w->pending_docs++;
-            queue_report(w, status, j->path, p->desc->name, status == OMB_FILE_UNCHANGED ? 0 : j->sink.n_cases,
-                         NULL, &j->sink);
-        } else {
-            queue_report(w, OMB_FILE_FAILED, j->path, p->desc->name, 0, err, &j->sink);
-            w->fatal = rc; /* the store itself is in trouble: stop */
+        int rc;
+        int status = store_job(w, j, &rc, err, sizeof err);
+        if (status < 0) {
+            rewrite_batch(w, j);
+            return;
         }
+        if (status == OMB_FILE_NEW || status == OMB_FILE_UPDATED) w->pending_docs++;
+        queue_report(w, status, j->path, j->plugin->desc->name,
+                     status == OMB_FILE_NEW || status == OMB_FILE_UPDATED ? j->sink.n_cases : 0,
+                     status == OMB_FILE_FAILED ? err : NULL, &j->sink);
+        if (status == OMB_FILE_FAILED) w->fatal = rc; /* the store itself is in trouble: stop */
     }
     job_free(j);
     if (w->opts->batch > 1 && w->pending_docs >= (size_t)w->opts->batch) commit_batch(w);
     if (w->fatal) atomic_store(&w->stop, 1);
+}
+
+/* An optimistic batch failed and was rolled back: reads the documents it had
+ * stored again and writes each as a savepoint, then the one that failed
+ * (which now fails alone, or succeeds), and commits.  Rare (a store error),
+ * so re-reading the files is simpler than holding every document of a batch
+ * in memory.  Frees failed. */
+static void rewrite_batch(struct walk *w, struct job *failed)
+{
+    char err[1024];
+    omb_store_batch_optimistic(w->st, 0);
+    w->pending_docs = 0;
+    for (size_t i = 0; i < w->n_pending && !w->fatal; i++) {
+        struct pending *p = &w->pending[i];
+        if (p->status != OMB_FILE_NEW && p->status != OMB_FILE_UPDATED) continue;
+        char *path = strdup(p->path);
+        struct job *j = path ? produce(w, w->st, path) : NULL;
+        free(path);
+        if (!j) {
+            w->fatal = OMB_ENOMEM;
+            break;
+        }
+        int rc, status = OMB_FILE_FAILED;
+        const char *message = j->message;
+        if (j->kind == JOB_UNCHANGED) status = OMB_FILE_UNCHANGED;
+        else if (j->kind == JOB_PARSED) {
+            status = store_job(w, j, &rc, err, sizeof err);
+            if (status == OMB_FILE_FAILED) message = err;
+        }
+        if (status == OMB_FILE_NEW || status == OMB_FILE_UPDATED) w->pending_docs++;
+        fill_report(p, j->path, status, j->plugin ? j->plugin->desc->name : NULL,
+                    status == OMB_FILE_NEW || status == OMB_FILE_UPDATED ? j->sink.n_cases : 0, message,
+                    j->has_sink ? &j->sink : NULL);
+        job_free(j);
+    }
+    w->sum->files--; /* consume counts the failed document again */
+    consume(w, failed);
+    commit_batch(w);
+    omb_store_batch_optimistic(w->st, 1);
 }
 
 /* ---- the queue between the two threads ---------------------------------------- */
@@ -532,7 +602,7 @@ static void ingest_file(struct walk *w, const char *path)
         w->total++;
         return;
     }
-    hand_over(w, produce(w, path));
+    hand_over(w, produce(w, w->seen, path));
 }
 
 /* Reports a path that could not be read as a document. */
@@ -679,6 +749,7 @@ int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths,
     w.sum = sum;
     atomic_init(&w.stop, 0);
     atomic_init(&w.reader_out_of_memory, 0);
+    pthread_mutex_init(&w.plugin_mu, NULL);
     memset(sum, 0, sizeof *sum);
     if (opts->count_first) {
         w.counting = 1;
@@ -686,7 +757,10 @@ int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths,
         w.counting = 0;
         atomic_store(&w.stop, 0);
     }
-    if (opts->batch > 1) omb_store_batch_begin(st);
+    if (opts->batch > 1) {
+        omb_store_batch_begin(st);
+        omb_store_batch_optimistic(st, 1);
+    }
 
     /* Two threads when batching and a read-only twin of the store can be
      * opened (not for ":memory:" stores); otherwise one. */
@@ -728,9 +802,11 @@ int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths,
     /* whatever ended the walk, documents already written are committed */
     if (opts->batch > 1) {
         commit_batch(&w);
+        omb_store_batch_optimistic(st, 0);
         if (omb_store_batch_end(st, err, sizeof err) && !w.fatal) w.fatal = OMB_ESTORE;
     }
     flush_reports(&w);
     free(w.pending);
+    pthread_mutex_destroy(&w.plugin_mu);
     return w.fatal;
 }

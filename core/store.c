@@ -373,9 +373,8 @@ struct omb_store {
     char *path;
     sqlite3_stmt *stmt[S__COUNT]; /* prepared on first use, kept for the run */
     int batched;                  /* documents are savepoints in a transaction the caller commits */
+    int optimistic;               /* in a batch, documents are written without a savepoint each */
     sqlite3_int64 indexed_upto;   /* search_text rows up to this id are in the FTS index */
-    int readonly;
-    unsigned lookups;             /* has_sha calls on a read-only store, for its read transaction */
 };
 
 sqlite3 *omb_store_db(omb_store *st) { return st->db; }
@@ -485,7 +484,20 @@ int omb_store_open(const char *path, int flags, omb_store **out, char *err, size
         return OMB_ENOMEM;
     }
     memcpy(st->path, path, n);
-    int oflags = (flags & OMB_STORE_READONLY) ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    /* SQLite's memory statistics take a global mutex on every allocation,
+     * which showed in ingest profiles; nothing here reads them.  This only
+     * takes effect before SQLite is first used in the process (otherwise
+     * sqlite3_config refuses, harmlessly). */
+    static int configured;
+    if (!configured) {
+        configured = 1;
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    }
+    /* NOMUTEX: a store is only ever used by one thread at a time (an ingest
+     * opens a second connection for its reading thread), so the per-call
+     * connection mutex is pure cost. */
+    int oflags = SQLITE_OPEN_NOMUTEX |
+                 ((flags & OMB_STORE_READONLY) ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
     if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
         snprintf(err, cap, "%s: cannot open store: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
         omb_store_close(st);
@@ -547,7 +559,6 @@ int omb_store_open(const char *path, int flags, omb_store **out, char *err, size
             goto fail;
         }
     }
-    st->readonly = (flags & OMB_STORE_READONLY) != 0;
     *out = st;
     return OMB_OK;
 fail:
@@ -570,15 +581,6 @@ void omb_store_close(omb_store *st)
 
 int omb_store_has_sha(omb_store *st, const char *sha256, char *path_out, size_t cap)
 {
-    /* On a read-only store (the reading side of an ingest) the look-ups share
-     * one read transaction, renewed every 256 so that documents the writer
-     * commits meanwhile are seen and the WAL can still be checkpointed: a
-     * transaction per look-up took and dropped the file's shared lock each
-     * time, most of a look-up's cost. */
-    if (st->readonly && st->lookups++ % 256 == 0) {
-        if (!sqlite3_get_autocommit(st->db)) sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
-        sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
-    }
     sqlite3_stmt *s = stmt(st, S_FIND_SHA);
     if (!s) return 0;
     sqlite3_bind_text(s, 1, sha256, -1, SQLITE_STATIC);
@@ -625,6 +627,8 @@ static int commit(omb_store *st, char *err, size_t cap)
 }
 
 void omb_store_batch_begin(omb_store *st) { st->batched = 1; }
+
+void omb_store_batch_optimistic(omb_store *st, int on) { st->optimistic = on; }
 
 int omb_store_batch_commit(omb_store *st, char *err, size_t cap)
 {
@@ -1009,14 +1013,21 @@ int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_s
     if (cap) err[0] = '\0';
     /* In a batch the document is a savepoint inside the batch's transaction,
      * so it is still stored whole or not at all; alone it is a transaction. */
+    int savepoint = st->batched && !st->optimistic;
     if (st->batched) {
         if (sqlite3_get_autocommit(st->db) && control(st, S_BEGIN, err, cap)) return OMB_ESTORE;
-        if (control(st, S_SAVEPOINT, err, cap)) return OMB_ESTORE;
+        if (savepoint && control(st, S_SAVEPOINT, err, cap)) return OMB_ESTORE;
     } else if (control(st, S_BEGIN, err, cap)) {
         return OMB_ESTORE;
     }
     int rc = write_all(&w, sink, result);
     if (rc) {
+        if (st->batched && !savepoint) {
+            /* no savepoint to return to: the batch goes, and is written again */
+            control(st, S_ROLLBACK, NULL, 0);
+            reset_indexed(st);
+            return OMB_STORE_RETRY;
+        }
         if (st->batched) {
             control(st, S_ROLLBACK_TO, NULL, 0);
             control(st, S_RELEASE, NULL, 0);
@@ -1028,6 +1039,7 @@ int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_s
         if (rc == OMB_ENOMEM && cap) snprintf(err, cap, "%s: out of memory while storing", meta->path);
         return rc;
     }
-    if (st->batched) return control(st, S_RELEASE, err, cap);
+    if (savepoint) return control(st, S_RELEASE, err, cap);
+    if (st->batched) return OMB_OK;
     return commit(st, err, cap);
 }

@@ -66,4 +66,14 @@ void omb_store_batch_begin(omb_store *st);
 int omb_store_batch_commit(omb_store *st, char *err, size_t err_cap);
 int omb_store_batch_end(omb_store *st, char *err, size_t err_cap);
 
+/* Optimistic batches: documents are written straight into the batch's
+ * transaction, without a savepoint each (the savepoint copied every page a
+ * document touched, a fifth of ingest time).  If a write then fails, the
+ * whole batch is rolled back and omb_store_write returns OMB_STORE_RETRY:
+ * the caller writes the batch's documents again with optimism off (each a
+ * savepoint), so the failing document fails alone, and turns it back on
+ * after the commit.  Nothing of the rolled-back batch was reported stored. */
+#define OMB_STORE_RETRY 100
+void omb_store_batch_optimistic(omb_store *st, int on);
+
 #endif
