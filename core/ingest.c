@@ -530,30 +530,44 @@ static void rewrite_batch(struct walk *w, struct job *failed)
 /* Jobs cross between the threads a chunk at a time: handing over each
  * document alone woke the other thread 100,000 times for 100,000 pages, and
  * the futex calls and context switches were a fifth of the reading side's
- * time (docs/performance.md). */
-#define CHUNK 32      /* jobs handed over at once */
-#define QUEUE_CAP 128 /* documents read ahead of the writer: bounds memory */
+ * time (docs/performance.md).  What is read ahead is bounded by count and by
+ * size (a council annex parses into hundreds of cases), so memory stays flat
+ * whatever the documents. */
+#define CHUNK 32                      /* jobs handed over at once */
+#define QUEUE_CAP 128                 /* jobs read ahead of the writer */
+#define QUEUE_BYTES ((size_t)2 << 20) /* and their approximate size */
 
 struct job_queue {
     pthread_mutex_t mu;
     pthread_cond_t not_empty, not_full;
     struct job *items[QUEUE_CAP];
-    size_t head, count;
+    size_t head, count, bytes;
     int done; /* the reading side has finished */
     /* the reading side's chunk being filled (only that thread touches it) */
     struct job *outbox[CHUNK];
-    size_t n_outbox;
+    size_t n_outbox, outbox_bytes;
 };
 
-/* Moves the reading side's chunk into the queue, waiting for room. */
+/* About how much memory a parsed job holds: its text and its cases. */
+static size_t job_weight(const struct job *j)
+{
+    size_t w = sizeof *j + j->len;
+    if (j->has_sink) w += j->sink.n_cases * 2048 + j->sink.n_authority_events * 512;
+    return w;
+}
+
+/* Moves the reading side's chunk into the queue, waiting for room (a chunk
+ * always goes into an empty queue, however large). */
 static void queue_flush(struct job_queue *q)
 {
     if (!q->n_outbox) return;
     pthread_mutex_lock(&q->mu);
-    while (q->count + q->n_outbox > QUEUE_CAP) pthread_cond_wait(&q->not_full, &q->mu);
+    while (q->count && (q->count + q->n_outbox > QUEUE_CAP || q->bytes + q->outbox_bytes > QUEUE_BYTES))
+        pthread_cond_wait(&q->not_full, &q->mu);
     int was_empty = q->count == 0;
     for (size_t i = 0; i < q->n_outbox; i++) q->items[(q->head + q->count++) % QUEUE_CAP] = q->outbox[i];
-    q->n_outbox = 0;
+    q->bytes += q->outbox_bytes;
+    q->n_outbox = q->outbox_bytes = 0;
     if (was_empty) pthread_cond_signal(&q->not_empty);
     pthread_mutex_unlock(&q->mu);
 }
@@ -561,7 +575,8 @@ static void queue_flush(struct job_queue *q)
 static void queue_push(struct job_queue *q, struct job *j)
 {
     q->outbox[q->n_outbox++] = j;
-    if (q->n_outbox == CHUNK) queue_flush(q);
+    q->outbox_bytes += job_weight(j);
+    if (q->n_outbox == CHUNK || q->outbox_bytes >= QUEUE_BYTES / 4) queue_flush(q);
 }
 
 /* Takes every queued job (up to cap) into out; 0 once the reading side is
@@ -572,7 +587,8 @@ static size_t queue_take(struct job_queue *q, struct job **out, size_t cap)
     while (q->count == 0 && !q->done) pthread_cond_wait(&q->not_empty, &q->mu);
     size_t n = 0;
     while (q->count && n < cap) {
-        out[n++] = q->items[q->head];
+        out[n] = q->items[q->head];
+        q->bytes -= job_weight(out[n++]);
         q->head = (q->head + 1) % QUEUE_CAP;
         q->count--;
     }
