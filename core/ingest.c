@@ -277,9 +277,10 @@ static void flush_reports(struct walk *w)
         case OMB_FILE_NEW: w->sum->new_files++; break;
         case OMB_FILE_UPDATED: w->sum->updated++; break;
         case OMB_FILE_UNCHANGED: w->sum->unchanged++; break;
+        case OMB_FILE_CHECKED: w->sum->checked++; break;
         default: w->sum->failed++;
         }
-        if (p->status == OMB_FILE_NEW || p->status == OMB_FILE_UPDATED) {
+        if (p->status == OMB_FILE_NEW || p->status == OMB_FILE_UPDATED || p->status == OMB_FILE_CHECKED) {
             w->sum->cases += p->n_cases;
             w->sum->warnings += p->n_warnings;
         }
@@ -347,8 +348,8 @@ static void queue_report(struct walk *w, int status, const char *path, const cha
     struct pending *p = &w->pending[w->n_pending++];
     memset(p, 0, sizeof *p);
     fill_report(p, path, status, plugin, n_cases, message, sink);
-    /* without a batch every report goes out at once */
-    if (!w->opts->batch || w->opts->batch <= 1) flush_reports(w);
+    /* without a batch (or in a dry run) every report goes out at once */
+    if (!w->opts->batch || w->opts->batch <= 1 || w->opts->dry_run) flush_reports(w);
 }
 
 /* One document on its way from the walk to the store. */
@@ -468,6 +469,8 @@ static void consume(struct walk *w, struct job *j)
         queue_report(w, OMB_FILE_FAILED, j->path, j->plugin ? j->plugin->desc->name : NULL, 0,
                      j->message ? j->message : "failed", j->has_sink ? &j->sink : NULL);
         if (j->rc == OMB_ENOMEM) w->fatal = j->rc;
+    } else if (w->opts->dry_run) {
+        queue_report(w, OMB_FILE_CHECKED, j->path, j->plugin->desc->name, j->sink.n_cases, NULL, &j->sink);
     } else {
         int rc;
         int status = store_job(w, j, &rc, err, sizeof err);

@@ -18,7 +18,13 @@
 /* Confidence below which a probe does not count as recognising a document. */
 #define OMB_PROBE_THRESHOLD 30
 
-enum omb_file_status { OMB_FILE_NEW = 1, OMB_FILE_UPDATED, OMB_FILE_UNCHANGED, OMB_FILE_FAILED };
+enum omb_file_status {
+    OMB_FILE_NEW = 1,
+    OMB_FILE_UPDATED,
+    OMB_FILE_UNCHANGED,
+    OMB_FILE_FAILED,
+    OMB_FILE_CHECKED /* parsed, not stored (dry_run) */
+};
 
 struct omb_file_report {
     const char *path;
@@ -36,13 +42,14 @@ struct omb_ingest_opts {
     const char *authority; /* handed to plugins as doc->authority */
     int count_first;       /* walk twice so reports carry a total (for progress bars) */
     int batch;             /* documents per SQLite transaction (0 or 1: one each) */
+    int dry_run;           /* read, decode and parse, report, but store nothing */
     void (*report)(void *ud, const struct omb_file_report *r);
     void *ud;
     volatile int *interrupted; /* checked between documents; may be NULL */
 };
 
 struct omb_ingest_summary {
-    size_t files, new_files, updated, unchanged, failed, cases, warnings;
+    size_t files, new_files, updated, unchanged, failed, checked, cases, warnings;
 };
 
 /* Ingests each path (files, or directories recursively).  Failed files are

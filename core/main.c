@@ -121,9 +121,9 @@ static void clear_bar(struct ingest_ui *ui)
 static void ingest_report(void *ud, const struct omb_file_report *r)
 {
     struct ingest_ui *ui = ud;
-    static const char *const words[] = {"?", "new", "updated", "unchanged", "failed"};
-    static const char *const colors[] = {"", "\033[32m", "\033[33m", "\033[2m", "\033[31m"};
-    int st = r->status >= 1 && r->status <= 4 ? r->status : 0;
+    static const char *const words[] = {"?", "new", "updated", "unchanged", "failed", "checked"};
+    static const char *const colors[] = {"", "\033[32m", "\033[33m", "\033[2m", "\033[31m", "\033[32m"};
+    int st = r->status >= 1 && r->status <= 5 ? r->status : 0;
     clear_bar(ui);
     if (!ui->quiet || st == OMB_FILE_FAILED) {
         FILE *f = st == OMB_FILE_FAILED ? stderr : stdout;
@@ -136,7 +136,7 @@ static void ingest_report(void *ud, const struct omb_file_report *r)
             if (!strncmp(m, r->path, pl) && m[pl] == ':' && m[pl + 1] == ' ') m += pl + 2;
             fprintf(f, ": %s", m);
         }
-        else if (st == OMB_FILE_NEW || st == OMB_FILE_UPDATED)
+        else if (st == OMB_FILE_NEW || st == OMB_FILE_UPDATED || st == OMB_FILE_CHECKED)
             fprintf(f, " (%s, %zu case%s%s)", r->plugin, r->n_cases, r->n_cases == 1 ? "" : "s",
                     r->n_warnings ? ", warnings below" : "");
         else if (r->message) fprintf(f, " (%s)", r->message);
@@ -161,13 +161,14 @@ static int cmd_ingest(int argc, char **argv, const char *db_path, const char *pl
                                          {"authority", required_argument, NULL, 'a'},
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"batch", required_argument, NULL, 'b'},
+                                         {"dry-run", no_argument, NULL, 'n'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     struct omb_ingest_opts o = {0};
     struct ingest_ui ui = {0};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+f:a:qb:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+f:a:qb:nh", opts, NULL)) != -1) {
         switch (c) {
         case 'f': o.format = optarg; break;
         case 'a': o.authority = optarg; break;
@@ -182,8 +183,10 @@ static int cmd_ingest(int argc, char **argv, const char *db_path, const char *pl
             o.batch = (int)v;
             break;
         }
+        case 'n': o.dry_run = 1; break;
         case 'h':
-            fputs("usage: ombuds ingest [--format NAME] [--authority NAME] [--batch N] [--quiet] PATH...\n", stdout);
+            fputs("usage: ombuds ingest [--format NAME] [--authority NAME] [--batch N] [--dry-run] [--quiet] PATH...\n",
+                  stdout);
             return 0;
         default: return EXIT_USAGE;
         }
@@ -200,7 +203,11 @@ static int cmd_ingest(int argc, char **argv, const char *db_path, const char *pl
         omb_registry_free(&reg);
         return EXIT_USAGE;
     }
-    if (open_store(db_path, 0, &st)) {
+    /* A dry run writes nothing: it reads an existing store (so unchanged
+     * documents are recognised) and otherwise an empty one in memory. */
+    if (o.dry_run ? open_store(access(db_path, F_OK) == 0 ? db_path : ":memory:",
+                               access(db_path, F_OK) == 0 ? OMB_STORE_READONLY : 0, &st)
+                  : open_store(db_path, 0, &st)) {
         omb_registry_free(&reg);
         return EXIT_STORE;
     }
@@ -223,9 +230,15 @@ static int cmd_ingest(int argc, char **argv, const char *db_path, const char *pl
     struct omb_ingest_summary sum;
     int rc = omb_ingest(st, &reg, (const char *const *)argv + optind, (size_t)(argc - optind), &o, &sum);
     clear_bar(&ui);
-    printf("%zu file%s: %zu new, %zu updated, %zu unchanged, %zu failed; %zu case%s stored, %zu warning%s\n",
-           sum.files, sum.files == 1 ? "" : "s", sum.new_files, sum.updated, sum.unchanged, sum.failed, sum.cases,
-           sum.cases == 1 ? "" : "s", sum.warnings, sum.warnings == 1 ? "" : "s");
+    if (o.dry_run)
+        printf("%zu file%s: %zu checked, %zu unchanged, %zu failed; %zu case%s found, %zu warning%s; dry run, nothing"
+               " stored\n",
+               sum.files, sum.files == 1 ? "" : "s", sum.checked, sum.unchanged, sum.failed, sum.cases,
+               sum.cases == 1 ? "" : "s", sum.warnings, sum.warnings == 1 ? "" : "s");
+    else
+        printf("%zu file%s: %zu new, %zu updated, %zu unchanged, %zu failed; %zu case%s stored, %zu warning%s\n",
+               sum.files, sum.files == 1 ? "" : "s", sum.new_files, sum.updated, sum.unchanged, sum.failed,
+               sum.cases, sum.cases == 1 ? "" : "s", sum.warnings, sum.warnings == 1 ? "" : "s");
     if (rc == OMB_EINTR) fprintf(stderr, "ombuds ingest: interrupted; documents stored so far are complete\n");
     else if (rc) fprintf(stderr, "ombuds ingest: stopped: the store reported an error (see above)\n");
     omb_store_close(st);

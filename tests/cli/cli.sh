@@ -149,6 +149,16 @@ out=$("$OMBUDS" ingest --batch 1 "$fx"/*.txt 2>&1); rc=$?
 check "ingest --batch 1 (one thread, a transaction per document) still works" 0 "$rc"
 contains "and finds the fixtures already stored" "0 new, 0 updated" "$out"
 
+out=$("$OMBUDS" --db "$tmp/dry.db" ingest --dry-run "$fx"/*.txt "$tmp/plain.txt" 2>&1); rc=$?
+check "ingest --dry-run with a bad file exits 1" 1 "$rc"
+contains "a dry run reports each document checked, with its cases" "checked   $fx/closed_initial_enquiries.txt (decision_page, 1 case)" "$out"
+contains "and the bad file failed" "plain.txt: no plugin recognises this document" "$out"
+contains "and a summary that says nothing was stored" "checked, 0 unchanged, 1 failed;" "$out"
+contains "in those words" "dry run, nothing stored" "$out"
+check "a dry run creates no store" "" "$(ls "$tmp"/dry.db* 2>/dev/null)"
+out=$("$OMBUDS" ingest --dry-run "$fx"/*.txt 2>&1); rc=$?
+contains "against an existing store, stored documents are unchanged" "0 checked, $(ls "$fx"/*.txt | wc -l) unchanged, 0 failed" "$out"
+
 out=$("$OMBUDS" --version)
 contains "version" "ombuds 0.1.0" "$out"
 echo "1..$n"
