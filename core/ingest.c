@@ -653,51 +653,135 @@ static int cmp_entry(const void *a, const void *b)
     return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
 }
 
+/* Names taken from a directory per pass.  Files are ingested in name order,
+ * which needs the names sorted; holding every name of a million-file
+ * directory took 40 MB (docs/performance.md), so a larger directory is read
+ * in several passes, each taking the next WALK_PASS_NAMES names in order. */
+#define WALK_PASS_NAMES 131072
+
+/* The names per pass: WALK_PASS_NAMES, or OMBUDS_WALK_PASS_NAMES from the
+ * environment so the tests can make small directories take several passes. */
+static size_t walk_pass_names(void)
+{
+    const char *v = getenv("OMBUDS_WALK_PASS_NAMES");
+    long n = v ? strtol(v, NULL, 10) : 0;
+    return n > 0 ? (size_t)n : WALK_PASS_NAMES;
+}
+
+/* The bounded selection of one pass: a max-heap of the smallest names seen
+ * that sort after `after`. */
+static void heap_sift_down(struct entry *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && strcmp(h[l].name, h[m].name) > 0) m = l;
+        if (r < n && strcmp(h[r].name, h[m].name) > 0) m = r;
+        if (m == i) return;
+        struct entry t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static void heap_sift_up(struct entry *h, size_t i)
+{
+    while (i && strcmp(h[(i - 1) / 2].name, h[i].name) < 0) {
+        struct entry t = h[i];
+        h[i] = h[(i - 1) / 2];
+        h[(i - 1) / 2] = t;
+        i = (i - 1) / 2;
+    }
+}
+
+/* Reads one pass of dir: up to `limit` names sorting after `after` (all
+ * when NULL), in order, into *out.  *more says whether names were left for
+ * another pass.  Returns -1 when the directory cannot be read (errno set). */
+static ssize_t read_dir_pass(const char *dir, const char *after, size_t limit, struct entry **out, int *more)
+{
+    DIR *d = opendir(dir);
+    *out = NULL;
+    *more = 0;
+    if (!d) return -1;
+    struct entry *h = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue; /* ., .., and hidden files */
+        if (after && strcmp(e->d_name, after) <= 0) continue;
+        if (n == limit) {
+            *more = 1;
+            if (strcmp(e->d_name, h[0].name) >= 0) continue;
+            char *name = strdup(e->d_name);
+            if (!name) goto oom;
+            free(h[0].name);
+            h[0].name = name;
+            h[0].type = e->d_type;
+            heap_sift_down(h, n, 0);
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            struct entry *p = realloc(h, cap * sizeof *p);
+            if (!p) goto oom;
+            h = p;
+        }
+        if (!(h[n].name = strdup(e->d_name))) goto oom;
+        h[n].type = e->d_type;
+        heap_sift_up(h, n++);
+    }
+    closedir(d);
+    if (n) qsort(h, n, sizeof *h, cmp_entry);
+    *out = h;
+    return (ssize_t)n;
+oom:
+    closedir(d);
+    for (size_t i = 0; i < n; i++) free(h[i].name);
+    free(h);
+    errno = ENOMEM;
+    return -1;
+}
+
 static void walk_path(struct walk *w, const char *path, int top);
 
 static void walk_dir(struct walk *w, const char *dir)
 {
     char err[PATH_MAX + 64];
-    DIR *d = opendir(dir);
-    if (!d) {
-        snprintf(err, sizeof err, "%s: cannot read directory: %s", dir, strerror(errno));
-        report_failure(w, dir, err);
-        return;
-    }
-    struct entry *names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.') continue; /* ., .., and hidden files */
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            struct entry *p = realloc(names, cap * sizeof *p);
-            if (!p) {
+    size_t dl = strlen(dir);
+    const char *sep = dl && dir[dl - 1] == '/' ? "" : "/";
+    char *after = NULL;
+    int more = 1;
+    while (more && !atomic_load(&w->stop)) {
+        struct entry *names;
+        ssize_t n = read_dir_pass(dir, after, walk_pass_names(), &names, &more);
+        if (n < 0) {
+            if (errno == ENOMEM) {
                 hand_over(w, NULL);
-                break;
+            } else {
+                snprintf(err, sizeof err, "%s: cannot read directory: %s", dir, strerror(errno));
+                report_failure(w, dir, err);
             }
-            names = p;
+            break;
         }
-        if (!(names[n].name = strdup(e->d_name))) {
+        for (ssize_t i = 0; i < n; i++) {
+            char path[PATH_MAX];
+            if (!atomic_load(&w->stop) &&
+                (size_t)snprintf(path, sizeof path, "%s%s%s", dir, sep, names[i].name) < sizeof path) {
+                if (names[i].type == DT_REG && !(w->opts->interrupted && *w->opts->interrupted))
+                    ingest_file(w, path);
+                else walk_path(w, path, 0);
+            }
+        }
+        free(after);
+        after = n ? strdup(names[n - 1].name) : NULL;
+        for (ssize_t i = 0; i < n; i++) free(names[i].name);
+        free(names);
+        if (n && !after) {
             hand_over(w, NULL);
             break;
         }
-        names[n++].type = e->d_type;
     }
-    closedir(d);
-    if (n) qsort(names, n, sizeof *names, cmp_entry);
-    size_t dl = strlen(dir);
-    const char *sep = dl && dir[dl - 1] == '/' ? "" : "/";
-    for (size_t i = 0; i < n; i++) {
-        char path[PATH_MAX];
-        if (!atomic_load(&w->stop) &&
-            (size_t)snprintf(path, sizeof path, "%s%s%s", dir, sep, names[i].name) < sizeof path) {
-            if (names[i].type == DT_REG && !(w->opts->interrupted && *w->opts->interrupted)) ingest_file(w, path);
-            else walk_path(w, path, 0);
-        }
-        free(names[i].name);
-    }
-    free(names);
+    free(after);
 }
 
 static void walk_path(struct walk *w, const char *path, int top)
