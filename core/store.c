@@ -512,17 +512,17 @@ int omb_store_open(const char *path, int flags, omb_store **out, char *err, size
         /* WAL lets readers (the console) see a consistent store during an
          * ingest; synchronous=NORMAL is durable at each checkpoint and never
          * corrupts under WAL, which is the trade SQLite recommends. */
-        /* temp_store = MEMORY keeps the savepoint journal of each document
-         * (the pages it touched, ~120 KB) out of a temporary file: written
-         * to disk it was a quarter of ingest time (docs/performance.md).  A
-         * 16 MB page cache bounds memory whatever the corpus size.  A WAL
+        /* A 16 MB page cache bounds memory whatever the corpus size.  A WAL
          * checkpoint every 8192 pages (32 MB) rather than 1000 rewrites the
          * hot index pages into the database far less often: a third of the
-         * system time of a 100k-page ingest. */
+         * system time of a 100k-page ingest.  Temporary files (statement
+         * journals) stay files: held in memory (temp_store = MEMORY, once
+         * needed for a savepoint per document) they grew with the batch, to
+         * 94 MB for the annexes of the 1M-case benchmark. */
         if (set_wal(st, err, cap) ||
             exec(st,
                  "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;"
-                 " PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192",
+                 " PRAGMA wal_autocheckpoint = 8192",
                  err, cap))
             goto fail;
         if (migrate(st, err, cap)) goto fail;
