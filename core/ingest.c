@@ -400,7 +400,7 @@ static struct job *produce(struct walk *w, omb_store *seen, const char *path)
     if (rc == OMB_OK) {
         sha256_hex((const unsigned char *)raw, n, j->sha);
         j->raw_size = n;
-        if (omb_store_has_sha(seen, j->sha, same, sizeof same)) {
+        if (omb_store_find_same(seen, j->sha, path, same, sizeof same)) {
             j->kind = JOB_UNCHANGED;
             if (strcmp(same, path) && asprintf(&j->message, "same content as %s", same) < 0) j->message = NULL;
             free(raw);

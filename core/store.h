@@ -41,13 +41,15 @@ struct omb_doc_meta {
 
 enum omb_doc_result { OMB_DOC_NEW = 1, OMB_DOC_UPDATED, OMB_DOC_UNCHANGED };
 
-/* Looks up a document by content: returns 1 and the path it was stored under
- * (into path_out) when a document with this hash is already stored. */
-int omb_store_has_sha(omb_store *st, const char *sha256, char *path_out, size_t cap);
+/* Is this document already stored?  Returns 1 and the path it was stored
+ * under (into path_out) when a document with this hash and the same file
+ * name (the path's last component, in any folder) is stored. */
+int omb_store_find_same(omb_store *st, const char *sha256, const char *path, char *path_out, size_t cap);
 
 /* Writes everything the sink holds, as one transaction (a savepoint inside the
  * batch when omb_store_batch_begin is in effect).  A document with the same
- * hash already stored changes nothing (*result = OMB_DOC_UNCHANGED); a
+ * hash and file name already stored changes nothing (*result =
+ * OMB_DOC_UNCHANGED); a
  * different document at the same path replaces what the old one contributed
  * (*result = OMB_DOC_UPDATED).  On error nothing of the document remains. */
 int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_sink *sink, int *result, char *err,

@@ -115,6 +115,13 @@ int main(void)
     v = rows(db, "SELECT count(*) FROM case_facts");
     TAP_STR(v, "75\n", "old facts move one field to a case_facts row");
     free(v);
+    v = rows(db, "SELECT count(*) FROM documents WHERE name IS NULL OR instr(name, '/')"
+                 " OR path NOT LIKE '%/' || name");
+    TAP_STR(v, "0\n", "every document's name is filled from its path");
+    free(v);
+    v = rows(db, "SELECT name FROM documents WHERE path LIKE '%outcome_column.txt'");
+    TAP_STR(v, "outcome_column.txt\n", "as its last component");
+    free(v);
     v = rows(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'facts' AND type = 'view'");
     TAP_STR(v, "1\n", "facts is now a view");
     free(v);

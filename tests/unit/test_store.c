@@ -178,6 +178,27 @@ int main(void)
     TAP_INT(omb_store_open(db_path, OMB_STORE_READONLY, &st, err, sizeof err), OMB_OK, "reopen read-only");
     TAP_INT(one_int(st, "SELECT count(*) FROM cases"), 4, "cases persist");
     omb_store_close(st);
+
+    /* a document is known by its content and file name: the same content
+     * under the same name in another folder is the same document; under
+     * another name it is another document */
+    TAP_INT(omb_store_open(db_path, 0, &st, err, sizeof err), OMB_OK, "reopen read-write");
+    omb_sink_init(&s, "", 0, "folder-a/copy.txt", "test");
+    add_case(&s, make_case("23 000 200", "Somerset Council", 2500, NULL, 1));
+    TAP_INT(write_doc(st, "folder-a/copy.txt", "e0e0", 50, &s, &result), OMB_OK, "write a document");
+    TAP_INT(result, OMB_DOC_NEW, "new");
+    sqlite3_int64 changes = one_int(st, "SELECT total_changes()");
+    TAP_INT(write_doc(st, "folder-b/copy.txt", "e0e0", 50, &s, &result), OMB_OK, "write a copy in another folder");
+    TAP_INT(result, OMB_DOC_UNCHANGED, "a copy with the same name is unchanged");
+    TAP_INT(one_int(st, "SELECT total_changes()"), changes, "and changes nothing");
+    TAP_INT(write_doc(st, "folder-a/copy-2.txt", "e0e0", 50, &s, &result), OMB_OK, "write a copy under another name");
+    TAP_INT(result, OMB_DOC_NEW, "a copy under another name is a new document");
+    TAP_STR(one_text(st, "SELECT group_concat(name, ',') FROM (SELECT name FROM documents WHERE sha256 = 'e0e0'"
+                         " ORDER BY id)"),
+            "copy.txt,copy-2.txt", "documents.name is the path's last component");
+    omb_sink_clear(&s);
+    omb_store_close(st);
+
     TAP_INT(omb_store_open("/nonexistent/dir/x.db", 0, &st, err, sizeof err), OMB_ESTORE, "unwritable path refused");
     TAP_OK(strstr(err, "/nonexistent/dir/x.db") != NULL, "error names the file: %s", err);
 
