@@ -228,9 +228,13 @@ static int authority_in_text(const struct omb_host *h, const char *t, size_t len
                 return 1;
             }
         }
-        if (strncmp(t + i, "Borough of ", 11) == 0 && i >= 6 &&
-            (strncmp(t + i - 7, "London ", 7) == 0 || (i >= 6 && strncmp(t + i - 6, "Royal ", 6) == 0))) {
-            size_t s = i - (t[i - 7] == 'L' ? 7 : 6), e = i + 11;
+        /* "London Borough of X" needs seven bytes before i, "Royal Borough
+         * of X" six (the fuzzer found "Borough of" six bytes into a page
+         * read a byte before it) */
+        int london = i >= 7 && strncmp(t + i - 7, "London ", 7) == 0;
+        int royal = !london && i >= 6 && strncmp(t + i - 6, "Royal ", 6) == 0;
+        if (i + 11 <= len && (london || royal) && strncmp(t + i, "Borough of ", 11) == 0) {
+            size_t s = i - (london ? 7 : 6), e = i + 11;
             while (e < len && (is_upper(t[e]) || (e > i + 11 && (is_lower(t[e]) || t[e] == ' ' || t[e] == '-'))))
                 if (t[e] == ' ' && e + 1 < len && !is_upper(t[e + 1]) && strncmp(t + e + 1, "upon", 4)) break;
                 else e++;
