@@ -786,15 +786,20 @@ static int insert_search(struct write_ctx *w, sqlite3_int64 case_id, const char 
     return OMB_OK;
 }
 
+/* The scalar fields a document gives a case, in the order of the columns
+ * of cases (from authority on) and of case_facts. */
+static const int merged_fields[] = {OMB_FIELD_AUTHORITY,     OMB_FIELD_CATEGORY, OMB_FIELD_SUBCATEGORY,
+                                    OMB_FIELD_COUNCIL_SUBJECT, OMB_FIELD_OUTCOME,  OMB_FIELD_DECISION_DATE,
+                                    OMB_FIELD_SUMMARY};
+#define N_MERGED_FIELDS ((int)(sizeof merged_fields / sizeof merged_fields[0]))
+
 /* Inserts a case no document has mentioned yet, merged values and all. */
 static int insert_new_case(struct write_ctx *w, const omb_case *c, const char *ref, sqlite3_int64 *case_id)
 {
     sqlite3_stmt *s = stmt(w->st, S_INSERT_NEW_CASE);
     if (!s) return fail_sql(w, "a case");
-    static const int cols[] = {OMB_FIELD_AUTHORITY, OMB_FIELD_CATEGORY, OMB_FIELD_SUBCATEGORY,
-                               OMB_FIELD_COUNCIL_SUBJECT, OMB_FIELD_OUTCOME, OMB_FIELD_DECISION_DATE, OMB_FIELD_SUMMARY};
     sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
-    for (int k = 0; k < 7; k++) bind_text_or_null(s, k + 2, c->fields[cols[k]].value);
+    for (int k = 0; k < N_MERGED_FIELDS; k++) bind_text_or_null(s, k + 2, c->fields[merged_fields[k]].value);
     if (c->n_remedies) sqlite3_bind_int64(s, 9, w->doc_id);
     if (c->n_improvements) sqlite3_bind_int64(s, 10, w->doc_id);
     if (step_done(s)) return fail_sql(w, "a case");
@@ -806,17 +811,15 @@ static int insert_new_case(struct write_ctx *w, const omb_case *c, const char *r
  * document gives none). */
 static int insert_facts(struct write_ctx *w, const omb_case *c, sqlite3_int64 case_id)
 {
-    static const int cols[] = {OMB_FIELD_AUTHORITY, OMB_FIELD_CATEGORY, OMB_FIELD_SUBCATEGORY,
-                               OMB_FIELD_COUNCIL_SUBJECT, OMB_FIELD_OUTCOME, OMB_FIELD_DECISION_DATE, OMB_FIELD_SUMMARY};
     int any = 0;
-    for (int k = 0; k < 7; k++) any |= c->fields[cols[k]].value != NULL;
+    for (int k = 0; k < N_MERGED_FIELDS; k++) any |= c->fields[merged_fields[k]].value != NULL;
     if (!any) return OMB_OK;
     sqlite3_stmt *s = stmt(w->st, S_INSERT_FACTS);
     if (!s) return fail_sql(w, "a fact");
     sqlite3_bind_int64(s, 1, case_id);
     sqlite3_bind_int64(s, 2, w->doc_id);
-    for (int k = 0; k < 7; k++) {
-        const struct omb_fact *f = &c->fields[cols[k]];
+    for (int k = 0; k < N_MERGED_FIELDS; k++) {
+        const struct omb_fact *f = &c->fields[merged_fields[k]];
         if (!f->value) continue;
         sqlite3_bind_text(s, 3 + 2 * k, f->value, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 4 + 2 * k, (sqlite3_int64)f->line);
