@@ -13,6 +13,7 @@
 #include "remedy.h"
 
 #include <ombuds/plugin.h>
+#include <ombuds/text.h>
 #include <string.h>
 
 #include "normalise.h"
@@ -133,28 +134,6 @@ int omb_purposes_of(const char *text, size_t n, char *out, size_t cap)
     return found;
 }
 
-static int fold_lower(const char *p, size_t n, char *out, size_t cap);
-
-/* Is any of the (lower-case) words in p[0..n)?  Short passages are folded
- * once and searched with strstr, which the C library vectorises. */
-static int has_any(const char *p, size_t n, const char *const *words)
-{
-    char low[2048];
-    if (n < sizeof low) {
-        for (size_t i = 0; i < n; i++) {
-            char c = p[i];
-            low[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (c == '\0' ? ' ' : c);
-        }
-        low[n] = '\0';
-        for (; *words; words++)
-            if (strstr(low, *words)) return 1;
-        return 0;
-    }
-    for (; *words; words++)
-        if (omb_memcasemem(p, n, *words)) return 1;
-    return 0;
-}
-
 /* Is a '£' at p[i] (0xC2 0xA3)? */
 static int pound_at(const char *p, size_t n, size_t i)
 {
@@ -236,7 +215,7 @@ static void trim(const char *p, size_t *a, size_t *b)
 static int is_total(const char *p, size_t n, size_t from, size_t start, size_t end)
 {
     size_t near = start - from > 40 ? start - 40 : from;
-    if (has_any(p + near, start - near, total_before)) return 1;
+    if (omb_has_any_ci(p + near, start - near, total_before)) return 1;
     size_t after = n - end < 10 ? n - end : 10;
     return omb_memcasemem(p + end, after, "in total") != NULL;
 }
@@ -257,7 +236,7 @@ static void sum_parts(const char *p, size_t n, int64_t *all, int64_t *paid)
         if (!is_total(p, n, prev, i, i + used)) {
             size_t near = i - prev > 40 ? i - 40 : prev;
             *all += v;
-            if (!has_any(p + near, i - near, waiver_words)) *paid += v;
+            if (!omb_has_any_ci(p + near, i - near, waiver_words)) *paid += v;
         }
         prev = i + used;
         i += used - 1;
@@ -325,7 +304,7 @@ int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn 
             size_t before_n = before_b - before_a;
             /* look at the last 40 bytes before the amount for "total of" */
             size_t near = before_n > 40 ? before_n - 40 : 0;
-            if (has_any(before + near, before_n - near, total_before) && na > 1) continue;
+            if (omb_has_any_ci(before + near, before_n - near, total_before) && na > 1) continue;
             if (seg_b - seg_a >= 9 && omb_memcasemem(c + seg_a, 10 < seg_b - seg_a ? 10 : seg_b - seg_a, "in total") && na > 1)
                 continue;
             if (na == 1 && is_total(c, cn, 0, am[0].start, am[0].end) && am[0].pence > 0 &&
@@ -337,8 +316,8 @@ int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn 
                 if (seg_b - seg_a >= rl && omb_memcasemem(c + seg_a, rl, *r)) rate = 1;
             }
             if (rate) continue;
-            int waiver = has_any(before + near, before_n - near, waiver_words) ||
-                         (k == 0 && has_any(c, am[0].start, waiver_words));
+            int waiver = omb_has_any_ci(before + near, before_n - near, waiver_words) ||
+                         (k == 0 && omb_has_any_ci(c, am[0].start, waiver_words));
             int got = omb_purposes_of(c + seg_a, seg_b - seg_a, purposes, sizeof purposes);
             if (!got && k == 0) omb_purposes_of(c, am[0].start, purposes, sizeof purposes);
             /* The remedy's text: from the previous amount's purpose (or the
@@ -352,17 +331,17 @@ int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn 
             payments += !waiver;
         }
         if (na == 0) {
-            if (!passage_has_amount && has_any(c, cn, payment_words) && !omb_memcasemem(c, cn, "payments policy") &&
+            if (!passage_has_amount && omb_has_any_ci(c, cn, payment_words) && !omb_memcasemem(c, cn, "payments policy") &&
                 !omb_memcasemem(c, cn, "direct payment")) {
                 omb_purposes_of(c, cn, purposes, sizeof purposes);
                 if ((rc = add(ud, OMB_REMEDY_PAYMENT, OMB_AMOUNT_UNKNOWN, purposes, c, cn, base + a))) return rc;
                 passage_has_amount = 1; /* one unknown payment per passage */
             }
-            if (has_any(c, cn, service_words))
+            if (omb_has_any_ci(c, cn, service_words))
                 if ((rc = add(ud, OMB_REMEDY_SERVICE, OMB_AMOUNT_UNKNOWN, "", c, cn, base + a))) return rc;
-            if (has_any(c, cn, other_words))
+            if (omb_has_any_ci(c, cn, other_words))
                 if ((rc = add(ud, OMB_REMEDY_OTHER, OMB_AMOUNT_UNKNOWN, "", c, cn, base + a))) return rc;
-        } else if (has_any(c, cn, service_words) && payments >= 0) {
+        } else if (omb_has_any_ci(c, cn, service_words) && payments >= 0) {
             /* "..., financial redress of £250 for Loss of service. Provide
              * services to person affected" is split by the full stop; a
              * service named in the same clause as money is still a service. */

@@ -81,4 +81,26 @@ static inline const char *omb_search_ci(const char *hay, size_t n, const char *n
     return NULL;
 }
 
+/* Does p[0, n) contain any of the words (lower case, NULL-terminated list),
+ * ignoring ASCII case?  Passages under 2 KB (agreed actions, remedy
+ * clauses) are folded to lower case once and searched with strstr, which
+ * the C library vectorises, rather than scanned once per word. */
+static inline int omb_has_any_ci(const char *p, size_t n, const char *const *words)
+{
+    char low[2048];
+    if (n < sizeof low) {
+        for (size_t i = 0; i < n; i++) {
+            char c = p[i];
+            low[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (c == '\0' ? ' ' : c);
+        }
+        low[n] = '\0';
+        for (; *words; words++)
+            if (strstr(low, *words)) return 1;
+        return 0;
+    }
+    for (; *words; words++)
+        if (omb_search_ci(p, n, *words)) return 1;
+    return 0;
+}
+
 #endif /* OMBUDS_TEXT_H */

@@ -214,27 +214,6 @@ static const char *const remedy_words[] = {"apolog", "\xC2\xA3", " pay ", "pay t
 /* Words that make money something the council stops asking for. */
 static const char *const waiver_words[] = {"waive", "write off", "written off", "write-off", NULL};
 
-static int has_any(const struct omb_host *h, const char *p, size_t n, const char *const *w)
-{
-    /* Agreed actions are short: fold one copy to lower case and let strstr
-     * (vectorised in the C library) look for each word, rather than a
-     * case-insensitive scan per word.  The word lists are lower case. */
-    char low[2048];
-    if (n < sizeof low) {
-        for (size_t i = 0; i < n; i++) {
-            char c = p[i];
-            low[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (c == '\0' ? ' ' : c);
-        }
-        low[n] = '\0';
-        for (; *w; w++)
-            if (strstr(low, *w)) return 1;
-        return 0;
-    }
-    for (; *w; w++)
-        if (h->find_ci(p, n, *w)) return 1;
-    return 0;
-}
-
 /* The generic closing lines (proof of compliance, the council's duty to
  * consider a report) are not actions. */
 static int is_compliance_line(const struct omb_host *h, const char *p, size_t n)
@@ -338,15 +317,15 @@ static int action_item(struct actions *s, const char *t, size_t a, size_t e)
     omb_trim(t, &a, &e);
     if (e <= a || is_compliance_line(h, t + a, e - a)) return OMB_OK;
     s->found++;
-    int remedy = has_any(h, t + a, e - a, remedy_words);
-    int improve = has_any(h, t + a, e - a, improvement_words);
+    int remedy = omb_has_any_ci(t + a, e - a, remedy_words);
+    int improve = omb_has_any_ci(t + a, e - a, improvement_words);
     if (!s->b) {
         /* first walk: add up the money */
         if (remedy) {
             struct money_seen m;
             survey_money(h, t, a, e, &m);
             s->all += m.parts;
-            if (!has_any(h, t + a, e - a, waiver_words)) s->paid += m.parts;
+            if (!omb_has_any_ci(t + a, e - a, waiver_words)) s->paid += m.parts;
         }
         return OMB_OK;
     }
@@ -544,7 +523,7 @@ static int summary_remedies(const struct omb_host *h, omb_builder *b, const char
         /* a full stop ends a sentence when white space follows ("£2,736.50" is one amount) */
         while (x < e && !(t[x] == '.' && (x + 1 == e || omb_is_space(t[x + 1])))) x++;
         if (x < e) x++;
-        if (has_any(h, t + s, x - s, remedy_cues)) {
+        if (omb_has_any_ci(t + s, x - s, remedy_cues)) {
             if (!any) first = s;
             last = x;
             any = 1;
