@@ -100,8 +100,7 @@ static int read_file(const char *path, char **data, size_t *n, char *err, size_t
 const struct omb_loaded_plugin *omb_detect_format(const omb_registry *reg, const char *text, size_t len,
                                                   const char *path, char *err, size_t err_cap)
 {
-    const char *name = strrchr(path, '/');
-    name = name ? name + 1 : path;
+    const char *name = omb_doc_name(path);
     int best = -1, tie = 0;
     const struct omb_loaded_plugin *winner = NULL;
     int scores[256];
@@ -195,8 +194,7 @@ int omb_ingest_prepare(const omb_registry *reg, const char *path, const char *fo
 int omb_ingest_parse(const struct omb_loaded_plugin *p, struct omb_sink *sink, const char *text, size_t len,
                      const char *path, const char *authority)
 {
-    const char *name = strrchr(path, '/');
-    struct omb_doc doc = {text, len, path, name ? name + 1 : path, authority};
+    struct omb_doc doc = {text, len, path, omb_doc_name(path), authority};
     int rc = omb_plugin_parse(p, omb_host_table(), sink, &doc);
     if (rc == OMB_OK && sink->failed) rc = OMB_EPARSE;
     if (rc == OMB_OK && sink->n_open_builders) {

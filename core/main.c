@@ -205,8 +205,8 @@ static int cmd_ingest(int argc, char **argv, const char *db_path, const char *pl
     }
     /* A dry run writes nothing: it reads an existing store (so unchanged
      * documents are recognised) and otherwise an empty one in memory. */
-    if (o.dry_run ? open_store(access(db_path, F_OK) == 0 ? db_path : ":memory:",
-                               access(db_path, F_OK) == 0 ? OMB_STORE_READONLY : 0, &st)
+    int stored = access(db_path, F_OK) == 0;
+    if (o.dry_run ? open_store(stored ? db_path : ":memory:", stored ? OMB_STORE_READONLY : 0, &st)
                   : open_store(db_path, 0, &st)) {
         omb_registry_free(&reg);
         return EXIT_STORE;
@@ -496,8 +496,7 @@ static int cmd_parse(int argc, char **argv, const char *plugin_dir)
     omb_sink_init(&sink, text, len, path, p->desc->name);
     if (note[0]) omb_sink_warnf(&sink, 1, "%s", note);
     rc = omb_ingest_parse(p, &sink, text, len, path, authority);
-    const char *name = strrchr(path, '/');
-    if (rc == OMB_OK) omb_dump_sink(stdout, &sink, name ? name + 1 : path, p->desc->name);
+    if (rc == OMB_OK) omb_dump_sink(stdout, &sink, omb_doc_name(path), p->desc->name);
     else fprintf(stderr, "ombuds parse: %s\n", sink.error);
     omb_sink_clear(&sink);
     free(text);

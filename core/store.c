@@ -589,8 +589,7 @@ void omb_store_close(omb_store *st)
     free(st);
 }
 
-/* The last component of a path: what documents.name holds. */
-static const char *base_name(const char *path)
+const char *omb_doc_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
@@ -601,7 +600,7 @@ int omb_store_find_same(omb_store *st, const char *sha256, const char *path, cha
     sqlite3_stmt *s = stmt(st, S_FIND_SAME);
     if (!s) return 0;
     sqlite3_bind_text(s, 1, sha256, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, base_name(path), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, omb_doc_name(path), -1, SQLITE_STATIC);
     int found = sqlite3_step(s) == SQLITE_ROW;
     if (found && cap) snprintf(path_out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
     sqlite3_reset(s);
@@ -969,7 +968,7 @@ static int write_all(struct write_ctx *w, struct omb_sink *sink, int *result)
     sqlite3_stmt *s = stmt(w->st, S_FIND_SAME);
     if (!s) return fail_sql(w, "the document");
     sqlite3_bind_text(s, 1, m->sha256, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, base_name(m->path), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, omb_doc_name(m->path), -1, SQLITE_STATIC);
     int rcs = sqlite3_step(s);
     sqlite3_reset(s);
     if (rcs == SQLITE_ROW) {
@@ -1001,7 +1000,7 @@ static int write_all(struct write_ctx *w, struct omb_sink *sink, int *result)
     bind_text_or_null(s, 7, m->note && *m->note ? m->note : NULL);
     sqlite3_bind_text(s, 8, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(s, 9, (sqlite3_int64)sink->n_cases);
-    sqlite3_bind_text(s, 10, base_name(m->path), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 10, omb_doc_name(m->path), -1, SQLITE_STATIC);
     if (step_done(s)) return fail_sql(w, "the document");
     w->doc_id = sqlite3_last_insert_rowid(w->st->db);
 

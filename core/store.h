@@ -41,6 +41,10 @@ struct omb_doc_meta {
 
 enum omb_doc_result { OMB_DOC_NEW = 1, OMB_DOC_UPDATED, OMB_DOC_UNCHANGED };
 
+/* A document's name: the last component of its path.  What documents.name
+ * holds and plugins see as omb_doc.name. */
+const char *omb_doc_name(const char *path);
+
 /* Is this document already stored?  Returns 1 and the path it was stored
  * under (into path_out) when a document with this hash and the same file
  * name (the path's last component, in any folder) is stored. */

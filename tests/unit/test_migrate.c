@@ -47,6 +47,14 @@ static int count_lines(const char *s)
     return n;
 }
 
+/* One TAP test: the query's rows (as rows() gives them) are want. */
+static void expect_rows(sqlite3 *db, const char *sql, const char *want, const char *what)
+{
+    char *got = db ? rows(db, sql) : NULL;
+    TAP_STR(got, want, "%s", what);
+    free(got);
+}
+
 /* Writes the schema-3 fixture into a new database file at path. */
 static int load_fixture(const char *path)
 {
@@ -103,56 +111,38 @@ int main(void)
     omb_store *st = NULL;
     TAP_INT(omb_store_open(path, 0, &st, err, sizeof err), OMB_OK, "a schema-3 store opens read-write");
     sqlite3 *db = omb_store_db(st);
-    char *v = rows(db, "PRAGMA user_version");
-    TAP_STR(v, "4\n", "and is migrated to schema 4");
-    free(v);
-    char *facts_after = rows(db, FACTS_SQL);
-    TAP_STR(facts_after, facts_before, "every fact keeps its case, document, field, value, line and order");
-    char *cases_after = rows(db, CASES_SQL);
-    TAP_STR(cases_after, cases_before, "the merged cases are unchanged");
-    free(facts_after);
-    free(cases_after);
-    v = rows(db, "SELECT count(*) FROM case_facts");
-    TAP_STR(v, "75\n", "old facts move one field to a case_facts row");
-    free(v);
-    v = rows(db, "SELECT count(*) FROM documents WHERE name IS NULL OR instr(name, '/')"
-                 " OR path NOT LIKE '%/' || name");
-    TAP_STR(v, "0\n", "every document's name is filled from its path");
-    free(v);
-    v = rows(db, "SELECT name FROM documents WHERE path LIKE '%outcome_column.txt'");
-    TAP_STR(v, "outcome_column.txt\n", "as its last component");
-    free(v);
-    v = rows(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'facts' AND type = 'view'");
-    TAP_STR(v, "1\n", "facts is now a view");
-    free(v);
+    expect_rows(db, "PRAGMA user_version", "4\n", "and is migrated to schema 4");
+    expect_rows(db, FACTS_SQL, facts_before, "every fact keeps its case, document, field, value, line and order");
+    expect_rows(db, CASES_SQL, cases_before, "the merged cases are unchanged");
+    expect_rows(db, "SELECT count(*) FROM case_facts", "75\n", "old facts move one field to a case_facts row");
+    expect_rows(db,
+                "SELECT count(*) FROM documents WHERE name IS NULL OR instr(name, '/')"
+                " OR path NOT LIKE '%/' || name",
+                "0\n", "every document's name is filled from its path");
+    expect_rows(db, "SELECT name FROM documents WHERE path LIKE '%outcome_column.txt'", "outcome_column.txt\n",
+                "as its last component");
+    expect_rows(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'facts' AND type = 'view'", "1\n",
+                "facts is now a view");
 
     /* the merge rule reads case_facts: re-merging every case changes nothing */
     TAP_INT(omb_store_remerge_all(st, err, sizeof err), OMB_OK, "every case re-merges from case_facts");
-    cases_after = rows(db, CASES_SQL);
-    TAP_STR(cases_after, cases_before, "and the re-merged cases equal the stored ones");
-    free(cases_after);
+    expect_rows(db, CASES_SQL, cases_before, "and the re-merged cases equal the stored ones");
     sqlite3_exec(db,
                  "INSERT INTO case_facts(case_id, document_id, authority, authority_line)"
                  " VALUES ((SELECT min(id) FROM cases), 1, 'Nowhere Borough Council', 3)",
                  NULL, NULL, NULL);
-    v = rows(db, "SELECT name, cases FROM unmatched_authorities");
-    TAP_STR(v, "Nowhere Borough Council|1\n", "unmatched_authorities reads case_facts");
-    free(v);
-    v = rows(db, "SELECT count(*) FROM search WHERE search MATCH 'council'");
-    TAP_STR(v, "15\n", "the full-text index survives the migration");
-    free(v);
+    expect_rows(db, "SELECT name, cases FROM unmatched_authorities", "Nowhere Borough Council|1\n",
+                "unmatched_authorities reads case_facts");
+    expect_rows(db, "SELECT count(*) FROM search WHERE search MATCH 'council'", "15\n",
+                "the full-text index survives the migration");
     omb_store_close(st);
 
     /* a read-only open of an old store (ombuds sql, export, metric) upgrades it */
     load_fixture(path);
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY, &st, err, sizeof err), OMB_OK,
             "a schema-3 store opens read-only");
-    v = st ? rows(omb_store_db(st), "PRAGMA user_version") : strdup("");
-    TAP_STR(v, "4\n", "and was upgraded first");
-    free(v);
-    facts_after = st ? rows(omb_store_db(st), FACTS_SQL) : strdup("");
-    TAP_STR(facts_after, facts_before, "with the same facts");
-    free(facts_after);
+    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "4\n", "and was upgraded first");
+    expect_rows(st ? omb_store_db(st) : NULL, FACTS_SQL, facts_before, "with the same facts");
     omb_store_close(st);
     load_fixture(path);
     st = NULL;

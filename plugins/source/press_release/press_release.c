@@ -33,13 +33,6 @@
 
 static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 
-static int has_any(const struct omb_host *h, const char *p, size_t n, const char *const *w)
-{
-    for (; *w; w++)
-        if (h->find_ci(p, n, *w)) return 1;
-    return 0;
-}
-
 /* Finds "Article date:" at the start of a line; sets [*va, *vb) to the value
  * and *line_a to where the line starts. */
 static int article_date(const struct omb_host *h, const char *t, size_t len, size_t *line_a, size_t *va, size_t *vb)
@@ -331,7 +324,7 @@ static int sentence(struct reader *r, size_t a, size_t b, int *para_ref)
     const char *t = r->t;
     size_t n = b - a, na, nb;
     int rc;
-    if (has_any(h, t + a, n, skip_words)) return OMB_OK;
+    if (omb_has_any_ci(t + a, n, skip_words)) return OMB_OK;
     if (find_council(t, a, b, &na, &nb)) {
         r->auth_a = na;
         r->auth_b = nb;
@@ -346,11 +339,11 @@ static int sentence(struct reader *r, size_t a, size_t b, int *para_ref)
     }
     int ref = *para_ref;
 
-    int late = has_any(h, t + a, n, late_words);
-    int report = has_any(h, t + a, n, report_words);
-    int accepted = has_any(h, t + a, n, accepted_words);
-    int done = has_any(h, t + a, n, done_words);
-    int agreed = !accepted && has_any(h, t + a, n, agreed_words);
+    int late = omb_has_any_ci(t + a, n, late_words);
+    int report = omb_has_any_ci(t + a, n, report_words);
+    int accepted = omb_has_any_ci(t + a, n, accepted_words);
+    int done = omb_has_any_ci(t + a, n, done_words);
+    int agreed = !accepted && omb_has_any_ci(t + a, n, agreed_words);
     size_t pa, pb, fa = 0, fb = 0, ka = 0, kb = 0;
     int fwd;
     for (size_t from = a; find_phrase(h, t, from, b, &pa, &pb, &fwd); from = pb) {
