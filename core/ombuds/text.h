@@ -49,6 +49,23 @@ static inline int omb_bullet_at(const char *t, size_t i, size_t e)
            (unsigned char)t[i + 2] == 0xA2;
 }
 
+/* A list marker at the start of a line's text, t[i]: "•" (with or without a
+ * space after it, as pages glue it to the word), or "-", "–", "*", "·"
+ * followed by a space (real listings use all of these).  Returns the marker's
+ * length in bytes, 0 when there is none; "post-16" or "-1" is not a marker. */
+static inline size_t omb_list_marker(const char *t, size_t i, size_t e)
+{
+    if (omb_bullet_at(t, i, e)) return 3;
+    size_t n = 0;
+    if (i < e && (t[i] == '-' || t[i] == '*')) n = 1;
+    else if (i + 2 < e && (unsigned char)t[i] == 0xE2 && (unsigned char)t[i + 1] == 0x80 &&
+             (unsigned char)t[i + 2] == 0x93)
+        n = 3; /* en dash */
+    else if (i + 1 < e && (unsigned char)t[i] == 0xC2 && (unsigned char)t[i + 1] == 0xB7)
+        n = 2; /* middle dot */
+    return n && i + n < e && (t[i + n] == ' ' || t[i + n] == '\t') ? n : 0;
+}
+
 /* Case-insensitive search for an ASCII needle in hay[0, n), for probes
  * (which have no host table); NULL when absent.  Candidates come from memchr
  * for the needle's first byte in either case, which keeps probing a large

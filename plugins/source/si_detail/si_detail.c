@@ -141,7 +141,8 @@ static int case_header(const struct omb_host *h, const char *t, size_t a, size_t
 static int is_furniture(const char *t, size_t a, size_t b)
 {
     static const char *const words[] = {"LGO logogram", "Review your privacy settings", "Privacy settings",
-                                        "Required cookies", "Was this page helpful", "Back to top", NULL};
+                                        "Required cookies", "Was this page helpful", "Back to top", "Cookie settings",
+                                        "Cookies on ", "Skip to main content", NULL};
     for (const char *const *w = words; *w; w++)
         if (starts_ci(t, a, b, *w)) return 1;
     return 0;
@@ -188,8 +189,9 @@ static int add_improvement(const struct omb_host *h, omb_builder *bd, const char
         if (b > a && (t[b - 1] == ';' || t[b - 1] == ',')) b--;
         else break;
     }
-    if (omb_bullet_at(t, a, b)) {
-        a += 3;
+    size_t mk = omb_list_marker(t, a, b);
+    if (mk || omb_bullet_at(t, a, b)) {
+        a += mk ? mk : 3;
         omb_trim(t, &a, &b);
     }
     if (b <= a) return OMB_OK;
@@ -213,10 +215,12 @@ static int plain_improvements(const struct omb_host *h, omb_builder *bd, const c
     for (size_t i = a; i < e && nc + 1 < sizeof cuts / sizeof cuts[0]; i++) {
         if (omb_bullet_at(t, i, e) && i > a) cuts[nc++] = i;
         else if (t[i] == '\n') {
-            /* a blank line ends a paragraph */
+            /* a blank line ends a paragraph; a line opening with a list
+             * marker ("- review ...") starts an action of its own */
             size_t j = i + 1;
             while (j < e && (t[j] == ' ' || t[j] == '\t' || t[j] == '\r')) j++;
             if (j < e && t[j] == '\n') cuts[nc++] = j;
+            else if (j < e && !omb_bullet_at(t, j, e) && omb_list_marker(t, j, e)) cuts[nc++] = j;
         }
     }
     cuts[nc] = e;

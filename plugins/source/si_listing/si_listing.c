@@ -29,12 +29,17 @@ static int starts_ci(const char *t, size_t a, size_t b, const char *s)
 }
 
 
-/* Does the page show "Showing 1 - 10 of N", the detail form's counter? */
+/* Does the page show "Showing 1 - 10 of N", the detail form's counter?  Only
+ * a range counts: "Showing 1 case" or "Showing improvements agreed ..." on a
+ * list-form page is not that counter. */
 static int has_showing_counter(const char *t, size_t len)
 {
     for (const char *p = t; (p = omb_search_ci(p, len - (size_t)(p - t), "Showing ")); p++) {
         const char *q = p + 8;
-        if (*q >= '0' && *q <= '9') return 1;
+        if (*q < '0' || *q > '9') continue;
+        while (*q >= '0' && *q <= '9') q++;
+        while (*q == ' ') q++;
+        if (*q == '-' || !strncmp(q, "to ", 3) || !strncmp(q, "\xE2\x80\x93", 3)) return 1;
     }
     return 0;
 }
@@ -180,6 +185,59 @@ static int close_item(const struct omb_host *h, omb_builder *bd, const char *t, 
     return improvement_item(h, bd, t, ia, ib);
 }
 
+/* Is [a, b) a council's name standing alone, as the heading of a "your
+ * council's performance" page gives it ("London Borough of Croydon",
+ * "Staffordshire County Council")?  Words only: no colon, digits or
+ * sentence. */
+static int council_heading(const char *t, size_t a, size_t b)
+{
+    if (b <= a || b - a > 80 || t[a] < 'A' || t[a] > 'Z') return 0;
+    for (size_t i = a; i < b; i++)
+        if (t[i] == ':' || t[i] == '|' || t[i] == '.' || (t[i] >= '0' && t[i] <= '9')) return 0;
+    static const char *const starts[] = {"London Borough of ", "Royal Borough of ", "City of ", NULL};
+    for (const char *const *p = starts; *p; p++)
+        if (starts_ci(t, a, b, *p)) return 1;
+    return b - a > 8 && strncasecmp(t + b - 8, " Council", 8) == 0;
+}
+
+/* Finds the council a page is about, before its first case: the title
+ * "Service Improvements for X" (or "... agreed by X"), else a heading line
+ * that is only a council's name, else the last step of a breadcrumb
+ * ("Home > Your council's performance > X").  Tabs, filters and export
+ * controls around it are not data and are passed over. */
+static int page_council(const char *t, size_t len, size_t *va, size_t *vb)
+{
+    static const char *const titles[] = {"Service Improvements for ", "Service improvements agreed by ", NULL};
+    size_t pos = 0, ha = 0, hb = 0;
+    struct omb_line l;
+    while (omb_next_line(t, len, &pos, &l)) {
+        size_t a = l.a, b = l.b;
+        omb_trim(t, &a, &b);
+        size_t mk = omb_list_marker(t, a, b);
+        if (starts_ci(t, a + mk, b, "Case Ref:") || (mk == 0 && omb_search_ci(t + a, b - a, "Case Ref:"))) break;
+        for (const char *const *p = titles; *p; p++)
+            if (starts_ci(t, a, b, *p)) {
+                *va = a + strlen(*p);
+                *vb = b;
+                omb_trim(t, va, vb);
+                if (*vb > *va) return 1;
+            }
+        if (hb > ha) continue;
+        /* a breadcrumb's last step */
+        for (size_t i = b; i > a; i--)
+            if (t[i - 1] == '>') {
+                size_t ca = i, cb = b;
+                omb_trim(t, &ca, &cb);
+                if (council_heading(t, ca, cb)) ha = ca, hb = cb;
+                break;
+            }
+        if (hb == ha && council_heading(t, a, b)) ha = a, hb = b;
+    }
+    *va = ha;
+    *vb = hb;
+    return hb > ha;
+}
+
 static int listing_parse(const struct omb_host *h, omb_sink *sink, const struct omb_doc *doc)
 {
     const char *t = doc->text;
@@ -192,21 +250,12 @@ static int listing_parse(const struct omb_host *h, omb_sink *sink, const struct 
     omb_builder *bd = NULL;
     struct omb_line l;
 
-    /* the title names the council for every case on the page */
-    while (omb_next_line(t, len, &pos, &l)) {
-        size_t a = l.a, b = l.b;
-        omb_trim(t, &a, &b);
-        if (starts_ci(t, a, b, "Service Improvements for ")) {
-            size_t va = a + strlen("Service Improvements for "), vb = b;
-            omb_trim(t, &va, &vb);
-            if (vb > va) {
-                auth = t + va;
-                auth_n = vb - va;
-                auth_at = va;
-            }
-            break;
-        }
-        if (starts_ci(t, a, b, "Case Ref:")) break;
+    /* the title (or the page's heading) names the council for every case */
+    size_t va, vb;
+    if (page_council(t, len, &va, &vb)) {
+        auth = t + va;
+        auth_n = vb - va;
+        auth_at = va;
     }
     if (!auth && doc->authority) {
         auth = doc->authority;
@@ -220,8 +269,9 @@ static int listing_parse(const struct omb_host *h, omb_sink *sink, const struct 
     while (omb_next_line(t, len, &pos, &l)) {
         size_t a = l.a, b = l.b;
         omb_trim(t, &a, &b);
-        int bullet = omb_bullet_at(t, a, b);
-        size_t ca = bullet ? a + 3 : a;
+        size_t mk = omb_list_marker(t, a, b);
+        int bullet = mk > 0;
+        size_t ca = a + mk;
         while (ca < b && (t[ca] == ' ' || t[ca] == '\t')) ca++;
         long n;
         if (starts_ci(t, ca, b, "Case Ref:")) {
