@@ -319,6 +319,17 @@ int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn 
             int waiver = omb_has_any_ci(before + near, before_n - near, waiver_words) ||
                          (k == 0 && omb_has_any_ci(c, am[0].start, waiver_words));
             int got = omb_purposes_of(c + seg_a, seg_b - seg_a, purposes, sizeof purposes);
+            /* "£500 to Mr X and £3,000 to Mr and Mrs L for distress": an
+             * amount joined to the next by "and", with no purpose of its own,
+             * shares the purpose that follows the next one */
+            if (!got && k + 1 < na) {
+                size_t ja = seg_a, jb = seg_b;
+                trim(c, &ja, &jb);
+                if (jb >= ja + 3 && omb_memcasemem(c + jb - 3, 3, "and") && !omb_memcasemem(c + ja, jb - ja, " for ")) {
+                    size_t na_b = k + 2 < na ? am[k + 2].start : cn;
+                    got = omb_purposes_of(c + am[k + 1].end, na_b - am[k + 1].end, purposes, sizeof purposes);
+                }
+            }
             if (!got && k == 0) omb_purposes_of(c, am[0].start, purposes, sizeof purposes);
             /* The remedy's text: from the previous amount's purpose (or the
              * clause start) to the end of this amount's purpose. */

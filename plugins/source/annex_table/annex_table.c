@@ -22,7 +22,7 @@
 #define MAXCOL 8
 
 /* What a column holds, read from its header text. */
-enum role { R_NONE, R_NUMBER, R_REF, R_NATURE, R_OUTCOME, R_REMEDY, R_IMPROVE };
+enum role { R_NONE, R_NUMBER, R_REF, R_NATURE, R_OUTCOME, R_REMEDY, R_IMPROVE, R_SERVICE };
 
 /* How cells are separated; chosen from the header line. */
 enum mode { M_TAB, M_PIPE, M_SPACE };
@@ -127,8 +127,12 @@ static enum role role_of(const struct omb_host *h, const char *p, size_t n)
     if (starts_ci(h, p, n, "ref") || h->find_ci(p, n, " ref") || h->find_ci(p, n, "case no") ||
         h->find_ci(p, n, "reference"))
         return R_REF;
+    /* "Service", "Service area", "Department": the council's service, which
+     * gives the category through the subject map */
+    if (starts_ci(h, p, n, "service") || starts_ci(h, p, n, "department") || starts_ci(h, p, n, "directorate"))
+        return R_SERVICE;
     if (h->find_ci(p, n, "nature") || h->find_ci(p, n, "complaint") || h->find_ci(p, n, "subject") ||
-        h->find_ci(p, n, "service area") || h->find_ci(p, n, "description") || h->find_ci(p, n, "summary"))
+        h->find_ci(p, n, "description") || h->find_ci(p, n, "summary"))
         return R_NATURE;
     if (h->find_ci(p, n, "outcome") || h->find_ci(p, n, "decision") || h->find_ci(p, n, "finding") ||
         h->find_ci(p, n, "result"))
@@ -199,7 +203,8 @@ static int read_header(const struct omb_host *h, const char *t, struct omb_line 
     size_t n = l.b - l.a;
     if (n > 400 || !h->find_ci(t + l.a, n, "remed")) return 0;
     if (!h->find_ci(t + l.a, n, "improvement") && !h->find_ci(t + l.a, n, "nature of") &&
-        !h->find_ci(t + l.a, n, "outcome") && !h->find_ci(t + l.a, n, "complaint"))
+        !h->find_ci(t + l.a, n, "outcome") && !h->find_ci(t + l.a, n, "complaint") &&
+        !h->find_ci(t + l.a, n, "summary") && !h->find_ci(t + l.a, n, "service area"))
         return 0;
     memset(lay, 0, sizeof *lay);
     lay->mode = memchr(t + l.a, '\t', n) ? M_TAB : memchr(t + l.a, '|', n) ? M_PIPE : M_SPACE;
@@ -227,7 +232,8 @@ static int read_header(const struct omb_host *h, const char *t, struct omb_line 
     int remedy = 0, other = 0;
     for (size_t k = 0; k < lay->ncols; k++) {
         remedy += lay->role[k] == R_REMEDY;
-        other += lay->role[k] == R_IMPROVE || lay->role[k] == R_NATURE || lay->role[k] == R_OUTCOME;
+        other += lay->role[k] == R_IMPROVE || lay->role[k] == R_NATURE || lay->role[k] == R_OUTCOME ||
+                 lay->role[k] == R_SERVICE;
     }
     if (!remedy || !other || lay->ncols < 3) return 0;
     lay->head_a = l.a;
@@ -297,7 +303,8 @@ static int annex_probe(const char *t, size_t len, const char *filename)
         memcpy(buf, bol, n);
         buf[n] = '\0';
         if (strstr(buf, "Service Improvement") || strstr(buf, "Service improvement") || strstr(buf, "Nature of") ||
-            strstr(buf, "Outcome") || strstr(buf, "outcome")) {
+            strstr(buf, "Outcome") || strstr(buf, "outcome") || strstr(buf, "Summary") ||
+            strstr(buf, "Service area")) {
             remedy = p;
             break;
         }
@@ -676,6 +683,43 @@ static int authority_in_title(const struct omb_host *h, const char *t, size_t ta
     return 0;
 }
 
+/* A heading line before the table that names the council: the name alone
+ * ("Bristol City Council", "DEVON COUNTY COUNCIL") or the name before a dash
+ * ("Devon County Council – Cabinet"), or "... against/for/of <council>" left
+ * to authority_in_title.  Older annexes name the council only this way. */
+static int authority_heading(const struct omb_host *h, const char *t, size_t head_a, size_t *aa, size_t *ab)
+{
+    size_t pos = 0;
+    struct omb_line l;
+    while (omb_next_line(t, head_a, &pos, &l)) {
+        size_t a = l.a, b = l.b;
+        omb_trim(t, &a, &b);
+        /* cut at a spaced dash: "X Council – Audit Committee" */
+        for (size_t i = a; i + 2 < b; i++) {
+            if (t[i] != ' ') continue;
+            if (t[i + 1] == '-' && t[i + 2] == ' ') b = i;
+            else if (i + 4 < b && (unsigned char)t[i + 1] == 0xE2 && (unsigned char)t[i + 2] == 0x80 &&
+                     ((unsigned char)t[i + 3] == 0x93 || (unsigned char)t[i + 3] == 0x94) && t[i + 4] == ' ')
+                b = i;
+            if (b == i) break;
+        }
+        omb_trim(t, &a, &b);
+        if (b <= a || b - a > 70 || !looks_like_authority(h, t, a, b)) continue;
+        int words_only = 1;
+        for (size_t i = a; i < b && words_only; i++)
+            if (t[i] == ':' || t[i] == '(' || t[i] == ',' || omb_is_digit(t[i])) words_only = 0;
+        size_t n = b - a;
+        if (!words_only) continue;
+        if ((n > 8 && h->find_ci(t + b - 8, 8, " Council") == t + b - 8) ||
+            starts_ci(h, t + a, n, "London Borough of ") || starts_ci(h, t + a, n, "Royal Borough of ")) {
+            *aa = a;
+            *ab = b;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* ---- one row, one case ------------------------------------------------------------- */
 
 struct ctx {
@@ -706,13 +750,15 @@ static int row_case(struct ctx *x, const struct row *r, size_t index)
     omb_builder *b = h->case_begin(x->sink, r->at);
     if (!b) return OMB_ENOMEM;
     int kn = col_of(lay, R_NATURE), kr = col_of(lay, R_REF), ko = col_of(lay, R_OUTCOME), km = col_of(lay, R_REMEDY),
-        ki = col_of(lay, R_IMPROVE);
+        ki = col_of(lay, R_IMPROVE), ks = col_of(lay, R_SERVICE);
+    struct joined svc = {0};
     static const struct cell none;
     if ((rc = join_cell(t, kn >= 0 ? &r->cells[kn] : &none, &nat)) ||
         (rc = join_cell(t, kr >= 0 ? &r->cells[kr] : &none, &ref)) ||
         (rc = join_cell(t, ko >= 0 ? &r->cells[ko] : &none, &out)) ||
         (rc = join_cell(t, km >= 0 ? &r->cells[km] : &none, &rem)) ||
-        (rc = join_cell(t, ki >= 0 ? &r->cells[ki] : &none, &imp)))
+        (rc = join_cell(t, ki >= 0 ? &r->cells[ki] : &none, &imp)) ||
+        (rc = join_cell(t, ks >= 0 ? &r->cells[ks] : &none, &svc)))
         goto done;
 
     /* the reference: in its own column, or written into the subject cell */
@@ -765,7 +811,15 @@ static int row_case(struct ctx *x, const struct row *r, size_t index)
         sub_a += 3;
     omb_trim(nat.p, &sub_a, &sub_b);
     while (sub_b > sub_a && (nat.p[sub_b - 1] == '.' || omb_is_space(nat.p[sub_b - 1]))) sub_b--;
-    if (sub_b > sub_a) {
+    if (svc.n) {
+        /* a service column names the council's subject better than the
+         * description of what went wrong */
+        size_t va = 0, vb = svc.n;
+        omb_trim(svc.p, &va, &vb);
+        while (vb > va && svc.p[vb - 1] == '.') vb--;
+        if (vb > va && (rc = h->case_set(b, OMB_FIELD_COUNCIL_SUBJECT, svc.p + va, vb - va, doc_at(&svc, va))))
+            goto done;
+    } else if (sub_b > sub_a) {
         size_t at = doc_at(&nat, sub_a);
         if ((rc = h->case_set(b, OMB_FIELD_COUNCIL_SUBJECT, nat.p + sub_a, sub_b - sub_a, at))) goto done;
         /* a subject that is exactly one of the ombudsman's sub-categories
@@ -787,6 +841,7 @@ static int row_case(struct ctx *x, const struct row *r, size_t index)
         goto done;
     if (imp.n && !says_none(h, imp.p, imp.n) && (rc = add_improvements(h, b, &imp))) goto done;
 done:
+    joined_free(&svc);
     joined_free(&nat);
     joined_free(&ref);
     joined_free(&out);
@@ -836,6 +891,10 @@ static int annex_parse(const struct omb_host *h, omb_sink *sink, const struct om
         x.auth = doc->authority;
         x.auth_n = strlen(doc->authority);
     } else if (title_b && authority_in_title(h, t, title_a, title_b, &aa, &ab)) {
+        x.auth = t + aa;
+        x.auth_n = ab - aa;
+        x.auth_at = aa;
+    } else if (authority_heading(h, t, lay.head_a, &aa, &ab)) {
         x.auth = t + aa;
         x.auth_n = ab - aa;
         x.auth_at = aa;
