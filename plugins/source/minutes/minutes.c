@@ -142,6 +142,41 @@ static int meeting_of(const struct omb_host *h, const char *t, struct omb_line l
     return 1;
 }
 
+/* The issue and decision pages of modern.gov give the meeting as "Meeting:
+ * 24/10/2024 - Audit and Governance Committee (Item 295)" or
+ * "12/03/2020 - Ombudsman Complaint": a date, a dash, then the body (or the
+ * decision's title).  Returns 1 and fills m when [l] is such a line. */
+static int meeting_dated(const struct omb_host *h, const char *t, struct omb_line l, struct meeting *m)
+{
+    size_t a = l.a;
+    if (starts_ci(h, t + a, l.b - a, "Meeting:")) a += 8;
+    while (a < l.b && omb_is_space(t[a])) a++;
+    size_t ds, dl;
+    char iso[11];
+    if (a >= l.b || !omb_is_digit(t[a]) || !h->find_date(t + a, l.b - a, &ds, &dl, iso) || ds != 0) return 0;
+    size_t e = a + dl;
+    while (e < l.b && omb_is_space(t[e])) e++;
+    if (e + 1 >= l.b || t[e] != '-' || t[e + 1] != ' ') return 0;
+    m->line_a = l.a;
+    m->line_b = l.b;
+    memcpy(m->date, iso, 11);
+    m->date_at = a;
+    if (a > l.a) {
+        /* "Meeting: date - Body (Item N)": the body */
+        size_t ba = e + 2, bb = l.b;
+        for (size_t i = ba; i < bb; i++)
+            if (t[i] == '(') {
+                bb = i;
+                break;
+            }
+        omb_trim(t, &ba, &bb);
+        m->body_a = ba;
+        m->body_b = bb;
+    }
+    find_item(h, t, l.a, l.b, m);
+    return 1;
+}
+
 static void read_meeting(const struct omb_host *h, const char *t, size_t len, struct meeting *m)
 {
     size_t pos = 0;
@@ -155,7 +190,7 @@ static void read_meeting(const struct omb_host *h, const char *t, size_t len, st
             m->title_b = l.b;
         }
         after_agenda = starts_ci(h, t + l.a, l.b - l.a, "Agenda item") && l.b - l.a < 20;
-        if (!m->line_b && meeting_of(h, t, l, m)) continue;
+        if (!m->line_b && (meeting_of(h, t, l, m) || meeting_dated(h, t, l, m))) continue;
         /* another form: a heading line naming the ombudsman, such as "7.
          * Local Government and Social Care Ombudsman report" */
         if (!m->title_b && m->line_b && l.b - l.a < 100 && t[l.b - 1] != '.' &&
@@ -296,6 +331,26 @@ static void read_resolutions(const struct omb_host *h, const char *t, size_t len
     /* "RESOLVED that the Committee notes ... ." on the same line */
     size_t a = at;
     while (a < eol && (omb_is_space(t[a]) || t[a] == ':' || t[a] == '-' || t[a] == ',')) a++;
+    /* "RESOLVED –", "UNANIMOUSLY RESOLVED THAT:", "RESOLVED to:" alone on
+     * its line: the decision is the next line with text */
+    size_t ra = a, rb = eol;
+    if (rb - ra >= 3 && (unsigned char)t[ra] == 0xE2 && (unsigned char)t[ra + 1] == 0x80) ra += 3;
+    omb_trim(t, &ra, &rb);
+    while (rb > ra && (t[rb - 1] == ':' || t[rb - 1] == '-')) rb--;
+    omb_trim(t, &ra, &rb);
+    if (ra == rb || (rb - ra == 4 && starts_ci(h, t + ra, 4, "that")) || (rb - ra == 2 && starts_ci(h, t + ra, 2, "to"))) {
+        size_t q = eol < len ? eol + 1 : len;
+        while (omb_next_line(t, len, &q, &l)) {
+            size_t la = l.a, lb = l.b;
+            omb_trim(t, &la, &lb);
+            if (la == lb) continue;
+            r->a[0] = la;
+            r->b[0] = lb;
+            r->n = 1;
+            return;
+        }
+        return;
+    }
     if (a < eol) {
         r->a[0] = a;
         r->b[0] = eol;
@@ -542,6 +597,35 @@ static int cited_ref(const struct omb_host *h, const char *t, size_t at)
     return 0;
 }
 
+/* ---- money in prose ---------------------------------------------------------------------- */
+
+/* Hands each paragraph that names a sum of money or an apology to the
+ * core's remedy extractor ("had already sent Mr X a formal letter of apology
+ * and had paid him £1,000").  The resolutions are left out: they decide, they
+ * do not report remedies. */
+static int prose_remedies(const struct omb_host *h, omb_builder *b, const char *t, size_t len,
+                          const struct resolutions *r)
+{
+    size_t pos = 0;
+    struct omb_line l;
+    while (pos < len) {
+        /* a paragraph: lines up to a blank one */
+        size_t pa = pos, pb = pos;
+        while (omb_next_line(t, len, &pos, &l)) {
+            if (l.a == l.b) break;
+            pb = l.b;
+        }
+        if (pb <= pa) continue;
+        int in_res = 0;
+        for (size_t k = 0; k < r->n && !in_res; k++) in_res = r->a[k] < pb && r->b[k] > pa;
+        if (in_res) continue;
+        if (!h->find_ci(t + pa, pb - pa, "\xC2\xA3") && !h->find_ci(t + pa, pb - pa, "apolog")) continue;
+        int rc = h->case_extract_remedies(b, t + pa, pb - pa, pa);
+        if (rc) return rc;
+    }
+    return OMB_OK;
+}
+
 /* ---- parse ----------------------------------------------------------------------------------- */
 
 static int minutes_parse(const struct omb_host *h, omb_sink *sink, const struct omb_doc *doc)
@@ -614,7 +698,24 @@ static int minutes_parse(const struct omb_host *h, omb_sink *sink, const struct 
     const char *date = m.date[0] ? m.date : NULL;
     size_t date_n = date ? 10 : 0;
 
-    /* cases cited by reference get the event; each reference once */
+    /* cases cited by reference get the event; each reference once.  When
+     * the minutes cite one case only, what they say the council paid or
+     * agreed to pay, and its apology, are that case's remedies: the
+     * paragraphs naming money or an apology go to the core's extractor. */
+    size_t ncited = 0;
+    {
+        char seen1[11] = "";
+        for (size_t j = 0; j < len;) {
+            size_t s, n;
+            char norm[11];
+            if (!h->find_ref(t + j, len - j, &s, &n, norm)) break;
+            if (cited_ref(h, t, j + s) && strcmp(seen1, norm)) {
+                ncited++;
+                memcpy(seen1, norm, 11);
+            }
+            j += s + n;
+        }
+    }
     char refs[MAX_REFS][11];
     size_t nrefs = 0, i = 0;
     while (i < len && nrefs < MAX_REFS) {
@@ -632,7 +733,8 @@ static int minutes_parse(const struct omb_host *h, omb_sink *sink, const struct 
         if (!b) return OMB_ENOMEM;
         if ((rc = h->case_set(b, OMB_FIELD_REF, t + at, n, at)) ||
             (auth && (rc = h->case_set(b, OMB_FIELD_AUTHORITY, auth, auth_n, auth_at))) ||
-            (rc = h->case_add_event(b, EVENT_TYPE, date, date_n, text, tn, ea))) {
+            (rc = h->case_add_event(b, EVENT_TYPE, date, date_n, text, tn, ea)) ||
+            (ncited == 1 && (rc = prose_remedies(h, b, t, len, &r)))) {
             h->case_discard(b);
             return rc;
         }
