@@ -204,6 +204,46 @@ static int h_add_improvement(omb_builder *b, const char *text, size_t n, size_t 
     return omb_case_add_improvement(b->c, text, text ? n : 0, omb_sink_line(b->sink, at));
 }
 
+/* A date the text gives only to the month or the year ("May 2024", "Spring
+ * 2024", "2022"): ISO 8601 reduced precision, "2024-05" or "2024".  Events
+ * may be dated so ("agreed in 2022", "due by the end of May 2024"); a case's
+ * decision date may not.  Returns 1 and fills out when [p, p+n) holds one
+ * year, with at most one month name before it and nothing else but words. */
+static int partial_date(const char *p, size_t n, char out[11])
+{
+    static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                         "dec"};
+    int year = -1, month = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] >= '0' && p[i] <= '9') {
+            size_t j = i;
+            while (j < n && p[j] >= '0' && p[j] <= '9') j++;
+            if (j - i != 4 || year >= 0) return 0; /* a day number or two years: not partial */
+            year = (p[i] - '0') * 1000 + (p[i + 1] - '0') * 100 + (p[i + 2] - '0') * 10 + (p[i + 3] - '0');
+            i = j - 1;
+        } else if ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z' && (i == 0 || !((p[i - 1] | 0x20) >= 'a' && (p[i - 1] | 0x20) <= 'z'))) {
+            for (int m = 0; m < 12; m++)
+                if (i + 3 <= n && (p[i] | 0x20) == months[m][0] && (p[i + 1] | 0x20) == months[m][1] &&
+                    (p[i + 2] | 0x20) == months[m][2] && year < 0)
+                    month = m + 1;
+        }
+    }
+    if (year < 1900 || year > 2199) return 0;
+    /* year is 1900..2199 and month 1..12 here, so both fit */
+    out[0] = (char)('0' + year / 1000);
+    out[1] = (char)('0' + year / 100 % 10);
+    out[2] = (char)('0' + year / 10 % 10);
+    out[3] = (char)('0' + year % 10);
+    out[4] = '\0';
+    if (month) {
+        out[4] = '-';
+        out[5] = (char)('0' + month / 10);
+        out[6] = (char)('0' + month % 10);
+        out[7] = '\0';
+    }
+    return 1;
+}
+
 /* Fills an event; takes care of normalising the date. */
 static int make_event(struct omb_sink *s, struct omb_event *ev, const char *type, const char *date, size_t date_n,
                       const char *text, size_t n, size_t at)
@@ -216,6 +256,7 @@ static int make_event(struct omb_sink *s, struct omb_event *ev, const char *type
     if (date && date_n) {
         ev->date_text = omb_strdup_folded(date, date_n);
         if (omb_norm_date(date, date_n, norm)) ev->date = omb_strdup_folded(norm, 10);
+        else if (partial_date(date, date_n, norm)) ev->date = omb_strdup_folded(norm, strlen(norm));
         else {
             char shown[80];
             quote(date, date_n, shown);

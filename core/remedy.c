@@ -32,7 +32,7 @@ static const struct {
       "provision the child missed", "missed education", "lost education", "missed provision",
       "loss of provision", "impact of that loss", "loss of care", "loss of respite"}},
     {"quantifiable loss",
-     {"quantifiable loss", "reimburs", "refund", "costs", "fees", "expenses", "funded by", "financial loss",
+     {"quantifiable loss", "reimburs", "refund", "costs", "cost of", "fees", "expenses", "funded by", "financial loss",
       "out of pocket", "withheld", "arrears", "underpaid", "overcharged"}},
     {"lost opportunity", {"lost opportunity", "loss of opportunity", NULL}},
 };
@@ -178,7 +178,22 @@ struct amount {
 
 static const char *const waiver_words[] = {"waive", "write off", "write-off", "written off", "writing off", "cancel",
                                            "not pursue", "not to pursue", "reduce", "wipe", "remove the charge",
-                                           "discount", "credit", NULL};
+                                           "discount", NULL};
+/* A waiver's words, or "credit" ("credit her account") that is not a tax
+ * credit: "repay the tax credits she lost" is a payment, not a waiver. */
+static int says_waiver(const char *p, size_t n)
+{
+    if (omb_has_any_ci(p, n, waiver_words)) return 1;
+    for (size_t i = 0; i + 6 <= n; i++) {
+        const char *q = omb_memcasemem(p + i, n - i, "credit");
+        if (!q) break;
+        size_t at = (size_t)(q - p);
+        if (!(at >= 4 && omb_memcasemem(p + at - 4, 4, "tax "))) return 1;
+        i = at;
+    }
+    return 0;
+}
+
 static const char *const total_before[] = {"total of", "totalling", "totaling", "in total", "altogether",
                                            "total payment", "total sum", NULL};
 static const char *const rate_after[] = {" an hour", " per hour", " a week", " per week", " a month", " per month",
@@ -236,7 +251,7 @@ static void sum_parts(const char *p, size_t n, int64_t *all, int64_t *paid)
         if (!is_total(p, n, prev, i, i + used)) {
             size_t near = i - prev > 40 ? i - 40 : prev;
             *all += v;
-            if (!omb_has_any_ci(p + near, i - near, waiver_words)) *paid += v;
+            if (!says_waiver(p + near, i - near)) *paid += v;
         }
         prev = i + used;
         i += used - 1;
@@ -316,8 +331,7 @@ int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn 
                 if (seg_b - seg_a >= rl && omb_memcasemem(c + seg_a, rl, *r)) rate = 1;
             }
             if (rate) continue;
-            int waiver = omb_has_any_ci(before + near, before_n - near, waiver_words) ||
-                         (k == 0 && omb_has_any_ci(c, am[0].start, waiver_words));
+            int waiver = says_waiver(before + near, before_n - near) || (k == 0 && says_waiver(c, am[0].start));
             int got = omb_purposes_of(c + seg_a, seg_b - seg_a, purposes, sizeof purposes);
             /* "£500 to Mr X and £3,000 to Mr and Mrs L for distress": an
              * amount joined to the next by "and", with no purpose of its own,
@@ -325,7 +339,8 @@ int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn 
             if (!got && k + 1 < na) {
                 size_t ja = seg_a, jb = seg_b;
                 trim(c, &ja, &jb);
-                if (jb >= ja + 3 && omb_memcasemem(c + jb - 3, 3, "and") && !omb_memcasemem(c + ja, jb - ja, " for ")) {
+                if (jb >= ja + 3 && omb_memcasemem(c + jb - 3, 3, "and") && !omb_memcasemem(c + ja, jb - ja, " for ") &&
+                    !(jb - ja >= 4 && omb_memcasemem(c + ja, 4, "for "))) {
                     size_t na_b = k + 2 < na ? am[k + 2].start : cn;
                     got = omb_purposes_of(c + am[k + 1].end, na_b - am[k + 1].end, purposes, sizeof purposes);
                 }

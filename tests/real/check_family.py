@@ -67,8 +67,11 @@ def main():
         seen = set()
         if os.path.exists(tpath):
             for t in csv.DictReader(open(tpath), delimiter="\t"):
-                found = [c for c in byfile.get(t["file"], []) if c and case_key(c) == t["ref"]]
-                seen.add((t["file"], t["ref"]))
+                # unreferenced cases: the export has no row key, so "row N" and
+                # "complaint N" both mean the N-th unreferenced case of the file
+                key = t["ref"].replace("complaint ", "row ")
+                found = [c for c in byfile.get(t["file"], []) if c and case_key(c) == key]
+                seen.add((t["file"], key))
                 if not found:
                     print(f"MISSING {fam}/{t['file']} {t['ref']}"); bad += 1
                     for f in FIELDS: score[f][1] += 1

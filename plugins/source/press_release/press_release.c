@@ -2,28 +2,42 @@
 /*
  * press_release.c -- source plugin for the ombudsman's news items: a title,
  * paragraphs of prose with quotes from the Ombudsman, and "Article date: 11
- * January 2024", with website furniture after it.  It records the events a
- * release reports (remedies carried out late, public reports issued,
- * recommendations agreed or accepted, new dates promised, remedies carried
- * out) against the council it names.  Cases are only made for references the
- * text gives; everything else is an authority event.  Dates, references and
- * the council's name are normalised by the core; this file only finds them.
+ * January 2024", with website furniture after it.  It records, for each
+ * complaint the release describes, what happened to it: remedies carried out
+ * late, public reports issued, recommendations agreed or accepted, new dates
+ * promised, remedies carried out.  Dates, references, money and the
+ * council's name are normalised by the core; this file only finds them.
  *
  * Decisions (documented here because they show in the store):
- * - An event's date is the article date (when the release reports it) unless
- *   the sentence gives a full date of its own ("on 3 March 2023").  Partial or
- *   promised dates ("by the end of May 2024", "in 2022", "till Spring 2024")
- *   are not dates the core can store, so they open the event text:
- *   "by the end of May 2024: <the sentence>".  A "new date promised" event is
- *   always dated by the article, its promised date is in the text.
+ * - One case per complaint.  A complaint with a reference ("(22 004 577)",
+ *   "case 22004577") is that case; otherwise the release's own count ("two
+ *   separate complaints", "both cases", "in the second case") says how many
+ *   there are, and each is an unreferenced case keyed "complaint N" in this
+ *   document.  A release about one complaint has one.  A sentence is about
+ *   the complaint it names (by reference or "in the first case"), about all
+ *   of them when it says "both" or counts them, else about the one the
+ *   paragraph last named.
+ * - One record per kind of event per complaint: "taken too long" and
+ *   "failed to apologise" about the same complaint are one late record.  A
+ *   later mention replaces an earlier one only when it dates it more
+ *   precisely ("till Spring 2024", then "by the end of May 2024").
+ * - Each record is dated by what the text says happened when: an agreement
+ *   "in 2022" is dated 2022, a promise "by the end of May 2024" 2024-05 (ISO
+ *   8601 reduced precision), a sentence's own full date wins; what the
+ *   release reports as now ("has now agreed", "has taken too long", "has
+ *   issued a report") carries the article date; a past agreement with no
+ *   date ("the council agreed to ...") is left undated.  The date phrase also
+ *   opens the record's text: "by the end of May 2024: <the sentence>".
+ * - The complaint's category comes from its subject (SEND and EHC plans are
+ *   Education > Special educational needs, home education Education >
+ *   Elective home education, ...); the improvements counted are the actions
+ *   for the council's services it agreed to ("agreed to review ..., to train
+ *   ..."), not personal remedies; money and apologies it agreed or made go
+ *   to the core's remedy extractor.  Such a complaint was upheld.
  * - The council is the last one named so far ("the council" refers back);
- *   before any is named, --authority, else the only council the release names.
- * - A reference ("(22 004 577)", "case 22004577") makes a case with only the
- *   reference and council; sentences of that paragraph, and later paragraphs
- *   about "the first case" when the first case had that reference, attach
- *   their events to it.
- * - Quoted speech and the Ombudsman's standard closing line are skipped: they
- *   comment on events, they do not report new ones.
+ *   before any is named, --authority, else the only council the release
+ *   names.  Quoted speech and the Ombudsman's standard closing line are
+ *   skipped: they comment on events, they do not report new ones.
  */
 #include <ombuds/plugin.h>
 #include <ombuds/text.h>
@@ -240,14 +254,99 @@ static const char *const done_words[] = {"has apologised", "has now apologised",
 /* Boilerplate of every release: the Ombudsman describing itself. */
 static const char *const skip_words[] = {"remedies injustice and shares learning", NULL};
 
-/* One event read from the text, kept until the cases are built. */
-struct event {
-    const char *type;
-    int ref;              /* index into refs, or -1 for the authority alone */
-    size_t auth_a, auth_b; /* the council's name in the text */
-    size_t date_a, date_b; /* the event's date in the text (the article date unless its own) */
-    size_t phrase_a, phrase_b; /* a partial/promised date phrase, or empty */
-    size_t sent_a, sent_b;     /* the sentence */
+/* ---- subjects and improvements --------------------------------------------------------- */
+
+/* Subject words -> the ombudsman's sub-category (whose category the core's
+ * table knows), or a category alone.  First match in this order wins, so
+ * "transport policy for young adults with special educational needs" is SEND. */
+static const struct {
+    const char *words, *sub, *cat;
+} subjects[] = {
+    {"special educational needs", "Special educational needs", NULL},
+    {"SEND", "Special educational needs", NULL},
+    {"education, health and care plan", "Special educational needs", NULL},
+    {"EHC plan", "Special educational needs", NULL},
+    {"EHCP", "Special educational needs", NULL},
+    {"home educat", "Elective home education", NULL},
+    {"school transport", "School transport", NULL},
+    {"missing education", "Alternative provision", NULL},
+    {"without proper education", "Alternative provision", NULL},
+    {"alternative provision", "Alternative provision", NULL},
+    {"homeless", "Homelessness", NULL},
+    {"care and support plan", "Assessment and care plan", NULL},
+    {"care home", "Residential care", NULL},
+    {"care charges", "Charging", NULL},
+    {"adult social care", NULL, "Adult care services"},
+    {"damp and mould", NULL, "Housing"},
+    {NULL, NULL, NULL},
+};
+
+static int subject_of(const struct omb_host *h, const char *t, size_t a, size_t b)
+{
+    for (int k = 0; subjects[k].words; k++) {
+        const char *w = subjects[k].words;
+        int upper = w[0] >= 'A' && w[0] <= 'Z' && w[1] >= 'A' && w[1] <= 'Z';
+        /* an acronym is matched as written, with a word boundary */
+        if (upper) {
+            size_t n = strlen(w);
+            for (size_t i = a; i + n <= b; i++)
+                if (!memcmp(t + i, w, n) && (i == a || !omb_is_alpha(t[i - 1])) &&
+                    (i + n == b || !omb_is_alpha(t[i + n])))
+                    return k;
+        } else if (h->find_ci(t + a, b - a, w)) {
+            return k;
+        }
+    }
+    return -1;
+}
+
+/* Verbs that open an action for the council's services; a personal remedy
+ * (pay, apologise, reassess, provide evidence) is not one. */
+static const char *const improve_verbs[] = {"review", "train", "give training", "provide training", "remind",
+                                            "update", "change", "improve", "write a policy", "create a policy",
+                                            "introduce", "audit", "revise", "issue guidance", "share",
+                                            "report to", "develop", "set up", NULL};
+
+static int opens_improvement(const struct omb_host *h, const char *t, size_t a, size_t b)
+{
+    while (a < b && omb_is_space(t[a])) a++;
+    if (b - a >= 3 && !strncmp(t + a, "to ", 3)) a += 3;
+    if (b - a >= 4 && !strncmp(t + a, "and ", 4)) a += 4;
+    if (b - a >= 3 && !strncmp(t + a, "to ", 3)) a += 3;
+    for (const char *const *v = improve_verbs; *v; v++) {
+        size_t n = strlen(*v);
+        if (b - a >= n && h->find_ci(t + a, n, *v) == t + a) return 1;
+    }
+    return 0;
+}
+
+/* ---- complaints and their records -------------------------------------------------------- */
+
+enum kind { K_LATE, K_REPORT, K_AGREED, K_ACCEPTED, K_PROMISED, K_DONE, K_N };
+static const char *const kind_type[K_N] = {"remedy late", "public report issued", "recommendations agreed",
+                                           "recommendations accepted", "new date promised", "remedy carried out"};
+
+/* One record of one kind for one complaint. */
+struct record {
+    int set;
+    int prec;              /* how precise its date is: 0 none, 1 year, 2 month, 3 day */
+    size_t date_a, date_b; /* the date as the text gives it (empty: undated) */
+    size_t phrase_a, phrase_b; /* the date phrase that opens the text, or empty */
+    size_t sent_a, sent_b; /* the sentence */
+};
+
+#define MAX_COMPLAINTS 8
+#define MAX_SPANS 16
+
+struct complaint {
+    int ref;                 /* index into refs, or -1 */
+    size_t auth_a, auth_b;   /* its council */
+    int subject;             /* index into subjects, or -1 */
+    struct record rec[K_N];
+    size_t imp_a[MAX_SPANS], imp_b[MAX_SPANS];
+    int n_imp;
+    size_t rem_a[MAX_SPANS], rem_b[MAX_SPANS];
+    int n_rem;
 };
 
 /* One case reference, in order of first mention. */
@@ -263,43 +362,72 @@ struct reader {
     const struct omb_host *h;
     omb_sink *sink;
     const char *t;
-    struct event *ev;
-    size_t n_ev, cap_ev;
     struct ref refs[MAX_REFS];
     int n_refs;
-    int ordinal_ref[4];         /* "first".."fourth" case -> index into refs, or -1 */
+    struct complaint c[MAX_COMPLAINTS];
+    int n;                      /* complaints */
+    int subject_all;            /* a subject named for all complaints, or -1 */
     size_t auth_a, auth_b;      /* the current council; empty when none */
     const char *fallback_auth;  /* --authority */
     size_t date_a, date_b;      /* the article date; empty when none */
+    char article[11];           /* the article date, ISO, or "" */
     int warned_no_council;
 };
 
-static int add_event(struct reader *r, const char *type, int ref, size_t da, size_t db, size_t pa, size_t pb,
-                     size_t sa, size_t sb)
-{
-    if (r->n_ev == r->cap_ev) {
-        size_t cap = r->cap_ev ? r->cap_ev * 2 : 16;
-        struct event *e = realloc(r->ev, cap * sizeof *e);
-        if (!e) return OMB_ENOMEM;
-        r->ev = e;
-        r->cap_ev = cap;
-    }
-    r->ev[r->n_ev++] = (struct event){type, ref, r->auth_a, r->auth_b, da, db, pa, pb, sa, sb};
-    return OMB_OK;
-}
-
 static const char *const ordinals[4] = {"first", "second", "third", "fourth"};
+static const char *const number_words[] = {"two", "three", "four", "five", "six", "seven", "eight", NULL};
 
-/* Which ordinal case ("the second complaint") a passage speaks of, or -1. */
-static int ordinal_of(const struct omb_host *h, const char *p, size_t n)
+/* Which complaint ("In the second complaint", "The first case") a sentence
+ * opens with, or -1.  Only those forms: "after the second complaint" is a
+ * second complaint by the same person, not a second case of the release. */
+static int ordinal_of(const struct omb_host *h, const char *t, size_t a, size_t b)
 {
     for (int k = 0; k < 4; k++) {
-        char a[24], b[24];
-        snprintf(a, sizeof a, "%s case", ordinals[k]);
-        snprintf(b, sizeof b, "%s complaint", ordinals[k]);
-        if (h->find_ci(p, n, a) || h->find_ci(p, n, b)) return k;
+        char x[40];
+        const char *forms[] = {"in the %s case", "in the %s complaint", "the %s case", "the %s complaint"};
+        for (int f = 0; f < 4; f++) {
+            snprintf(x, sizeof x, forms[f], ordinals[k]);
+            const char *p = h->find_ci(t + a, b - a, x);
+            /* at the start of the sentence, or after the closing line's
+             * boilerplate ("... services. In the first case ...") */
+            if (p && (size_t)(p - t) <= a + 2) return k;
+        }
     }
     return -1;
+}
+
+/* Does the sentence speak of all the complaints ("both cases", "two
+ * separate complaints", "in each case")?  Sets *count to the number it gives. */
+static int about_all(const struct omb_host *h, const char *t, size_t a, size_t b, int *count)
+{
+    *count = 0;
+    if (h->find_ci(t + a, b - a, "both cases") || h->find_ci(t + a, b - a, "both complaints") ||
+        h->find_ci(t + a, b - a, "both of these cases") || h->find_ci(t + a, b - a, "in both")) {
+        *count = 2;
+        return 1;
+    }
+    for (int k = 0; number_words[k]; k++) {
+        size_t n = strlen(number_words[k]);
+        for (const char *p = t + a; (p = h->find_ci(p, (size_t)(t + b - p), number_words[k])); p += n) {
+            size_t i = (size_t)(p - t);
+            if (i > a && omb_is_alpha(t[i - 1])) continue;
+            if (i + n < b && omb_is_alpha(t[i + n])) continue;
+            /* "two separate education complaints", "two cases" */
+            size_t e = i + n, words = 0;
+            while (e < b && words < 3) {
+                while (e < b && t[e] == ' ') e++;
+                size_t ws = e;
+                while (e < b && omb_is_alpha(t[e])) e++;
+                if (e == ws) break;
+                if (h->find_ci(t + ws, e - ws, "complaint") == t + ws || h->find_ci(t + ws, e - ws, "case") == t + ws) {
+                    *count = k + 2;
+                    return 1;
+                }
+                words++;
+            }
+        }
+    }
+    return h->find_ci(t + a, b - a, "each case") || h->find_ci(t + a, b - a, "each complaint");
 }
 
 /* Records the reference at [a, b) (normalised `norm`); returns its index. */
@@ -317,70 +445,12 @@ static int note_ref(struct reader *r, size_t a, size_t b, const char *norm)
     return r->n_refs++;
 }
 
-/* Reads one sentence [a, b) of a paragraph whose case is *para_ref. */
-static int sentence(struct reader *r, size_t a, size_t b, int *para_ref)
-{
-    const struct omb_host *h = r->h;
-    const char *t = r->t;
-    size_t n = b - a, na, nb;
-    int rc;
-    if (omb_has_any_ci(t + a, n, skip_words)) return OMB_OK;
-    if (find_council(t, a, b, &na, &nb)) {
-        r->auth_a = na;
-        r->auth_b = nb;
-    }
-    /* references named in this sentence */
-    size_t pos = a, rs, rl;
-    char norm[11];
-    while (pos < b && h->find_ref(t + pos, b - pos, &rs, &rl, norm)) {
-        int k = note_ref(r, pos + rs, pos + rs + rl, norm);
-        if (k >= 0) *para_ref = k;
-        pos += rs + rl;
-    }
-    int ref = *para_ref;
+/* ---- sentences ------------------------------------------------------------------------------ */
 
-    int late = omb_has_any_ci(t + a, n, late_words);
-    int report = omb_has_any_ci(t + a, n, report_words);
-    int accepted = omb_has_any_ci(t + a, n, accepted_words);
-    int done = omb_has_any_ci(t + a, n, done_words);
-    int agreed = !accepted && omb_has_any_ci(t + a, n, agreed_words);
-    size_t pa, pb, fa = 0, fb = 0, ka = 0, kb = 0;
-    int fwd;
-    for (size_t from = a; find_phrase(h, t, from, b, &pa, &pb, &fwd); from = pb) {
-        if (fwd && fb == fa) fa = pa, fb = pb;  /* the promised date */
-        if (!fwd && kb == ka) ka = pa, kb = pb; /* a date in the past */
-    }
-    int promised = fb > fa;
-    /* "agreed to provide evidence ... by the end of May 2024" is the promise
-     * itself; an agreement is its own event only when dated or alone */
-    if (agreed && promised && kb == ka) agreed = 0;
-    /* "evidence to show it has carried out ... by May 2024" is a promise */
-    if (promised) done = 0;
-    if (!(late || report || accepted || done || agreed || promised)) return OMB_OK;
-    if (r->auth_b == r->auth_a && !r->fallback_auth) {
-        if (!r->warned_no_council)
-            h->warn(r->sink, a, "a sentence reports an event but no council has been named yet; expected a name such "
-                                "as \"Bury Metropolitan Borough Council\" (or give --authority); event skipped");
-        r->warned_no_council = 1;
-        return OMB_OK;
-    }
-    /* a full date in the sentence dates its events, except promises */
-    size_t da = r->date_a, db = r->date_b, ds, dl;
-    char iso[11];
-    if (h->find_date(t + a, n, &ds, &dl, iso) && !(promised && a + ds >= fa && a + ds < fb))
-        da = a + ds, db = a + ds + dl;
-    /* a phrase that is that full date ("On 4 October 2023") says nothing more */
-    if (kb > ka && da >= ka && da < kb) ka = kb = 0;
-    if (late && (rc = add_event(r, "remedy late", ref, da, db, 0, 0, a, b))) return rc;
-    if (report && (rc = add_event(r, "public report issued", ref, da, db, 0, 0, a, b))) return rc;
-    if (agreed && (rc = add_event(r, "recommendations agreed", ref, da, db, ka, kb, a, b))) return rc;
-    if (accepted && (rc = add_event(r, "recommendations accepted", ref, da, db, ka, kb, a, b))) return rc;
-    if (promised && (rc = add_event(r, "new date promised", ref, r->date_a, r->date_b, fa, fb, a, b))) return rc;
-    if (done && (rc = add_event(r, "remedy carried out", ref, da, db, 0, 0, a, b))) return rc;
-    return OMB_OK;
-}
+/* Calls fn on each sentence of each paragraph that is not quoted speech
+ * (". " followed by a capital, a digit or a quote ends a sentence). */
+typedef int (*sentence_fn)(struct reader *r, size_t a, size_t b, size_t para_a, void *ud);
 
-/* Is the paragraph quoted speech, or the line introducing it? */
 static int is_speech(const struct omb_host *h, const char *t, size_t a, size_t b)
 {
     unsigned char c = (unsigned char)t[a];
@@ -391,39 +461,282 @@ static int is_speech(const struct omb_host *h, const char *t, size_t a, size_t b
     return b - a >= 5 && h->find_ci(t + b - 5, 5, "said:") == t + b - 5;
 }
 
-/* Splits a paragraph [a, b) into sentences: ". " (or "?", "!") followed by a
- * capital letter, a digit or a quote. */
-static int paragraph(struct reader *r, size_t a, size_t b)
+static int each_sentence(struct reader *r, size_t from, size_t end, sentence_fn fn, void *ud)
 {
     const struct omb_host *h = r->h;
     const char *t = r->t;
-    if (is_speech(h, t, a, b)) return OMB_OK;
-    int para_ref = -1, rc;
-    /* an earlier reference named by its ordinal: "In the first case ..." */
-    int ord = ordinal_of(h, t + a, b - a);
-    size_t rs, rl;
-    char norm[11];
-    if (ord >= 0 && !h->find_ref(t + a, b - a, &rs, &rl, norm)) para_ref = r->ordinal_ref[ord];
-    size_t s = a;
-    for (size_t i = a; i < b; i++) {
-        if (t[i] != '.' && t[i] != '?' && t[i] != '!') continue;
-        size_t j = i + 1;
-        while (j < b && (t[j] == ')' || t[j] == '"')) j++;
-        if (j < b && !omb_is_space(t[j])) continue;
-        while (j < b && omb_is_space(t[j])) j++;
-        if (j < b && !(is_upper(t[j]) || omb_is_digit(t[j]) || t[j] == '"' || (unsigned char)t[j] == 0xE2)) continue;
-        if ((rc = sentence(r, s, i + 1, &para_ref))) return rc;
-        s = j;
+    size_t pos = from;
+    int rc;
+    while (pos < end) {
+        while (pos < end && omb_is_space(t[pos])) pos++;
+        if (pos >= end) break;
+        size_t pa = pos, pb = pos;
+        while (pb < end) {
+            const char *e = memchr(t + pb, '\n', end - pb);
+            size_t le = e ? (size_t)(e - t) : end;
+            size_t la = pb, lb = le;
+            omb_trim(t, &la, &lb);
+            if (la == lb) break;
+            pb = le < end ? le + 1 : end;
+        }
+        pos = pb;
+        omb_trim(t, &pa, &pb);
+        if (pb <= pa || is_speech(h, t, pa, pb)) continue;
+        size_t s = pa;
+        for (size_t i = pa; i < pb; i++) {
+            if (t[i] != '.' && t[i] != '?' && t[i] != '!') continue;
+            size_t j = i + 1;
+            while (j < pb && (t[j] == ')' || t[j] == '"')) j++;
+            if (j < pb && !omb_is_space(t[j])) continue;
+            while (j < pb && omb_is_space(t[j])) j++;
+            if (j < pb && !(is_upper(t[j]) || omb_is_digit(t[j]) || t[j] == '"' || (unsigned char)t[j] == 0xE2)) continue;
+            if ((rc = fn(r, s, i + 1, pa, ud))) return rc;
+            s = j;
+        }
+        if (s < pb && (rc = fn(r, s, pb, pa, ud))) return rc;
     }
-    if (s < b && (rc = sentence(r, s, b, &para_ref))) return rc;
-    /* remember which reference this paragraph's ordinal case had */
-    if (ord >= 0 && para_ref >= 0 && r->ordinal_ref[ord] < 0) r->ordinal_ref[ord] = para_ref;
     return OMB_OK;
 }
 
-/* Composes "<phrase>: <sentence>" (or the sentence alone) and records the
- * event on the case b, or against the council when b is NULL. */
-static int emit(struct reader *r, omb_builder *b, const struct event *e)
+/* Pass 1: references and how many complaints the release describes. */
+struct count_state {
+    int max_ord, count;
+};
+
+static int count_sentence(struct reader *r, size_t a, size_t b, size_t para_a, void *ud)
+{
+    (void)para_a;
+    struct count_state *cs = ud;
+    const struct omb_host *h = r->h;
+    const char *t = r->t;
+    if (omb_has_any_ci(t + a, b - a, skip_words) && ordinal_of(h, t, a, b) < 0) return OMB_OK;
+    size_t na, nb;
+    if (find_council(t, a, b, &na, &nb)) r->auth_a = na, r->auth_b = nb;
+    size_t pos = a, rs, rl;
+    char norm[11];
+    while (pos < b && h->find_ref(t + pos, b - pos, &rs, &rl, norm)) {
+        note_ref(r, pos + rs, pos + rs + rl, norm);
+        pos += rs + rl;
+    }
+    int k = ordinal_of(h, t, a, b), n;
+    if (k + 1 > cs->max_ord) cs->max_ord = k + 1;
+    if (about_all(h, t, a, b, &n) && n > cs->count) cs->count = n;
+    return OMB_OK;
+}
+
+/* Pass 2 state: the complaints the current paragraph is about. */
+struct read_state {
+    size_t para_a;
+    int target;   /* a complaint index, or -1 for all */
+    int last_ord; /* the complaint the text last named, or -1 */
+};
+
+/* Stores a record of kind k on complaint ci, keeping one per kind: a later
+ * mention replaces it only with a more precise date. */
+static void put(struct reader *r, int ci, enum kind k, int prec, size_t da, size_t db, size_t pa, size_t pb, size_t sa,
+                size_t sb)
+{
+    struct complaint *c = &r->c[ci];
+    struct record *x = &c->rec[k];
+    if (x->set && prec <= x->prec) return;
+    *x = (struct record){1, prec, da, db, pa, pb, sa, sb};
+    if (c->auth_b == c->auth_a && c->ref < 0) c->auth_a = r->auth_a, c->auth_b = r->auth_b;
+}
+
+/* How precise a date phrase is: a full date 3, a month and year 2, a year 1. */
+static int precision(const struct omb_host *h, const char *t, size_t a, size_t b)
+{
+    size_t s, n;
+    char iso[11];
+    if (h->find_date(t + a, b - a, &s, &n, iso)) return 3;
+    static const char *const months[] = {"january", "february", "march", "april", "may", "june", "july", "august",
+                                         "september", "october", "november", "december", NULL};
+    for (const char *const *m = months; *m; m++)
+        if (h->find_ci(t + a, b - a, *m)) return 2;
+    return 1;
+}
+
+/* The year and, when given, the month of a phrase: "the end of May 2024"
+ * -> "May 2024", "in 2022" -> "2022" (the core reads these as reduced
+ * precision dates). */
+static void date_core(const struct omb_host *h, const char *t, size_t pa, size_t pb, size_t *da, size_t *db)
+{
+    *da = pa;
+    *db = pb;
+    size_t s, n;
+    char iso[11];
+    if (h->find_date(t + pa, pb - pa, &s, &n, iso)) {
+        *da = pa + s;
+        *db = pa + s + n;
+        return;
+    }
+    size_t y = pb >= 4 ? pb - 4 : pa;
+    *da = y;
+    *db = pb;
+    /* a month name just before the year */
+    size_t e = y;
+    while (e > pa && t[e - 1] == ' ') e--;
+    size_t w = e;
+    while (w > pa && omb_is_alpha(t[w - 1])) w--;
+    if (e > w && precision(h, t, w, e) == 2) *da = w;
+}
+
+/* Is the date phrase [pa, pb) earlier than the article (by year, or by
+ * month within the article's year)? */
+static int before_article(const struct reader *r, size_t pa, size_t pb)
+{
+    const char *t = r->t;
+    size_t da, db;
+    date_core(r->h, t, pa, pb, &da, &db);
+    if (db < da + 4) return 0;
+    int y = atoi(r->article), py = atoi(t + db - 4);
+    if (py != y) return py < y;
+    if (precision(r->h, t, pa, pb) < 2) return 0;
+    static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                         "dec"};
+    int am = atoi(r->article + 5);
+    for (int m = 0; m < 12; m++)
+        if (r->h->find_ci(t + da, db - da, months[m])) return m + 1 < am;
+    return 0;
+}
+
+static int read_sentence(struct reader *r, size_t a, size_t b, size_t para_a, void *ud)
+{
+    struct read_state *st = ud;
+    const struct omb_host *h = r->h;
+    const char *t = r->t;
+    size_t n = b - a, na, nb;
+    if (para_a != st->para_a) {
+        /* a new paragraph continues with the complaint last named */
+        st->para_a = para_a;
+        st->target = r->n == 1 ? 0 : st->last_ord;
+    }
+    int ord = ordinal_of(h, t, a, b);
+    if (omb_has_any_ci(t + a, n, skip_words) && ord < 0) return OMB_OK;
+    if (find_council(t, a, b, &na, &nb)) r->auth_a = na, r->auth_b = nb;
+
+    /* which complaint: a reference, an ordinal, "both", else the paragraph's */
+    size_t pos = a, rs, rl;
+    char norm[11];
+    int by_ref = -1;
+    while (pos < b && h->find_ref(t + pos, b - pos, &rs, &rl, norm)) {
+        for (int k = 0; k < r->n_refs; k++)
+            if (!strcmp(r->refs[k].norm, norm)) by_ref = k;
+        pos += rs + rl;
+    }
+    int cnt;
+    if (by_ref >= 0 && by_ref < r->n) st->target = st->last_ord = by_ref;
+    else if (ord >= 0 && ord < r->n) st->target = st->last_ord = ord;
+    else if (r->n > 1 && about_all(h, t, a, b, &cnt)) st->target = -1;
+    int lo = st->target < 0 ? 0 : st->target, hi = st->target < 0 ? r->n : st->target + 1;
+
+    int subj = subject_of(h, t, a, b);
+    if (subj >= 0) {
+        if (st->target < 0) {
+            if (r->subject_all < 0) r->subject_all = subj;
+        } else if (r->c[st->target].subject < 0) {
+            r->c[st->target].subject = subj;
+        }
+    }
+
+    int late = omb_has_any_ci(t + a, n, late_words);
+    int report = omb_has_any_ci(t + a, n, report_words);
+    int accepted = omb_has_any_ci(t + a, n, accepted_words);
+    int done = omb_has_any_ci(t + a, n, done_words);
+    int agreed = !accepted && omb_has_any_ci(t + a, n, agreed_words);
+    size_t pa, pb, fa = 0, fb = 0, ka = 0, kb = 0;
+    int fwd;
+    for (size_t from = a; find_phrase(h, t, from, b, &pa, &pb, &fwd); from = pb) {
+        /* "went without education until February 2020": a date before the
+         * article's is no promise */
+        if (fwd && r->article[0] && before_article(r, pa, pb)) fwd = 0;
+        if (fwd && fb == fa) fa = pa, fb = pb;  /* the promised date */
+        if (!fwd && kb == ka) ka = pa, kb = pb; /* a date in the past */
+    }
+    int promised = fb > fa;
+    if (agreed && promised && kb == ka) agreed = 0;
+    if (promised) done = 0;
+
+    /* what the council agreed to, for the complaints this sentence is about */
+    if (st->target >= 0 && !late) {
+        struct complaint *c = &r->c[st->target];
+        int money = h->find_ci(t + a, n, "\xC2\xA3") != NULL;
+        if ((agreed || accepted || done || money || h->find_ci(t + a, n, "apologis")) && c->n_rem < MAX_SPANS) {
+            c->rem_a[c->n_rem] = a;
+            c->rem_b[c->n_rem++] = b;
+        }
+        /* "agreed to review X, to give training ..., and to write a policy":
+         * each action for its services is an improvement */
+        const char *ag = h->find_ci(t + a, n, "agreed to ");
+        if (ag && !h->find_ci(t + a, (size_t)(ag - (t + a)), "not ")) {
+            size_t s0 = (size_t)(ag - t) + 10, cut = s0;
+            for (size_t i = s0; i <= b && c->n_imp < MAX_SPANS; i++) {
+                int end = i == b || (t[i] == ',' && i + 4 < b && (!strncmp(t + i, ", to ", 5) || !strncmp(t + i, ", and to ", 9)));
+                if (!end) continue;
+                size_t xa = cut, xb = i;
+                omb_trim(t, &xa, &xb);
+                if (xb > xa && t[xb - 1] == '.') xb--;
+                /* the action without the "and to" that joined it */
+                if (xb - xa > 4 && !strncmp(t + xa, "and ", 4)) xa += 4;
+                if (xb - xa > 3 && !strncmp(t + xa, "to ", 3)) xa += 3;
+                if (xb > xa && opens_improvement(h, t, xa, xb)) {
+                    c->imp_a[c->n_imp] = xa;
+                    c->imp_b[c->n_imp++] = xb;
+                }
+                cut = i + 1;
+            }
+        }
+    }
+
+    if (!(late || report || accepted || done || agreed || promised)) return OMB_OK;
+    if (r->auth_b == r->auth_a && !r->fallback_auth) {
+        if (!r->warned_no_council)
+            h->warn(r->sink, a, "a sentence reports an event but no council has been named yet; expected a name such "
+                                "as \"Bury Metropolitan Borough Council\" (or give --authority); event skipped");
+        r->warned_no_council = 1;
+        return OMB_OK;
+    }
+    /* a full date in the sentence dates what it reports, except a promise */
+    size_t da = r->date_a, db = r->date_b, ds, dl;
+    char iso[11];
+    int own = 0;
+    if (h->find_date(t + a, n, &ds, &dl, iso) && !(promised && a + ds >= fa && a + ds < fb))
+        da = a + ds, db = a + ds + dl, own = 1;
+    if (kb > ka && own && da >= ka && da < kb) ka = kb = 0;
+    int now_prec = db > da ? 3 : 0;
+    /* an agreement the text dates ("in 2022") takes that date; one it
+     * reports as now ("has agreed") the article's; a bare past one none */
+    size_t ga = da, gb = db;
+    int gprec = now_prec;
+    if (kb > ka && !own) {
+        date_core(h, t, ka, kb, &ga, &gb);
+        gprec = precision(h, t, ka, kb);
+    } else if (!own && !h->find_ci(t + a, n, "has agreed") && !h->find_ci(t + a, n, "has now agreed") &&
+               !h->find_ci(t + a, n, "has also agreed") && !h->find_ci(t + a, n, "have agreed") &&
+               !h->find_ci(t + a, n, "has since agreed")) {
+        ga = gb = 0;
+        gprec = 0;
+    }
+    size_t wa = 0, wb = 0;
+    int wprec = 0;
+    if (promised) {
+        date_core(h, t, fa, fb, &wa, &wb);
+        wprec = precision(h, t, fa, fb);
+    }
+    for (int ci = lo; ci < hi; ci++) {
+        if (late) put(r, ci, K_LATE, now_prec, da, db, 0, 0, a, b);
+        if (report) put(r, ci, K_REPORT, now_prec, da, db, 0, 0, a, b);
+        if (agreed) put(r, ci, K_AGREED, gprec, ga, gb, ka, kb, a, b);
+        if (accepted) put(r, ci, K_ACCEPTED, gprec, ga, gb, ka, kb, a, b);
+        if (promised) put(r, ci, K_PROMISED, wprec, wa, wb, fa, fb, a, b);
+        if (done) put(r, ci, K_DONE, now_prec, da, db, 0, 0, a, b);
+    }
+    return OMB_OK;
+}
+
+/* Composes "<phrase>: <sentence>" (or the sentence alone) and records it on
+ * the case. */
+static int emit(struct reader *r, omb_builder *b, enum kind k, const struct record *e)
 {
     const struct omb_host *h = r->h;
     const char *t = r->t;
@@ -439,13 +752,60 @@ static int emit(struct reader *r, omb_builder *b, const struct event *e)
     memcpy(text + o, t + e->sent_a, tn);
     o += tn;
     const char *date = e->date_b > e->date_a ? t + e->date_a : NULL;
-    size_t date_n = e->date_b - e->date_a;
-    const char *auth = e->auth_b > e->auth_a ? t + e->auth_a : r->fallback_auth;
-    size_t auth_n = e->auth_b > e->auth_a ? e->auth_b - e->auth_a : strlen(r->fallback_auth);
-    int rc = b ? h->case_add_event(b, e->type, date, date_n, text, o, e->sent_a)
-               : h->authority_event(r->sink, auth, auth_n, e->type, date, date_n, text, o, e->sent_a);
+    int rc = h->case_add_event(b, kind_type[k], date, e->date_b - e->date_a, text, o, e->sent_a);
     free(text);
     return rc;
+}
+
+static int write_complaint(struct reader *r, int ci)
+{
+    const struct omb_host *h = r->h;
+    const char *t = r->t;
+    struct complaint *c = &r->c[ci];
+    int any = 0;
+    size_t first = (size_t)-1;
+    for (int k = 0; k < K_N; k++)
+        if (c->rec[k].set) {
+            any = 1;
+            if (c->rec[k].sent_a < first) first = c->rec[k].sent_a;
+        }
+    if (!any && c->ref < 0) return OMB_OK;
+    if (c->ref >= 0) first = r->refs[c->ref].a;
+    omb_builder *b = h->case_begin(r->sink, first);
+    if (!b) return OMB_ENOMEM;
+    int rc = OMB_OK;
+    if (c->ref >= 0) {
+        struct ref *f = &r->refs[c->ref];
+        rc = h->case_set(b, OMB_FIELD_REF, t + f->a, f->b - f->a, f->a);
+        if (!rc && f->auth_b > f->auth_a) c->auth_a = f->auth_a, c->auth_b = f->auth_b;
+    } else {
+        char key[24];
+        int kn = snprintf(key, sizeof key, "complaint %d", ci + 1);
+        rc = h->case_set(b, OMB_FIELD_ROW_KEY, key, (size_t)kn, first);
+    }
+    if (!rc && c->auth_b > c->auth_a)
+        rc = h->case_set(b, OMB_FIELD_AUTHORITY, t + c->auth_a, c->auth_b - c->auth_a, c->auth_a);
+    else if (!rc && r->fallback_auth)
+        rc = h->case_set(b, OMB_FIELD_AUTHORITY, r->fallback_auth, strlen(r->fallback_auth), first);
+    int subj = c->subject >= 0 ? c->subject : r->subject_all;
+    if (!rc && subj >= 0) {
+        const char *sub = subjects[subj].sub;
+        const char *cat = sub ? h->category_of(sub, strlen(sub)) : subjects[subj].cat;
+        if (cat) rc = h->case_set(b, OMB_FIELD_CATEGORY, cat, strlen(cat), first);
+        if (!rc && sub) rc = h->case_set(b, OMB_FIELD_SUBCATEGORY, sub, strlen(sub), first);
+    }
+    /* the release reports what was put right, so the complaint was upheld */
+    if (!rc && any) rc = h->case_set(b, OMB_FIELD_OUTCOME, "upheld", 6, first);
+    for (int k = 0; k < c->n_rem && !rc; k++) rc = h->case_extract_remedies(b, t + c->rem_a[k], c->rem_b[k] - c->rem_a[k], c->rem_a[k]);
+    for (int k = 0; k < c->n_imp && !rc; k++)
+        rc = h->case_add_improvement(b, t + c->imp_a[k], c->imp_b[k] - c->imp_a[k], c->imp_a[k]);
+    for (int k = 0; k < K_N && !rc; k++)
+        if (c->rec[k].set) rc = emit(r, b, (enum kind)k, &c->rec[k]);
+    if (rc) {
+        h->case_discard(b);
+        return rc;
+    }
+    return h->case_end(b);
 }
 
 static int press_parse(const struct omb_host *h, omb_sink *sink, const struct omb_doc *doc)
@@ -459,7 +819,7 @@ static int press_parse(const struct omb_host *h, omb_sink *sink, const struct om
     r.sink = sink;
     r.t = t;
     r.fallback_auth = doc->authority;
-    for (int k = 0; k < 4; k++) r.ordinal_ref[k] = -1;
+    r.subject_all = -1;
 
     size_t end = len;
     if (article_date(h, t, len, &line_a, &va, &vb)) {
@@ -468,6 +828,7 @@ static int press_parse(const struct omb_host *h, omb_sink *sink, const struct om
         if (h->norm_date(t + va, vb - va, iso)) {
             r.date_a = va;
             r.date_b = vb;
+            memcpy(r.article, iso, sizeof r.article);
             if ((rc = h->doc_note(sink, "article_date", iso, 10, va))) return rc;
         } else
             h->warn(sink, va, "expected a date such as \"11 January 2024\" after \"Article date:\"; events left undated");
@@ -483,8 +844,10 @@ static int press_parse(const struct omb_host *h, omb_sink *sink, const struct om
     size_t ta = pos, tb = title_b;
     omb_trim(t, &ta, &tb);
     if ((rc = h->doc_note(sink, "title", t + ta, tb - ta, ta))) return rc;
+    int tsubj = subject_of(h, t, ta, tb);
 
     /* without --authority, a release that names one council only is about it */
+    size_t start_a = 0, start_b = 0;
     if (!r.fallback_auth) {
         size_t na, nb, fa = 0, fb = 0;
         int one = 1;
@@ -497,48 +860,27 @@ static int press_parse(const struct omb_host *h, omb_sink *sink, const struct om
             }
             p = le + 1;
         }
-        if (one && fb > fa) r.auth_a = fa, r.auth_b = fb;
+        if (one && fb > fa) start_a = fa, start_b = fb;
     }
 
-    /* paragraphs: blocks of non-blank lines */
-    pos = title_b;
-    while (pos < end && !rc) {
-        while (pos < end && omb_is_space(t[pos])) pos++;
-        if (pos >= end) break;
-        size_t pa = pos, pb = pos;
-        while (pb < end) {
-            const char *e = memchr(t + pb, '\n', end - pb);
-            size_t le = e ? (size_t)(e - t) : end;
-            size_t la = pb, lb = le;
-            omb_trim(t, &la, &lb);
-            if (la == lb) break;
-            pb = le < end ? le + 1 : end;
-        }
-        pos = pb;
-        omb_trim(t, &pa, &pb);
-        rc = paragraph(&r, pa, pb);
+    /* pass 1: references and the number of complaints */
+    struct count_state cs = {0, 0};
+    r.auth_a = start_a, r.auth_b = start_b;
+    if ((rc = each_sentence(&r, title_b, end, count_sentence, &cs))) return rc;
+    r.n = r.n_refs ? r.n_refs : cs.count > cs.max_ord ? cs.count : cs.max_ord;
+    if (r.n < 1) r.n = 1;
+    if (r.n > MAX_COMPLAINTS) r.n = MAX_COMPLAINTS;
+    for (int k = 0; k < r.n; k++) {
+        r.c[k].ref = k < r.n_refs ? k : -1;
+        r.c[k].subject = -1;
     }
+    if (tsubj >= 0) r.subject_all = tsubj;
 
-    /* cases first, each with its events; then the council's own events */
-    for (int k = 0; k < r.n_refs && !rc; k++) {
-        struct ref *f = &r.refs[k];
-        omb_builder *b = h->case_begin(sink, f->a);
-        if (!b) {
-            rc = OMB_ENOMEM;
-            break;
-        }
-        rc = h->case_set(b, OMB_FIELD_REF, t + f->a, f->b - f->a, f->a);
-        if (!rc && f->auth_b > f->auth_a) rc = h->case_set(b, OMB_FIELD_AUTHORITY, t + f->auth_a, f->auth_b - f->auth_a, f->auth_a);
-        else if (!rc && r.fallback_auth)
-            rc = h->case_set(b, OMB_FIELD_AUTHORITY, r.fallback_auth, strlen(r.fallback_auth), f->a);
-        for (size_t i = 0; i < r.n_ev && !rc; i++)
-            if (r.ev[i].ref == k) rc = emit(&r, b, &r.ev[i]);
-        if (rc) h->case_discard(b);
-        else rc = h->case_end(b);
-    }
-    for (size_t i = 0; i < r.n_ev && !rc; i++)
-        if (r.ev[i].ref < 0) rc = emit(&r, NULL, &r.ev[i]);
-    free(r.ev);
+    /* pass 2: what happened to each */
+    struct read_state st = {(size_t)-1, r.n == 1 ? 0 : -1, -1};
+    r.auth_a = start_a, r.auth_b = start_b;
+    if ((rc = each_sentence(&r, title_b, end, read_sentence, &st))) return rc;
+    for (int k = 0; k < r.n && !rc; k++) rc = write_complaint(&r, k);
     return rc;
 }
 
