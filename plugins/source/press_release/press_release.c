@@ -320,6 +320,21 @@ static int opens_improvement(const struct omb_host *h, const char *t, size_t a, 
     return 0;
 }
 
+/* Does a list item start at t[a]: an improvement's verb or a personal
+ * remedy's ("pay", "apologise", "reassess")? */
+static int opens_action(const struct omb_host *h, const char *t, size_t a, size_t b)
+{
+    static const char *const personal[] = {"pay ", "apologis", "make a payment", "make payments", "reassess",
+                                           "provide ", "arrange", "meet ", "ask ", "offer", "refund", "remove",
+                                           "consider", "reconsider", "carry out", "complete", NULL};
+    if (opens_improvement(h, t, a, b)) return 1;
+    for (const char *const *v = personal; *v; v++) {
+        size_t n = strlen(*v);
+        if (b - a >= n && h->find_ci(t + a, n, *v) == t + a) return 1;
+    }
+    return 0;
+}
+
 /* ---- complaints and their records -------------------------------------------------------- */
 
 enum kind { K_LATE, K_REPORT, K_AGREED, K_ACCEPTED, K_PROMISED, K_DONE, K_N };
@@ -657,34 +672,44 @@ static int read_sentence(struct reader *r, size_t a, size_t b, size_t para_a, vo
     if (agreed && promised && kb == ka) agreed = 0;
     if (promised) done = 0;
 
-    /* what the council agreed to, for the complaints this sentence is about */
-    if (st->target >= 0 && !late) {
-        struct complaint *c = &r->c[st->target];
+    /* what the council agreed to, for the complaints this sentence is about
+     * ("In both cases the council has agreed to apologise" is each one's) */
+    for (int ci = lo; ci < hi && !late; ci++) {
+        struct complaint *c = &r->c[ci];
         int money = h->find_ci(t + a, n, "\xC2\xA3") != NULL;
         if ((agreed || accepted || done || money || h->find_ci(t + a, n, "apologis")) && c->n_rem < MAX_SPANS) {
             c->rem_a[c->n_rem] = a;
             c->rem_b[c->n_rem++] = b;
         }
-        /* "agreed to review X, to give training ..., and to write a policy":
+        /* "agreed to apologise, pay £500 and review X, to give training
+         * ..., and to write a policy": the list's items start at a verb;
          * each action for its services is an improvement */
         const char *ag = h->find_ci(t + a, n, "agreed to ");
-        if (ag && !h->find_ci(t + a, (size_t)(ag - (t + a)), "not ")) {
-            size_t s0 = (size_t)(ag - t) + 10, cut = s0;
-            for (size_t i = s0; i <= b && c->n_imp < MAX_SPANS; i++) {
-                int end = i == b || (t[i] == ',' && i + 4 < b && (!strncmp(t + i, ", to ", 5) || !strncmp(t + i, ", and to ", 9)));
-                if (!end) continue;
-                size_t xa = cut, xb = i;
-                omb_trim(t, &xa, &xb);
-                if (xb > xa && t[xb - 1] == '.') xb--;
-                /* the action without the "and to" that joined it */
-                if (xb - xa > 4 && !strncmp(t + xa, "and ", 4)) xa += 4;
-                if (xb - xa > 3 && !strncmp(t + xa, "to ", 3)) xa += 3;
-                if (xb > xa && opens_improvement(h, t, xa, xb)) {
-                    c->imp_a[c->n_imp] = xa;
-                    c->imp_b[c->n_imp++] = xb;
-                }
-                cut = i + 1;
+        if (!ag || h->find_ci(t + a, (size_t)(ag - (t + a)), "not ")) continue;
+        size_t s0 = (size_t)(ag - t) + 10, cut = s0;
+        for (size_t i = s0; i <= b && c->n_imp < MAX_SPANS; i++) {
+            size_t next = 0;
+            if (i < b) {
+                if (t[i] == ',' && i + 2 < b && t[i + 1] == ' ') next = i + 2;
+                else if (t[i] == ' ' && i + 5 < b && !strncmp(t + i, " and ", 5)) next = i + 5;
+                if (!next) continue;
+                size_t v = next;
+                if (b - v > 4 && !strncmp(t + v, "and ", 4)) v += 4;
+                if (b - v > 3 && !strncmp(t + v, "to ", 3)) v += 3;
+                if (!opens_action(h, t, v, b)) continue;
             }
+            size_t xa = cut, xb = i;
+            omb_trim(t, &xa, &xb);
+            if (xb > xa && t[xb - 1] == '.') xb--;
+            /* the action without the "and to" that joined it */
+            if (xb - xa > 4 && !strncmp(t + xa, "and ", 4)) xa += 4;
+            if (xb - xa > 3 && !strncmp(t + xa, "to ", 3)) xa += 3;
+            if (xb > xa && opens_improvement(h, t, xa, xb)) {
+                c->imp_a[c->n_imp] = xa;
+                c->imp_b[c->n_imp++] = xb;
+            }
+            cut = next ? next : b;
+            if (next) i = next - 1;
         }
     }
 
