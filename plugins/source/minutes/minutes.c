@@ -6,11 +6,17 @@
  *
  * What it records: one "report accepted by council" event dated with the
  * meeting, whose text is the resolutions.  When the minutes cite case
- * references ("case no 19019179") the event goes on each of those cases
- * (reference-only cases, so the core merges them with what other documents
- * say); otherwise it goes on the authority alone.  It never creates a case
- * without a reference and never guesses the council: when the minutes do not
- * name it, the user gives it with --authority, and the warning says so.
+ * references ("case no 19019179", "20008832") the event goes on each of
+ * those cases (so the core merges them with what other documents say), and
+ * when they cite one only, the money and apology they describe in prose are
+ * its remedies.  Minutes about one decision on one complaint with no
+ * reference (modern.gov issue pages: "a finding of maladministration ... in a
+ * complaint about noise ... had paid the complainant £200") give one
+ * unreferenced case, "complaint 1" of the document, with its outcome,
+ * subject and remedies; otherwise the event goes on the authority alone.
+ * The council comes from a heading, the committee line, a footer or the
+ * text; it is never guessed: when the minutes do not name it, the user gives
+ * it with --authority, and the warning says so.
  * Everything else (meeting, people, papers) is kept as document notes.
  * Dates and references are normalised by the core (core/normalise.c).
  */
@@ -620,10 +626,80 @@ static int prose_remedies(const struct omb_host *h, omb_builder *b, const char *
         for (size_t k = 0; k < r->n && !in_res; k++) in_res = r->a[k] < pb && r->b[k] > pa;
         if (in_res) continue;
         if (!h->find_ci(t + pa, pb - pa, "\xC2\xA3") && !h->find_ci(t + pa, pb - pa, "apolog")) continue;
-        int rc = h->case_extract_remedies(b, t + pa, pb - pa, pa);
-        if (rc) return rc;
+        /* sentence by sentence: "a newspaper wrongly said the Council had
+         * been fined £200" reports a claim, not a remedy */
+        size_t sa = pa;
+        for (size_t i = pa; i <= pb; i++) {
+            if (i < pb && !((t[i] == '.' || t[i] == ';') && (i + 1 == pb || omb_is_space(t[i + 1])))) continue;
+            size_t sb = i < pb ? i + 1 : pb;
+            if (sb > sa && !h->find_ci(t + sa, sb - sa, " fined") &&
+                (h->find_ci(t + sa, sb - sa, "\xC2\xA3") || h->find_ci(t + sa, sb - sa, "apolog"))) {
+                int rc = h->case_extract_remedies(b, t + sa, sb - sa, sa);
+                if (rc) return rc;
+            }
+            sa = sb;
+        }
     }
     return OMB_OK;
+}
+
+/* ---- one complaint without a reference ------------------------------------------------------ */
+
+/* Does the text speak of a single ombudsman decision on one complaint?
+ * "a finding of maladministration ... in response to a complaint", "a
+ * decision from the Ombudsman ... following a complaint", "one was upheld",
+ * "In one, ... the Council had been found at fault", "the upheld case".
+ * Several ("two complaints were upheld") is left to the authority event. */
+static int one_complaint(const struct omb_host *h, const char *t, size_t len, size_t *at)
+{
+    static const char *const one[] = {"finding of maladministration", "a decision from the ombudsman",
+                                      "decision of ombudsman", "decision received from the ombudsman",
+                                      "one was upheld", "in one, ", "the upheld case", "one complaint was upheld",
+                                      "a complaint it had investigated", NULL};
+    static const char *const many[] = {"two were upheld", "two complaints were upheld", "three were upheld",
+                                       "upheld cases", "two upheld", NULL};
+    for (const char *const *m = many; *m; m++)
+        if (h->find_ci(t, len, *m)) return 0;
+    for (const char *const *o = one; *o; o++) {
+        const char *p = h->find_ci(t, len, *o);
+        if (p) {
+            *at = (size_t)(p - t);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Do the minutes say the ombudsman found fault (or upheld the complaint)? */
+static int upheld_words(const char *t, size_t len)
+{
+    static const char *const no[] = {"no fault", "not upheld", "no maladministration", NULL};
+    static const char *const yes[] = {"maladministration", "found at fault", "found fault", "upheld", "fault by the council",
+                                      NULL};
+    return !omb_has_any_ci(t, len, no) && omb_has_any_ci(t, len, yes);
+}
+
+/* Subject words -> the ombudsman's sub-category (the core knows its
+ * category). */
+static const struct {
+    const char *words, *sub;
+} minute_subjects[] = {
+    {"disabled facilities grant", "Disabled facilities grants"},
+    {"noise", "Noise"},
+    {"special educational needs", "Special educational needs"},
+    {"homeless", "Homelessness"},
+    {"council tax", "Council tax"},
+    {"planning application", "Planning applications"},
+    {"planning enforcement", "Enforcement"},
+    {"school transport", "School transport"},
+    {NULL, NULL},
+};
+
+static int subject_in(const struct omb_host *h, const char *t, size_t len)
+{
+    for (int k = 0; minute_subjects[k].words; k++)
+        if (h->find_ci(t, len, minute_subjects[k].words)) return k;
+    return -1;
 }
 
 /* ---- parse ----------------------------------------------------------------------------------- */
@@ -745,6 +821,33 @@ static int minutes_parse(const struct omb_host *h, omb_sink *sink, const struct 
                 "the minutes do not name the council; the event is recorded without an authority (give it with "
                 "--authority NAME)");
     if (nrefs) return OMB_OK;
+    /* no reference, but the minutes are about one decision on one complaint
+     * ("a finding of maladministration ... in a complaint", "one was
+     * upheld"): that complaint is a case of this document, keyed "complaint
+     * 1", with what the minutes say of it */
+    size_t one_at;
+    if (one_complaint(h, t, len, &one_at)) {
+        omb_builder *b = h->case_begin(sink, one_at);
+        if (!b) return OMB_ENOMEM;
+        int fault = upheld_words(t, len);
+        int subj = subject_in(h, t, len);
+        rc = h->case_set(b, OMB_FIELD_ROW_KEY, "complaint 1", 11, one_at);
+        if (!rc && auth) rc = h->case_set(b, OMB_FIELD_AUTHORITY, auth, auth_n, auth_at);
+        if (!rc && fault) rc = h->case_set(b, OMB_FIELD_OUTCOME, "upheld", 6, one_at);
+        if (!rc && subj >= 0) {
+            const char *sub = minute_subjects[subj].sub;
+            const char *cat = h->category_of(sub, strlen(sub));
+            if (cat) rc = h->case_set(b, OMB_FIELD_CATEGORY, cat, strlen(cat), one_at);
+            if (!rc && cat) rc = h->case_set(b, OMB_FIELD_SUBCATEGORY, sub, strlen(sub), one_at);
+        }
+        if (!rc) rc = h->case_add_event(b, EVENT_TYPE, date, date_n, text, tn, ea);
+        if (!rc) rc = prose_remedies(h, b, t, len, &r);
+        if (rc) {
+            h->case_discard(b);
+            return rc;
+        }
+        return h->case_end(b);
+    }
     return h->authority_event(sink, auth ? auth : "", auth_n, EVENT_TYPE, date, date_n, text, tn, ea);
 }
 
