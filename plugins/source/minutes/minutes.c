@@ -720,6 +720,21 @@ static int minutes_parse(const struct omb_host *h, omb_sink *sink, const struct 
 
     if (m.kind_b > m.kind_a && (rc = h->doc_note(sink, "meeting", t + m.kind_a, m.kind_b - m.kind_a, m.kind_a)))
         return rc;
+    if (!m.date[0]) {
+        /* "CABINET – 14 MARCH 2023": a heading dates the meeting when no
+         * meeting line does (the first few lines with text only) */
+        size_t q = 0, seen = 0;
+        struct omb_line hl;
+        while (seen < 4 && omb_next_line(t, len, &q, &hl)) {
+            if (hl.a == hl.b) continue;
+            seen++;
+            size_t ds, dl;
+            if (hl.b - hl.a < 80 && h->find_date(t + hl.a, hl.b - hl.a, &ds, &dl, m.date)) {
+                m.date_at = hl.a + ds;
+                break;
+            }
+        }
+    }
     if (m.date[0] && (rc = h->doc_note(sink, "meeting_date", m.date, 10, m.date_at))) return rc;
     if (m.item_b > m.item_a && (rc = h->doc_note(sink, "item", t + m.item_a, m.item_b - m.item_a, m.item_a)))
         return rc;
