@@ -173,7 +173,7 @@ do
     local title = notes:match("title=([^\n]*)")
     local y = (title and title:match("%f[%d](20%d%d)%f[%D]")) or (d.name or ""):match("%f[%d](20%d%d)%f[%D]")
       or (d.name or ""):match("[_-](20%d%d)[_.-]")
-    if not date and y then date = y .. "-07-01" end
+    if not date and y then date, d.year_only = y .. "-07-01", true end
     d.date = date
     docs[d.id] = d
     doc_by_path[d.path] = d
@@ -185,9 +185,9 @@ local function case_date(c)
   local best
   for _, s in ipairs(c.sources or {}) do
     local d = doc_by_path[s.path]
-    if d and d.date and (not best or d.date < best) then best = d.date end
+    if d and d.date and (not best or d.date < best.date) then best = d end
   end
-  if best then return best, "document" end
+  if best then return best.date, best.year_only and "document year" or "document date" end
   return nil, nil
 end
 
@@ -464,6 +464,10 @@ th, td { border: 1px solid #888; padding: .3em .45em; vertical-align: top; text-
 thead th { background: #e6edf4; }
 tfoot th, tfoot td { font-weight: bold; border-top: 2px solid #333; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.annex { table-layout: fixed; }
+table.annex col.c-no { width: 2.6em; } table.annex col.c-ref { width: 19%; } table.annex col.c-date { width: 12%; }
+table.annex col.c-rem { width: 20%; } table.annex col.c-comp { width: 14%; }
+td, th { overflow-wrap: break-word; }
 td ul, td ol { margin: 0; padding-left: 1.1em; }
 .none { color: #555; font-style: italic; }
 .prov { display: block; font-size: .82em; color: #333; margin-top: .3em; }
@@ -622,8 +626,8 @@ add(html.table{caption = "Headline figures" .. (HP and (", " .. period.label .. 
 
 if peer then
   add(html.el("p", {id = "peer"}, esc(peer.rate and string.format(
-    "Across all %d %s authorities in the store with decisions in %s, the ombudsman upheld %s of %s decided (%s). %s's rate was %s.",
-    peer.n_authorities, authority_type, period.label, int(peer.upheld), int(peer.decided), pct(peer.rate),
+    "Across the %s in the store with decided cases in %s, the ombudsman upheld %s of %s (%s). %s's rate was %s.",
+    plural(peer.n_authorities, authority_type .. " authority", authority_type .. " authorities"), period.label, int(peer.upheld), int(peer.decided), pct(peer.rate),
     authority, pct(H.rate))
     or string.format("No %s authority in the store has a decided case in %s to compare with.", authority_type,
       period.label))))
@@ -734,14 +738,15 @@ do
   for _, c in ipairs(upheld_cur) do total = total + (c.payment_total_pence or 0) end
   add(html.el("p", nil, esc(string.format("Every case upheld in %s, %s, oldest first, with the remedy and the service improvements agreed; %s of redress in all.",
     period.whole and "the documents held" or period.label, plural(#upheld_cur, "case"), money(total)))
-    .. html.el("span", {["data-figure"] = "annex_total", ["data-value"] = tostring(total), hidden = true}, "")))
+    .. html.el("span", {["data-figure"] = "annex_total", ["data-period"] = "current", ["data-value"] = tostring(total), hidden = true}, "")))
   local rows = {}
   for i, c in ipairs(upheld_cur) do
     rows[i] = {
       tostring(i),
       html.el("strong", nil, esc(ref_text(c))) .. "<br>" .. category_text(c) .. provenance(c),
       c.decision_date and esc(long_date(c.decision_date))
-        or html.el("span", {class = "none"}, c.date and ("Not given (document: " .. esc(long_date(c.date)) .. ")")
+        or html.el("span", {class = "none"}, c.date and ("Not given; reported in a document "
+          .. (c.dated_by == "document year" and ("of " .. c.date:sub(1, 4)) or ("dated " .. esc(long_date(c.date)))))
           or "Not given"),
       remedy_html(c),
       improvements_html(c),
@@ -752,6 +757,7 @@ do
     add(html.table{caption = "Upheld cases, " .. period.label,
       head = {"No.", "Reference and complaint", "Decided", "Remedy", "Service improvements", "Compliance"},
       rows = rows, numeric = {[1] = true}, attrs = {id = "annex", class = "annex"},
+      cols = {"c-no", "c-ref", "c-date", "c-rem", "c-si", "c-comp"},
       row_attrs = function(i) return {class = "annex-row", ["data-ref"] = ref_text(upheld_cur[i])} end})
   else
     add(html.text("p", {id = "no-upheld"}, "No case was upheld in this period."))

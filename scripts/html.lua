@@ -75,12 +75,17 @@ end
 -- rows (list of lists of cell HTML; a cell may be {html = ..., attrs = {...}}),
 -- row_header (default true: the first cell of each row is a <th scope=row>),
 -- numeric ({[col] = true}: right-aligned), foot (one list of cells, a total
--- row), attrs (for <table>), row_attrs (function(i, row) -> attributes).
+-- row), cols (a class per column, for widths), attrs (for <table>), row_attrs (function(i, row) -> attributes).
 function html.table(opts)
   local numeric = opts.numeric or {}
   local row_header = opts.row_header ~= false
   local out = {"<table", attrs(opts.attrs), ">"}
   if opts.caption then out[#out + 1] = "<caption>" .. esc(opts.caption) .. "</caption>" end
+  if opts.cols then -- column classes, for widths set in CSS
+    out[#out + 1] = "<colgroup>"
+    for _, c in ipairs(opts.cols) do out[#out + 1] = html.el("col", {class = c}) end
+    out[#out + 1] = "</colgroup>"
+  end
   out[#out + 1] = "<thead><tr>"
   for i, h in ipairs(opts.head) do
     out[#out + 1] = html.el("th", {scope = "col", class = numeric[i] and "num" or nil}, esc(h))
