@@ -328,12 +328,14 @@ local function headline(list, p)
     if c.improvements and #c.improvements > 0 then h.improving = h.improving + 1 end
   end
   h.rate = h.decided > 0 and h.upheld / h.decided or nil
-  -- remedies late or outstanding: cases (or authority events) with a late
-  -- or missing compliance event dated in the period
+  -- remedies late or outstanding: cases with a late or missing compliance
+  -- event dated in the period; events about the council with no case
+  -- reference (a press release on an unnamed complaint often gives two:
+  -- "remedy late", "new date promised") count once per date
   local seen = {}
-  for i, e in ipairs(events) do
+  for _, e in ipairs(events) do
     if is_late(e) and in_period(p, event_date(e)) then
-      local key = e.ref or ("event " .. i)
+      local key = e.ref or ("about the council on " .. tostring(e.date))
       if not seen[key] then
         seen[key] = true
         h.late = h.late + 1
@@ -385,6 +387,8 @@ local function int(n) -- 1234 -> 1,234
   return (s:reverse():gsub("(%d%d%d)", "%1,"):reverse():gsub("^,", ""))
 end
 local function plural(n, one, many) return int(n) .. " " .. (n == 1 and one or (many or one .. "s")) end
+-- "1 case gives" / "2 cases give": the verb that agrees with n
+local function verb(n, one, many) return n == 1 and one or many end
 
 local function ref_text(c) return c.ref or "(no reference)" end
 
@@ -574,12 +578,13 @@ end
 add(html.text("p", {class = "meta"}, meta))
 if period.whole then
   add(html.el("p", {class = "note", id = "undated"}, esc(string.format(
-    "The %s in this report are undated: the documents they come from give no decision date.",
-    plural(#cur, "case")))))
+    "The %s in this report %s undated: the documents %s from give no decision date.",
+    plural(#cur, "case"), verb(#cur, "is", "are"), verb(#cur, "it comes", "they come")))))
 elseif n_docdated_cur > 0 then
   add(html.el("p", {class = "note"}, esc(string.format(
-    "%s give no decision date and are counted in this period by the date of the document that reported %s.",
-    plural(n_docdated_cur, "case"), n_docdated_cur == 1 and "it" or "them"))))
+    "%s no decision date and %s counted in this period by the date of the document that reported %s.",
+    plural(n_docdated_cur, "case") .. verb(n_docdated_cur, " gives", " give"), verb(n_docdated_cur, "is", "are"),
+    n_docdated_cur == 1 and "it" or "them"))))
 end
 add([[<nav aria-label="Contents"><ol><li><a href="#s1">Headline figures</a></li><li><a href="#s2">Redress by category</a></li>
 <li><a href="#s3">Upheld cases (annex)</a></li><li><a href="#s4">Service improvements by theme</a></li>
@@ -658,6 +663,14 @@ do
     end
   end
   table.sort(ys)
+  if #ys >= 2 then -- every year from the first to the last, 0 where there was none
+    local full = {}
+    for y = ys[1], ys[#ys] do
+      full[#full + 1] = y
+      per[y] = per[y] or {d = 0, u = 0}
+    end
+    ys = full
+  end
   if #ys >= 2 then
     local xs, dv, uv, trows = {}, {}, {}, {}
     for i, y in ipairs(ys) do
@@ -909,8 +922,8 @@ do
   for i, p in ipairs(plugin_order) do
     prow[i] = {esc(FORMAT[p.plugin] or p.plugin) .. " (" .. esc(p.plugin) .. ")", int(p.docs), int(p.cases)}
   end
-  add(html.text("p", nil, string.format("The %s in this report were read from %s.", plural(#cur, "case"),
-    plural(#doc_list, "document"))))
+  add(html.text("p", nil, string.format("The %s in this report %s read from %s.", plural(#cur, "case"),
+    verb(#cur, "was", "were"), plural(#doc_list, "document"))))
   add(html.table{caption = "Documents by source format", head = {"Source format", "Documents", "Case mentions"},
     rows = prow, numeric = {[2] = true, [3] = true}, attrs = {id = "formats"}})
 
@@ -925,22 +938,24 @@ do
   local n_undated_all = 0
   for _, c in ipairs(all_cases) do if not c.date then n_undated_all = n_undated_all + 1 end end
   if n_nodate > 0 then
-    missing[#missing + 1] = esc(string.format("%s give no decision date%s.", plural(n_nodate, "case"),
+    missing[#missing + 1] = esc(string.format("%s %s no decision date%s.", plural(n_nodate, "case"), verb(n_nodate, "gives", "give"),
       period.whole and "" or "; they are placed in this period by the date of the document that reported them"))
   end
   if not period.whole and n_undated_all > 0 then
-    missing[#missing + 1] = esc(string.format("%s about %s carry no date at all and are in no period's figures.",
-      plural(n_undated_all, "case"), authority))
+    missing[#missing + 1] = esc(string.format("%s about %s %s no date at all and %s in no period's figures.",
+      plural(n_undated_all, "case"), authority, verb(n_undated_all, "carries", "carry"), verb(n_undated_all, "is", "are")))
   end
   if n_unknown > 0 then
-    missing[#missing + 1] = esc(string.format("%s have no known outcome: they count as decisions but not in the uphold rate.",
-      plural(n_unknown, "case")))
+    missing[#missing + 1] = esc(string.format("%s no known outcome: %s as %s but not in the uphold rate.",
+      plural(n_unknown, "case") .. verb(n_unknown, " has", " have"), verb(n_unknown, "it counts", "they count"),
+      verb(n_unknown, "a decision", "decisions")))
   end
-  if n_nocat > 0 then missing[#missing + 1] = esc(plural(n_nocat, "case") .. " have no category.") end
+  if n_nocat > 0 then missing[#missing + 1] = esc(plural(n_nocat, "case") .. verb(n_nocat, " has", " have") .. " no category.") end
   local partial = db:query([[SELECT d.id, d.name,
       (SELECT value FROM document_notes WHERE document_id = d.id AND key = 'listing_shown') AS shown,
       (SELECT value FROM document_notes WHERE document_id = d.id AND key = 'listing_total') AS total
-    FROM documents d WHERE EXISTS (SELECT 1 FROM document_notes n WHERE n.document_id = d.id AND n.key = 'listing_partial')
+    FROM documents d WHERE EXISTS (SELECT 1 FROM document_notes n WHERE n.document_id = d.id AND n.key = 'listing_partial'
+                                     AND n.value = 'yes')
       OR CAST((SELECT value FROM document_notes WHERE document_id = d.id AND key = 'listing_shown') AS INTEGER)
        < CAST((SELECT value FROM document_notes WHERE document_id = d.id AND key = 'listing_total') AS INTEGER)]])
   for p in partial:rows() do
@@ -975,7 +990,8 @@ do
   local drows = {}
   for i, d in ipairs(doc_list) do
     drows[i] = {{html = tostring(i), attrs = {id = "doc-" .. d.id}}, esc(d.name), esc(d.plugin),
-      d.date and esc(d.date) or html.el("span", {class = "none"}, "none"), int(cases_per_doc[d.id]),
+      d.date and esc(d.year_only and (d.date:sub(1, 4) .. " (year in its title or name)") or long_date(d.date))
+        or html.el("span", {class = "none"}, "none"), int(cases_per_doc[d.id]),
       int(d.warnings or 0)}
   end
   add(html.table{caption = "Documents the cases in this report were read from", head = {"No.", "Document",

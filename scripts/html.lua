@@ -199,7 +199,15 @@ function html.line_chart(opts)
       if v and v > max then max = v end
     end
   end
-  if max == 0 then max = 1 end
+  -- four gridline steps of a round size (1, 2, 2.5 or 5 times a power of ten,
+  -- at least 1) so the axis labels are whole and distinct
+  local step = math.max(max, 1) / 4
+  local mag = 10 ^ math.floor(math.log(step, 10))
+  for _, m in ipairs{1, 2, 2.5, 5, 10} do
+    if m * mag >= step then step = m * mag break end
+  end
+  step = math.max(1, step)
+  max = step * 4
   local function X(i) return left + (#xs == 1 and pw / 2 or (i - 1) * pw / (#xs - 1)) end
   local function Y(v) return top + ph - ph * v / max end
   local out = {
@@ -221,6 +229,7 @@ function html.line_chart(opts)
     out[#out + 1] = string.format('<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>',
       X(i), height - bottom + 18, esc(x))
   end
+  local label_ys = {} -- series names at their last point, kept 14px apart
   for k, s in ipairs(series) do
     local pts, marks, last = {}, {}, nil
     for i = 1, #xs do
@@ -240,8 +249,12 @@ function html.line_chart(opts)
       table.concat(pts, " "), DASH[(k - 1) % 4 + 1] ~= "" and (' stroke-dasharray="' .. DASH[(k - 1) % 4 + 1] .. '"') or "",
       table.concat(marks))
     if last then
-      out[#out + 1] = string.format('<text x="%.1f" y="%.1f" class="lbl">%s</text>',
-        X(last) + 10, Y(s.values[last]) + 4 + (k - 1) * 2, esc(s.name))
+      local y = Y(s.values[last]) + 4
+      for _, other in ipairs(label_ys) do
+        if math.abs(other - y) < 14 then y = other + 14 end
+      end
+      label_ys[#label_ys + 1] = y
+      out[#out + 1] = string.format('<text x="%.1f" y="%.1f" class="lbl">%s</text>', X(last) + 10, y, esc(s.name))
     end
     out[#out + 1] = "</g>"
   end

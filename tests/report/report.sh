@@ -60,6 +60,11 @@ check "ombuds report writes the default file" "0 report-medway-council-2023.html
 "$OMBUDS" run "$SRCDIR/scripts/council_report.lua" --authority "Medway Council" --out run.html >/dev/null 2>&1
 check "ombuds run scripts/council_report.lua makes the same report" "" \
   "$(diff report-medway-council-2023.html run.html)"
+mkdir mine && cp "$SRCDIR/scripts/council_report.lua" "$SRCDIR/scripts/html.lua" mine/
+sed -i 's/"figure", {class = "chart-figure"}/"figure", {class = "chart-figure", ["data-copy"] = "mine"}/' mine/html.lua
+"$OMBUDS" run mine/council_report.lua --authority "Medway Council" --out mine.html >/dev/null 2>&1
+check "a copied report uses the html.lua beside it" "$(grep -o '<figure' run.html | wc -l | tr -d ' ') yes" \
+  "$(grep -o 'data-copy="mine"' mine.html | wc -l | tr -d ' ') $(grep -q '<figure' run.html && echo yes)"
 f=report-medway-council-2023.html
 check "Medway 2023: four upheld cases" 4 "$(fig $f upheld current)"
 check "Medway 2023: £2,995.00 of redress" "299500 £2,995.00" "$(fig $f redress current) $(figtext $f redress current)"
@@ -74,6 +79,17 @@ check "every chart has a title and a description" "$(grep -o '<svg' $f | wc -l) 
 contains "a print style sheet for A4 that repeats table headers" "thead { display: table-header-group; }" \
   "$(grep -A12 '@page { size: A4' $f)"
 contains "each annex row links to its document and line" 'href="#doc-' "$(grep -o 'class="annex-row".*' $f | head -c 2000)"
+
+# samples/press_release-late-remedies.txt: Dudley's case 22 013 701 paid late
+# with a public report, and a second, unreferenced complaint late with a new
+# date promised (two events on one date, one remedy)
+"$OMBUDS" report --authority "Dudley MBC" --out dudley.html >/dev/null 2>&1
+check "Dudley 2024: two remedies late or outstanding" "2 2" \
+  "$(fig dudley.html late current) $(figtext dudley.html late current)"
+check "Dudley 2024: the compliance section lists the public report with its date" 1 \
+  "$(tr '\n' ' ' <dudley.html | grep -o 'id="compliance".*</table>' | grep -c '6 March 2024</th><td>22 013 701</td><td>public report')"
+contains "Dudley: the undated case is placed by the press release's date" \
+  "1 case gives no decision date and is counted in this period" "$(cat dudley.html)"
 
 # ---- seed 002 for Somerset Council: undated, reported whole ----
 seed002=$(ls "$SEEDS"/002_*.txt 2>/dev/null | head -1)
