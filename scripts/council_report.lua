@@ -646,6 +646,9 @@ if peer then
        int(peer.decided), fig("peer_authorities", "current", peer.n_authorities, int(peer.n_authorities))},
     },
     numeric = {[2] = true, [3] = true, [4] = true}, attrs = {id = "peer-table"}})
+elseif authority_type then
+  add(html.text("p", {id = "peer"}, "The cases are undated, so no comparison with other " .. authority_type
+    .. " authorities over the same period can be made."))
 elseif not authority_type then
   add(html.text("p", nil, authority .. " is not in the authority register, so its type, and a comparison with"
     .. " authorities of the same type, are not known."))
