@@ -906,6 +906,18 @@ do
       end
     end
   end
+  -- documents that gave events about the council in the period (press
+  -- releases, minutes), even when they name no case of this report
+  local events_per_doc = {}
+  local ev = db:query([[SELECT e.document_id AS id, e.date, c.decision_date FROM events e
+                        LEFT JOIN cases c ON c.id = e.case_id
+                        WHERE coalesce(e.authority, c.authority) = ?1 COLLATE NOCASE]], authority)
+  for e in ev:rows() do
+    if in_period(period, e.date or e.decision_date) and docs[e.id] then
+      if not used[e.id] then used[e.id] = true cases_per_doc[e.id] = 0 end
+      events_per_doc[e.id] = (events_per_doc[e.id] or 0) + 1
+    end
+  end
   local FORMAT = {decision_page = "Ombudsman decision pages", decision_list = "Ombudsman decision lists",
     si_listing = "Service-improvement listings", si_detail = "Service-improvement detail pages",
     csv_export = "CSV exports", annex_table = "Council committee annexes", minutes = "Committee minutes",
@@ -918,17 +930,22 @@ do
     if not p then p = {plugin = d.plugin, docs = 0, cases = 0} by_plugin[d.plugin] = p plugin_order[#plugin_order + 1] = p end
     p.docs = p.docs + 1
     p.cases = p.cases + cases_per_doc[id]
+    p.events = (p.events or 0) + (events_per_doc[id] or 0)
   end
   table.sort(plugin_order, function(a, b) return a.docs > b.docs or (a.docs == b.docs and a.plugin < b.plugin) end)
   table.sort(doc_list, function(a, b) return a.id < b.id end)
   local prow = {}
   for i, p in ipairs(plugin_order) do
-    prow[i] = {esc(FORMAT[p.plugin] or p.plugin) .. " (" .. esc(p.plugin) .. ")", int(p.docs), int(p.cases)}
+    prow[i] = {esc(FORMAT[p.plugin] or p.plugin) .. " (" .. esc(p.plugin) .. ")", int(p.docs), int(p.cases),
+      int(p.events)}
   end
-  add(html.text("p", nil, string.format("The %s in this report %s read from %s.", plural(#cur, "case"),
-    verb(#cur, "was", "were"), plural(#doc_list, "document"))))
-  add(html.table{caption = "Documents by source format", head = {"Source format", "Documents", "Case mentions"},
-    rows = prow, numeric = {[2] = true, [3] = true}, attrs = {id = "formats"}})
+  local n_events = 0
+  for _, k in pairs(events_per_doc) do n_events = n_events + k end
+  add(html.text("p", nil, string.format("The %s%s in this report %s read from %s.", plural(#cur, "case"),
+    n_events > 0 and (" and " .. plural(n_events, "event")) or "",
+    verb(#cur + n_events, "was", "were"), plural(#doc_list, "document"))))
+  add(html.table{caption = "Documents by source format", head = {"Source format", "Documents", "Case mentions", "Events"},
+    rows = prow, numeric = {[2] = true, [3] = true, [4] = true}, attrs = {id = "formats"}})
 
   -- what is known to be missing
   local missing = {}
@@ -995,10 +1012,11 @@ do
     drows[i] = {{html = tostring(i), attrs = {id = "doc-" .. d.id}}, esc(d.name), esc(d.plugin),
       d.date and esc(d.year_only and (d.date:sub(1, 4) .. " (year in its title or name)") or long_date(d.date))
         or html.el("span", {class = "none"}, "none"), int(cases_per_doc[d.id]),
-      int(d.warnings or 0)}
+      int(events_per_doc[d.id] or 0), int(d.warnings or 0)}
   end
-  add(html.table{caption = "Documents the cases in this report were read from", head = {"No.", "Document",
-    "Format", "Dated", "Cases", "Warnings"}, rows = drows, numeric = {[1] = true, [5] = true, [6] = true},
+  add(html.table{caption = "Documents the cases and events in this report were read from", head = {"No.",
+    "Document", "Format", "Dated", "Cases", "Events", "Warnings"}, rows = drows,
+    numeric = {[1] = true, [5] = true, [6] = true, [7] = true},
     attrs = {id = "documents"}})
 end
 add("</section></main>")
