@@ -570,7 +570,7 @@ add(html.el("p", {class = "lead"}, esc(string.format(
   "A report to committee on the decisions of the Local Government and Social Care Ombudsman about %s%s.",
   authority, period.whole and "" or (" in " .. period.label)))))
 local meta = "Produced by ombuds " .. ombuds.version .. " on " .. long_date(generated) .. " from the store "
-  .. db:path() .. "."
+  .. (db:path():match("[^/\\]+$") or db:path()) .. "."
 if period.whole then
   meta = meta .. " The cases in the store carry no decision dates, so every case is reported and there is no"
     .. " previous period to compare with."
