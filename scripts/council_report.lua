@@ -195,6 +195,11 @@ end
 local all_cases = {}
 for c in db:cases{authority = authority}:rows() do
   c.date, c.dated_by = case_date(c)
+  c.listed = math.huge
+  for _, src in ipairs(c.sources or {}) do
+    local d = doc_by_path[src.path]
+    if d then c.listed = math.min(c.listed, d.id * 1e7 + (src.line or 0)) end
+  end
   all_cases[#all_cases + 1] = c
 end
 
@@ -268,8 +273,11 @@ local function cases_in(p)
   for _, c in ipairs(all_cases) do
     if in_period(p, c.date) then out[#out + 1] = c end
   end
+  -- by date; cases of one date (or none) in the order their first document
+  -- lists them, so an undated annex keeps its own row order
   table.sort(out, function(a, b)
     if (a.date or "") ~= (b.date or "") then return (a.date or "~") < (b.date or "~") end
+    if a.listed ~= b.listed then return a.listed < b.listed end
     return (a.ref or "") < (b.ref or "")
   end)
   return out

@@ -101,6 +101,9 @@ else
   out=$("$OMBUDS" report --authority "Somerset Council" --out s002.html 2>&1); rc=$?
   check "seed 002: the report is written" 0 "$rc"
   check "seed 002: the annex has 34 rows" 34 "$(grep -o 'class="annex-row"' s002.html | wc -l | tr -d ' ')"
+  check "seed 002: undated rows keep the annex's own order (rows 1-4 and 34)" \
+    "22 013 701,22 016 944,23 003 116,21 005 436,23 008 642" \
+    "$(grep -o 'data-ref="[^"]*"' s002.html | sed 's/data-ref="//; s/"//' | sed -n '1,4p;34p' | paste -sd, -)"
   check "seed 002: total redress is £71,276.50" "7127650 £71,276.50" \
     "$(fig s002.html redress current) $(figtext s002.html redress current)"
   check "seed 002: the annex adds up to the same" 7127650 "$(fig s002.html annex_total current)"
