@@ -51,6 +51,8 @@ static const char usage_text[] =
     "              [--load-population FILE.csv]\n"
     "                      the authority register, names it does not know, reorganisations\n"
     "  metric [NAME [--by GROUP] [--format F] [--chart FILE.svg|-] [ARG...]]  compute a metric (none: list)\n"
+    "  report --authority NAME [--year YYYY | --from DATE --to DATE] [--out FILE.html]\n"
+    "                      the council's annual complaints report, one HTML file\n"
     "  new-plugin NAME [--kind source|metric] [--dir DIR]\n"
     "                      write a starting plugin with its Makefile, a fixture and a test\n"
     "  run [--safe] [--timeout SECONDS] SCRIPT.lua [ARGS...]\n"
@@ -546,6 +548,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "parse")) return cmd_parse(n, args, plugin_dir);
     if (!strcmp(cmd, "authorities")) return omb_cli_authorities(n, args, db_path);
     if (!strcmp(cmd, "new-plugin")) return omb_cli_new_plugin(n, args);
+    if (!strcmp(cmd, "report")) return omb_cli_report(&cli, n, args);
     if (!strcmp(cmd, "metric")) return omb_cli_metric(n, args, db_path, plugin_dir);
     if (!strcmp(cmd, "help")) {
         fputs(usage_text, stdout);
