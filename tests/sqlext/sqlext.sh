@@ -87,6 +87,8 @@ print("alltotal\t%d" % sum(by_year.values()))
 print("shares\t" + ";".join("%s,%d,%.6f" % (c, y, u / n) for (c, y), (u, n) in sorted(groups.items()) if n))
 EOF
 want() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$tmp/want"; }
+check "nine expected figures, none empty" 9 "$(awk -F'\t' '$2 != ""' "$tmp/want" | wc -l | tr -d ' ')"
+sed 's/^/# expected: /' "$tmp/want"
 
 # ---- the sqlite3 shell ------------------------------------------------------------
 q() { "$sqlite3" -batch -bail "$db" ".load ${ext%.so}" "$@" 2>&1; }
