@@ -6,7 +6,8 @@
 # `ombuds sql`.  Both run in a
 # scratch directory holding a copy of samples/ and an ombuds.db made from it,
 # with `ombuds` on PATH.  (Blocks marked ```console or ```text are shown, not
-# run: the quick start, which installs packages, and transcripts.)
+# run: the quick start, which installs packages, and transcripts.)  The path
+# of the installed SQLite extension is replaced by the build tree's.
 : "${OMBUDS:?}" "${SRCDIR:?}"
 n=0; fail=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -27,6 +28,17 @@ for doc in "$SRCDIR/README.md" "$SRCDIR"/docs/*.md; do
     /^```/ && inblock { inblock = 0; close(f); next }
     inblock { print >> f }' "$doc"
 done
+
+# The SQLite extension examples name its installed path; run them with the
+# build tree's copy, and with a python3 whose sqlite3 module can load it.
+ext="${BUILDDIR:-}/core/lib/.libs/ombuds"
+if [ -f "$ext.so" ]; then
+  for block in "$tmp"/blocks/*; do sed -i "s#/usr/local/lib/ombuds/ombuds#$ext#g" "$block"; done
+fi
+can_load='import sqlite3, sys; sys.exit(not hasattr(sqlite3.Connection, "enable_load_extension"))'
+if ! python3 -c "$can_load" 2>/dev/null && /usr/bin/python3 -c "$can_load" 2>/dev/null; then
+  ln -s /usr/bin/python3 "$tmp/bin/python3"
+fi
 
 for block in "$tmp"/blocks/*; do
   [ -f "$block" ] || continue
