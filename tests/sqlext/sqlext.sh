@@ -32,21 +32,22 @@ anypy=$(command -v python3 || command -v /usr/bin/python3)
 if [ ! -f "$ext" ] || [ -z "$sqlite3" ] || [ -z "$anypy" ]; then
   echo "1..0 # SKIP needs $ext, the sqlite3 shell and python3"; exit 0
 fi
-# An ASan build's extension needs the sanitizer runtimes loaded first in any
-# client process; leaks of the clients themselves are not ours to report.
+# An ASan build's extension needs the sanitizer runtimes loaded first in the
+# client process (client CMD...); the clients' own leaks are not ours to report.
 asan=$(ldd "$ext" | awk '/libasan|libubsan/ { printf "%s%s", sep, $3; sep = " " }')
-if [ -n "$asan" ]; then
-  export LD_PRELOAD="$asan" ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-fi
+client() {
+  if [ -n "$asan" ]; then LD_PRELOAD="$asan" ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$@"
+  else "$@"; fi
+}
 
 db="$tmp/s.db"
 "$OMBUDS" --db "$db" ingest --quiet "$SRCDIR/samples" >/dev/null 2>&1
 check "a store from samples/" 0 "$?"
 # the raw rows, read by the shell with no extension loaded
-env -u LD_PRELOAD "$sqlite3" -batch "$db" "SELECT payment_pence FROM case_totals WHERE payment_pence > 0" >"$tmp/pays"
-env -u LD_PRELOAD "$sqlite3" -batch -separator '	' "$db" \
+"$sqlite3" -batch "$db" "SELECT payment_pence FROM case_totals WHERE payment_pence > 0" >"$tmp/pays"
+"$sqlite3" -batch -separator '	' "$db" \
   "SELECT coalesce(category, ''), coalesce(year, ''), outcome FROM cases" >"$tmp/outcomes"
-env -u LD_PRELOAD "$sqlite3" -batch -separator '	' "$db" \
+"$sqlite3" -batch -separator '	' "$db" \
   "SELECT coalesce(c.year, ''), r.amount_pence FROM remedies r JOIN cases c ON c.id = r.case_id
    AND r.document_id = c.remedy_document_id WHERE r.kind = 'payment' AND r.amount_pence IS NOT NULL" >"$tmp/payments"
 check "the samples have cases with payments" 1 "$([ "$(wc -l <"$tmp/pays")" -ge 3 ] && echo 1)"
@@ -91,7 +92,7 @@ check "nine expected figures, none empty" 9 "$(awk -F'\t' '$2 != ""' "$tmp/want"
 sed 's/^/# expected: /' "$tmp/want"
 
 # ---- the sqlite3 shell ------------------------------------------------------------
-q() { "$sqlite3" -batch -bail "$db" ".load ${ext%.so}" "$@" 2>&1; }
+q() { client "$sqlite3" -batch -bail "$db" ".load ${ext%.so}" "$@" 2>&1; }
 out=$(q "SELECT pounds(sum(payment_pence)) FROM case_totals WHERE payment_pence > 0")
 check "sqlite3 .load: pounds(sum(...)) is the total in pounds" "$(want total)" "$out"
 out=$(q "SELECT printf('%.2f', median(payment_pence)) FROM case_totals WHERE payment_pence > 0")
@@ -130,9 +131,9 @@ out=$(q "SELECT percentile(payment_pence, 150) FROM case_totals"); rc=$?
 contains "sqlite3: percentile() with p out of range says so" "p must be a number from 0 to 100" "$out"
 out=$(q "SELECT median(x) FROM (SELECT 'abc' AS x)"); rc=$?
 contains "sqlite3: median() of text says so" 'median(): expected a number to aggregate, got text "abc"' "$out"
-out=$("$sqlite3" -batch -bail "$tmp/empty.db" ".load ${ext%.so}" "SELECT pounds(250), median(x) FROM (SELECT 1 AS x)" 2>&1)
+out=$(client "$sqlite3" -batch -bail "$tmp/empty.db" ".load ${ext%.so}" "SELECT pounds(250), median(x) FROM (SELECT 1 AS x)" 2>&1)
 check "a database that is not a store: pounds() and median() still work" "£2.50|1.0" "$out"
-out=$("$sqlite3" -batch -bail "$tmp/empty.db" ".load ${ext%.so}" "SELECT remedy_total(NULL, 2024)" 2>&1)
+out=$(client "$sqlite3" -batch -bail "$tmp/empty.db" ".load ${ext%.so}" "SELECT remedy_total(NULL, 2024)" 2>&1)
 contains "and a metric says what it could not read" "remedy_total: SQL error: no such table: cases" "$out"
 
 # ---- a copy of the extension away from the build tree ------------------------------
@@ -145,7 +146,7 @@ installed=$(PKG_CONFIG_PATH="$BUILDDIR" pkg-config --variable=plugindir ombuds 2
 ls "$installed"/*.so >/dev/null 2>&1 || installed=""
 cp "$ext" "$tmp/lib/ombuds.so"
 cp "$BUILDDIR/plugins/metric/uphold_rate/.libs/uphold_rate.so" "$tmp/lib/"
-copy() { OMBUDS_PLUGIN_PATH="$tmp/lib" HOME="$tmp" "$sqlite3" -batch "$db" ".load $tmp/lib/ombuds" "$@" 2>&1; }
+copy() { client env OMBUDS_PLUGIN_PATH="$tmp/lib" HOME="$tmp" "$sqlite3" -batch "$db" ".load $tmp/lib/ombuds" "$@" 2>&1; }
 out="$(copy "SELECT is_upheld('upheld')") / $(copy "SELECT pounds(1)")"
 case "$out" in
   "1 / "*"no such function: pounds"*) ok "a copy elsewhere loads the plugins on OMBUDS_PLUGIN_PATH, and only those" ;;
@@ -156,7 +157,7 @@ out=$(OMBUDS_PLUGIN_PATH="$tmp/lib" HOME="$tmp" "$OMBUDS" plugins 2>&1)
 case "$out" in *ombuds.so*) notok "ombuds plugins does not take ombuds.so for a plugin"; echo "$out" | sed 's/^/#  /' ;;
   *) ok "ombuds plugins does not take ombuds.so for a plugin" ;; esac
 rm "$tmp/lib/uphold_rate.so"
-out=$(OMBUDS_PLUGIN_PATH="$tmp/lib" HOME="$tmp" "$sqlite3" -batch "$db" ".load $tmp/lib/ombuds" "SELECT 1" 2>&1); rc=$?
+out=$(client env OMBUDS_PLUGIN_PATH="$tmp/lib" HOME="$tmp" "$sqlite3" -batch "$db" ".load $tmp/lib/ombuds" "SELECT 1" 2>&1); rc=$?
 case "$out" in
   *"no metric plugins found"*) check "with no metric plugin anywhere the load fails" 1 "$rc"
     contains "saying where it looked" "looked in \$OMBUDS_PLUGIN_PATH, ~/.local/lib/ombuds/plugins and" "$out" ;;
@@ -167,13 +168,13 @@ esac
 
 # ---- sqlite-utils -------------------------------------------------------------------
 if command -v sqlite-utils >/dev/null 2>&1; then
-  out=$(sqlite-utils query "$db" "SELECT pounds(sum(payment_pence)) AS paid, printf('%.2f', median(payment_pence)) AS median,
+  out=$(client sqlite-utils query "$db" "SELECT pounds(sum(payment_pence)) AS paid, printf('%.2f', median(payment_pence)) AS median,
         printf('%.2f', percentile(payment_pence, 90)) AS p90 FROM case_totals WHERE payment_pence > 0" \
         --load-extension "$ext" --csv --no-headers 2>&1 | tr -d '\r')
   check "sqlite-utils --load-extension: pounds, median, percentile" "\"$(want total)\",$(want median),$(want p90)" "$out"
-  out=$(sqlite-utils query "$db" "SELECT remedy_total(NULL, 2024) AS paid" --load-extension "$ext" --csv --no-headers 2>&1 | tr -d '\r')
+  out=$(client sqlite-utils query "$db" "SELECT remedy_total(NULL, 2024) AS paid" --load-extension "$ext" --csv --no-headers 2>&1 | tr -d '\r')
   check "sqlite-utils: a metric function" "$(want year2024)" "$out"
-  out=$(sqlite-utils query "$db" "SELECT pounds('abc')" --load-extension "$ext" 2>&1); rc=$?
+  out=$(client sqlite-utils query "$db" "SELECT pounds('abc')" --load-extension "$ext" 2>&1); rc=$?
   check "sqlite-utils: pounds('abc') fails" 1 "$rc"
   contains "with the function's message" 'pounds(): argument 1 (pence): expected an integer' "$out"
 else
@@ -182,7 +183,7 @@ fi
 
 # ---- Python's sqlite3 module ----------------------------------------------------------
 if [ -n "$python" ]; then
-  "$python" "$SRCDIR/tests/sqlext/check_ext.py" "$ext" "$db" "$tmp/want" "$n" >"$tmp/py.tap" 2>&1
+  client "$python" "$SRCDIR/tests/sqlext/check_ext.py" "$ext" "$db" "$tmp/want" "$n" >"$tmp/py.tap" 2>&1
   cat "$tmp/py.tap"
   n=$(grep -c '^\(not \)\{0,1\}ok ' "$tmp/py.tap" | awk -v n="$n" '{ print n + $1 }')
   fail=$((fail + $(grep -c '^not ok ' "$tmp/py.tap")))
