@@ -32,8 +32,12 @@ done
 # The SQLite extension examples name its installed path; run them with the
 # build tree's copy, and with a python3 whose sqlite3 module can load it.
 ext="${BUILDDIR:-}/core/lib/.libs/ombuds"
+asan=""
 if [ -f "$ext.so" ]; then
   for block in "$tmp"/blocks/*; do sed -i "s#/usr/local/lib/ombuds/ombuds#$ext#g" "$block"; done
+  # an ASan build's extension needs the sanitizer runtimes preloaded into
+  # the client (tests/sqlext/sqlext.sh does the same)
+  asan=$(ldd "$ext.so" | awk '/libasan|libubsan/ { printf "%s%s", sep, $3; sep = ":" }')
 fi
 can_load='import sqlite3, sys; sys.exit(not hasattr(sqlite3.Connection, "enable_load_extension"))'
 if ! python3 -c "$can_load" 2>/dev/null && /usr/bin/python3 -c "$can_load" 2>/dev/null; then
@@ -49,7 +53,11 @@ for block in "$tmp"/blocks/*; do
   cp -r "$SRCDIR/scripts" "$work/scripts"
   (cd "$work" && ombuds ingest --quiet samples >/dev/null 2>&1)
   case "$name" in
-    *.sh)  (cd "$work" && bash -e "$block") >"$tmp/out" 2>&1; rc=$? ;;
+    *.sh)  pre=""
+           if [ -n "$asan" ] && grep -qF "$ext" "$block"; then
+             pre="env LD_PRELOAD=$asan ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+           fi
+           (cd "$work" && $pre bash -e "$block") >"$tmp/out" 2>&1; rc=$? ;;
     *.lua) (cd "$work" && ombuds run "$block") >"$tmp/out" 2>&1; rc=$? ;;
     *.sql) (cd "$work" && ombuds sql -- "$(cat "$block")") >"$tmp/out" 2>&1; rc=$? ;;
   esac
