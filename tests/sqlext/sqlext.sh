@@ -111,6 +111,16 @@ check "sqlite3: uphold_share() for every category and year" "$(want shares)" "$o
 out=$(q "SELECT sum(value->>'total_pence') FROM json_each(remedy_per_category('year'))")
 check "sqlite3: a table metric as JSON adds up to every payment" "$(want alltotal)" "$out"
 
+# the functions the extension adds are those `ombuds metric` lists, with
+# median and percentile
+"$OMBUDS" metric 2>/dev/null | awk 'NR > 1 && $2 ~ /^[vbiIdst]\(/ { print $1 }' >"$tmp/fns"
+printf 'median\npercentile\n' >>"$tmp/fns"
+"$sqlite3" -batch "$db" "SELECT DISTINCT name FROM pragma_function_list" | sort >"$tmp/builtin"
+q "SELECT DISTINCT name FROM pragma_function_list" | sort | comm -13 "$tmp/builtin" - >"$tmp/added"
+check "the extension adds exactly the functions ombuds metric lists, with median and percentile" \
+  "$(sort "$tmp/fns" | tr '\n' ' ')" "$(tr '\n' ' ' <"$tmp/added")"
+check "and they are more than a handful" 1 "$([ "$(wc -l <"$tmp/added")" -ge 10 ] && echo 1)"
+
 # the same query through `ombuds sql` gives the same rows
 sql="SELECT category, year, pounds(remedy_total(category, year)) AS paid, uphold_share(category, year) AS share,
      median(t.payment_pence) AS median FROM cases c JOIN case_totals t ON t.case_id = c.id GROUP BY 1, 2 ORDER BY 1, 2"
