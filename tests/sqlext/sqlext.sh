@@ -166,6 +166,10 @@ esac
 out=$(OMBUDS_PLUGIN_PATH="$tmp/lib" HOME="$tmp" "$OMBUDS" plugins 2>&1)
 case "$out" in *ombuds.so*) notok "ombuds plugins does not take ombuds.so for a plugin"; echo "$out" | sed 's/^/#  /' ;;
   *) ok "ombuds plugins does not take ombuds.so for a plugin" ;; esac
+# the build tree's copy with no search path at all finds the build tree's plugins
+out=$(client env -u OMBUDS_PLUGIN_PATH HOME="$tmp" "$sqlite3" -batch "$db" ".load ${ext%.so}" "SELECT pounds(250)" 2>&1)
+if [ -z "$installed" ]; then check "from the build tree, without OMBUDS_PLUGIN_PATH, the build tree's plugins" "£2.50" "$out"
+else skip "plugins are installed in $installed, which would answer too"; fi
 rm "$tmp/lib/uphold_rate.so"
 out=$(client env OMBUDS_PLUGIN_PATH="$tmp/lib" HOME="$tmp" "$sqlite3" -batch "$db" ".load $tmp/lib/ombuds" "SELECT 1" 2>&1); rc=$?
 case "$out" in
