@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ffi_bridge.h"
 #include "ingest.h"
 #include "lua_int.h"
 #include "pretty.h"
@@ -133,6 +134,10 @@ void omb_lua_store_open(lua_State *L, const char *path, int flags)
     char err[1024];
     if (omb_store_open(path, flags, &p->st, err, sizeof err) != OMB_OK) luaL_error(L, "%s", err);
     sqlite3_progress_handler(omb_store_db(p->st), 1000, progress, NULL);
+    /* store:query() has the SQL functions of `ombuds sql`: pounds() and the
+     * other metric functions (median() and percentile() come with the store) */
+    if (omb_ffi_register_sql(omb_store_db(p->st), omb_lua_registry(L), err, sizeof err) != OMB_OK)
+        luaL_error(L, "%s", err);
 }
 
 static int l_store_close(lua_State *L)

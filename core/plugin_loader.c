@@ -258,6 +258,8 @@ static int scan_dir(omb_registry *reg, const char *dir)
     struct dirent *e;
     while ((e = readdir(d))) {
         if (!has_suffix(e->d_name, ".so") && !has_suffix(e->d_name, ".lua")) continue;
+        /* the SQLite extension (core/lib/sqlext.c) shares the directory */
+        if (!strcmp(e->d_name, "ombuds.so")) continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
             char **p = realloc(names, cap * sizeof *p);
@@ -327,17 +329,23 @@ static int scan_build_tree(omb_registry *reg, const char *top, const char *sub)
 }
 
 /* Is this program running from its build tree?  Compare the real path of the
- * executable with the build directory compiled in. */
+ * executable with the build directory compiled in; failing that, the path of
+ * the shared object this code is in, which is the SQLite extension ombuds.so
+ * when a sqlite3 shell or Python loaded it from the build tree. */
 int omb_running_from_build_tree(void)
 {
 #ifdef OMB_BUILDDIR
-    char exe[PATH_MAX], top[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return 0;
-    exe[n] = '\0';
+    char exe[PATH_MAX], top[PATH_MAX], so[PATH_MAX];
+    Dl_info info;
     if (!realpath(OMB_BUILDDIR, top)) return 0;
     size_t t = strlen(top);
-    return strncmp(exe, top, t) == 0 && exe[t] == '/';
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        if (strncmp(exe, top, t) == 0 && exe[t] == '/') return 1;
+    }
+    return dladdr((void *)omb_running_from_build_tree, &info) && info.dli_fname && info.dli_fname[0] == '/' &&
+           realpath(info.dli_fname, so) && strncmp(so, top, t) == 0 && so[t] == '/';
 #else
     return 0;
 #endif

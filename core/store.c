@@ -258,6 +258,14 @@ static const char *const migrations[] = {
     "UPDATE documents SET name = substr(path, length(rtrim(path, replace(path, '/', ''))) + 1);"
     "DROP INDEX documents_sha256;"
     "CREATE INDEX documents_name_sha ON documents(name, sha256);",
+    /* 5: search_hits, the full-text index with the case and document each
+     * match belongs to (SELECT ref, document FROM search_hits WHERE search
+     * MATCH 'x').  `search` is the FTS5 table's hidden column of the same
+     * name, so MATCH and ORDER BY rank reach the index through the view. */
+    "CREATE VIEW search_hits AS SELECT s.search AS search, s.rank AS rank, t.id AS text_id, t.kind, t.text,"
+    "  t.case_id, c.ref, c.unref_key, t.document_id, d.path AS document"
+    "  FROM search s JOIN search_text t ON t.id = s.rowid JOIN cases c ON c.id = t.case_id"
+    "  JOIN documents d ON d.id = t.document_id;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

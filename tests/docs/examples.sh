@@ -6,7 +6,8 @@
 # `ombuds sql`.  Both run in a
 # scratch directory holding a copy of samples/ and an ombuds.db made from it,
 # with `ombuds` on PATH.  (Blocks marked ```console or ```text are shown, not
-# run: the quick start, which installs packages, and transcripts.)
+# run: the quick start, which installs packages, and transcripts.)  The path
+# of the installed SQLite extension is replaced by the build tree's.
 : "${OMBUDS:?}" "${SRCDIR:?}"
 n=0; fail=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -28,6 +29,21 @@ for doc in "$SRCDIR/README.md" "$SRCDIR"/docs/*.md; do
     inblock { print >> f }' "$doc"
 done
 
+# The SQLite extension examples name its installed path; run them with the
+# build tree's copy, and with a python3 whose sqlite3 module can load it.
+ext="${BUILDDIR:-}/core/lib/.libs/ombuds"
+asan=""
+if [ -f "$ext.so" ]; then
+  for block in "$tmp"/blocks/*; do sed -i "s#/usr/local/lib/ombuds/ombuds#$ext#g" "$block"; done
+  # an ASan build's extension needs the sanitizer runtimes preloaded into
+  # the client (tests/sqlext/sqlext.sh does the same)
+  asan=$(ldd "$ext.so" | awk '/libasan|libubsan/ { printf "%s%s", sep, $3; sep = ":" }')
+fi
+can_load='import sqlite3, sys; sys.exit(not hasattr(sqlite3.Connection, "enable_load_extension"))'
+if ! python3 -c "$can_load" 2>/dev/null && /usr/bin/python3 -c "$can_load" 2>/dev/null; then
+  ln -s /usr/bin/python3 "$tmp/bin/python3"
+fi
+
 for block in "$tmp"/blocks/*; do
   [ -f "$block" ] || continue
   name=$(basename "$block")
@@ -37,7 +53,11 @@ for block in "$tmp"/blocks/*; do
   cp -r "$SRCDIR/scripts" "$work/scripts"
   (cd "$work" && ombuds ingest --quiet samples >/dev/null 2>&1)
   case "$name" in
-    *.sh)  (cd "$work" && bash -e "$block") >"$tmp/out" 2>&1; rc=$? ;;
+    *.sh)  pre=""
+           if [ -n "$asan" ] && grep -qF "$ext" "$block"; then
+             pre="env LD_PRELOAD=$asan ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+           fi
+           (cd "$work" && $pre bash -e "$block") >"$tmp/out" 2>&1; rc=$? ;;
     *.lua) (cd "$work" && ombuds run "$block") >"$tmp/out" 2>&1; rc=$? ;;
     *.sql) (cd "$work" && ombuds sql -- "$(cat "$block")") >"$tmp/out" 2>&1; rc=$? ;;
   esac

@@ -28,6 +28,20 @@ plugindir=$(pkg-config --variable=plugindir ombuds)   # the sysroot is already a
 plugindir=${plugindir#$dest}
 [ -f "$dest$plugindir/decision_page.so" ] && ok "plugindir variable names where plugins are installed" || notok "plugindir variable ($plugindir)"
 bin=$(find "$dest" -path '*/bin/ombuds' | head -1)
+# the SQLite extension sits beside the plugins (DESTDIR moved them, hence
+# OMBUDS_PLUGIN_PATH); an ASan build's needs the sanitizer runtime preloaded
+# (tests/sqlext/sqlext.sh does that), so is left to that test here
+ext="$dest$plugindir/ombuds.so"
+[ -f "$ext" ] && ok "the SQLite extension ombuds.so is installed in the plugin directory" \
+  || notok "the SQLite extension ombuds.so is installed in the plugin directory"
+if command -v sqlite3 >/dev/null && [ -f "$ext" ] && ! ldd "$ext" | grep -q libasan; then
+  out=$(OMBUDS_PLUGIN_PATH="$dest$plugindir" HOME="$tmp" sqlite3 -batch :memory: ".load ${ext%.so}" \
+    "SELECT pounds(123450), is_upheld('upheld')" 2>&1)
+  check "the installed extension loads into sqlite3 with the installed metric plugins" "£1,234.50|1" "$out"
+  out=$(OMBUDS_PLUGIN_PATH="$dest$plugindir" HOME="$tmp" "$bin" plugins 2>&1)
+  case "$out" in *ombuds.so*) notok "installed ombuds does not take ombuds.so for a plugin"; echo "$out" | tail -3 | sed 's/^/# /' ;;
+    *) ok "installed ombuds does not take ombuds.so for a plugin" ;; esac
+fi
 
 mkdir -p "$tmp/plugins"
 if cc -shared -fPIC $cflags "$SRCDIR/docs/examples/myformat.c" -o "$tmp/plugins/myformat.so" 2>"$tmp/cc.log"; then

@@ -4,7 +4,8 @@
  * row per field; tests/unit/store_v3.sql) is brought up to date when opened:
  * every value keeps its document, line and order through the `facts` view,
  * the merged cases are what they were, the merge rule still works on the new
- * case_facts table, and a read-only open (`ombuds sql`) upgrades it too.
+ * case_facts table, a read-only open (`ombuds sql`) upgrades it too, and
+ * schema 5's search_hits view names the case and document of each match.
  */
 #include "store.h"
 
@@ -111,7 +112,7 @@ int main(void)
     omb_store *st = NULL;
     TAP_INT(omb_store_open(path, 0, &st, err, sizeof err), OMB_OK, "a schema-3 store opens read-write");
     sqlite3 *db = omb_store_db(st);
-    expect_rows(db, "PRAGMA user_version", "4\n", "and is migrated to schema 4");
+    expect_rows(db, "PRAGMA user_version", "5\n", "and is migrated to schema 5");
     expect_rows(db, FACTS_SQL, facts_before, "every fact keeps its case, document, field, value, line and order");
     expect_rows(db, CASES_SQL, cases_before, "the merged cases are unchanged");
     expect_rows(db, "SELECT count(*) FROM case_facts", "75\n", "old facts move one field to a case_facts row");
@@ -135,20 +136,32 @@ int main(void)
                 "unmatched_authorities reads case_facts");
     expect_rows(db, "SELECT count(*) FROM search WHERE search MATCH 'council'", "15\n",
                 "the full-text index survives the migration");
+    /* schema 5: search_hits says which case and document each match is in */
+    char *hits = rows(db, "SELECT t.id, c.ref, d.path, t.kind FROM search JOIN search_text t ON t.id = search.rowid"
+                          " JOIN cases c ON c.id = t.case_id JOIN documents d ON d.id = t.document_id"
+                          " WHERE search MATCH 'council' ORDER BY t.id");
+    expect_rows(db, "SELECT text_id, ref, document, kind FROM search_hits WHERE search MATCH 'council' ORDER BY text_id",
+                hits, "search_hits gives each match's text, case reference, document and kind");
+    free(hits);
+    expect_rows(db, "SELECT ref, document, kind FROM search_hits WHERE search MATCH '\"suitability review\"'",
+                "23 016 907|/work/main/tests/golden/annex_table/outcome_column.txt|improvement\n",
+                "a match in an annex improvement names case 23 016 907 and the annex");
+    expect_rows(db, "SELECT count(*) FROM search_hits WHERE search MATCH '\"suitability review\"' AND rank < 0", "1\n",
+                "and carries the FTS5 rank");
     omb_store_close(st);
 
     /* a read-only open of an old store (ombuds sql, export, metric) upgrades it */
     load_fixture(path);
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY, &st, err, sizeof err), OMB_OK,
             "a schema-3 store opens read-only");
-    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "4\n", "and was upgraded first");
+    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "5\n", "and was upgraded first");
     expect_rows(st ? omb_store_db(st) : NULL, FACTS_SQL, facts_before, "with the same facts");
     omb_store_close(st);
     load_fixture(path);
     st = NULL;
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY | OMB_STORE_NO_UPGRADE, &st, err, sizeof err), OMB_ESTORE,
             "with NO_UPGRADE an old store is refused");
-    TAP_OK(strstr(err, "schema 3, expected 4") != NULL, "naming both versions (%s)", err);
+    TAP_OK(strstr(err, "schema 3, expected 5") != NULL, "naming both versions (%s)", err);
 
     free(facts_before);
     free(cases_before);

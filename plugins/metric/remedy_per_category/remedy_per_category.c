@@ -279,14 +279,15 @@ static int64_t remedy_cases(omb_call *ctx, const char *category, int32_t year, i
 static const char *pounds(omb_call *ctx, int64_t pence)
 {
     char digits[32], grouped[48];
-    int64_t a = pence < 0 ? -pence : pence;
-    int n = snprintf(digits, sizeof digits, "%lld", (long long)(a / 100)), o = 0;
+    /* unsigned, so that the most negative int64 has a magnitude too */
+    uint64_t a = pence < 0 ? 0 - (uint64_t)pence : (uint64_t)pence;
+    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)(a / 100)), o = 0;
     for (int i = 0; i < n; i++) {
         if (i && (n - i) % 3 == 0) grouped[o++] = ',';
         grouped[o++] = digits[i];
     }
     grouped[o] = '\0';
-    return ctx->host->call_format(ctx, "%s£%s.%02lld", pence < 0 ? "-" : "", grouped, (long long)(a % 100));
+    return ctx->host->call_format(ctx, "%s£%s.%02u", pence < 0 ? "-" : "", grouped, (unsigned)(a % 100));
 }
 
 static const struct omb_metric_fn functions[] = {
