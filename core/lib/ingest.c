@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "text.h"
+#include "decode.h"
 
 /* Documents larger than this are refused: no ombudsman document comes near
  * it, and the whole text is held in memory while it is parsed. */

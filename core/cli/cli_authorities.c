@@ -13,7 +13,7 @@
 
 #include "cli.h"
 #include "output.h"
-#include "register.h"
+#include "authorities.h"
 #include "store.h"
 
 static int show(omb_store *st, const char *sql, int format)

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * register.h -- the authority register (canonical names, types, spellings,
+ * authorities.h -- the authority register (canonical names, types, spellings,
  * predecessor/successor links), the map from councils' own subject headings to
  * the ombudsman's categories, and population figures, all loaded from data
  * files into the store's tables.  How the register is applied when cases are
  * merged is store.c (S_RECOMPUTE, S_MAP_SUBJECT).
  */
-#ifndef OMB_REGISTER_H
-#define OMB_REGISTER_H
+#ifndef OMB_AUTHORITIES_H
+#define OMB_AUTHORITIES_H
 
 #include <sqlite3.h>
 #include <stddef.h>

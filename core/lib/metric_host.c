@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "ffi_bridge.h"
-#include "register.h"
+#include "authorities.h"
 #include "sink.h"
 
 #ifndef OMB_DATADIR

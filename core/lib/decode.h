@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * text.h -- turning the bytes of a file into the UTF-8 text plugins read:
+ * decode.h -- turning the bytes of a file into the UTF-8 text plugins read:
  * refusing binary files, converting UTF-16 and Windows-1252 (with iconv, and
  * saying so), dropping a byte-order mark, and folding CRLF to LF.  Reading the
  * file is ingest.c.
  */
-#ifndef OMB_TEXT_H
-#define OMB_TEXT_H
+#ifndef OMB_DECODE_H
+#define OMB_DECODE_H
 #include <stddef.h>
 
 /* Decodes raw[0..n).  On success returns OMB_OK and sets *out (malloc'd,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * host.c -- the table of services given to plugins (struct omb_host) and the
+ * sink.c -- the table of services given to plugins (struct omb_host) and the
  * sink that collects what one document's parse produced.  Plugins never see
  * SQLite: they call these functions, which copy, normalise and attach line
  * numbers; store.c later writes the sink in one transaction.  Normalisers are

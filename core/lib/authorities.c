@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * register.c -- reads the authority register, the council subject map and
- * population CSVs into the store (register.h).  TSV files are simple enough to
+ * authorities.c -- reads the authority register, the council subject map and
+ * population CSVs into the store (authorities.h).  TSV files are simple enough to
  * split by hand; the population CSV comes from users' spreadsheets, so it goes
  * through libcsv.  Applying the register to cases is store.c's merge rule.
  */
-#include "register.h"
+#include "authorities.h"
 
 #include <csv.h>
 #include <errno.h>

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * text.c -- decoding documents to UTF-8 (text.h).  Conversions go through the
+ * decode.c -- decoding documents to UTF-8 (decode.h).  Conversions go through the
  * C library's iconv rather than hand-written tables.  What a document means is
  * the plugins' business; this file only makes sure they get clean UTF-8.
  */
-#include "text.h"
+#include "decode.h"
 
 #include <errno.h>
 #include <iconv.h>

@@ -18,7 +18,7 @@
 
 #include "case.h"
 #include "sqlfuncs.h"
-#include "register.h"
+#include "authorities.h"
 
 /* Migrations, applied in order; index + 1 is the user_version they reach.
  * Never edit a shipped migration: append a new one. */
