@@ -29,7 +29,4 @@ int omb_cli_metric(int argc, char **argv, const char *db_path, const char *plugi
 /* `ombuds new-plugin NAME --kind source|metric` (cli_newplugin.c). */
 int omb_cli_new_plugin(int argc, char **argv);
 
-/* Should output to f be coloured?  Only on a terminal with NO_COLOR unset. */
-int omb_cli_use_color(FILE *f);
-
 #endif

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "output.h"
+#include "terminal.h"
 #include "authorities.h"
 #include "store.h"
 

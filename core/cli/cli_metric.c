@@ -19,13 +19,11 @@
 
 #include "chart.h"
 #include "cli.h"
+#include "terminal.h"
 #include "ffi_bridge.h"
 #include "output.h"
 #include "store.h"
 
-#define EXIT_METRIC 1
-#define EXIT_USAGE 2
-#define EXIT_STORE 3
 
 static const char usage[] =
     "usage: ombuds metric                      list the metric functions\n"
@@ -142,19 +140,19 @@ int omb_cli_metric(int argc, char **argv, const char *db_path, const char *plugi
             format = omb_out_format_parse(optarg);
             if (!format || format == OMB_OUT_JSONL) {
                 fprintf(stderr, "ombuds metric: --format takes table, csv or json, not \"%s\"\n", optarg);
-                return EXIT_USAGE;
+                return OMB_EXIT_USAGE;
             }
             break;
         case 'c': chart = optarg; break;
         case 'v': value = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return EXIT_USAGE;
+        default: fputs(usage, stderr); return OMB_EXIT_USAGE;
         }
     }
     omb_registry reg = {0};
     if (omb_registry_load(&reg, plugin_dir) != OMB_OK) {
         fprintf(stderr, "ombuds: out of memory loading plugins\n");
-        return EXIT_STORE;
+        return OMB_EXIT_STORE;
     }
     for (size_t i = 0; i < reg.n_errors; i++) fprintf(stderr, "ombuds: plugin not loaded: %s\n", reg.errors[i]);
     if (optind >= argc) {
@@ -172,7 +170,7 @@ int omb_cli_metric(int argc, char **argv, const char *db_path, const char *plugi
     char err[1024];
     if (!f) {
         fprintf(stderr, "ombuds metric: no metric function \"%s\" (run `ombuds metric` for the list)\n", name);
-        rc = EXIT_USAGE;
+        rc = OMB_EXIT_USAGE;
         goto done;
     }
     /* --by is the first argument when that is a string; the words after
@@ -181,7 +179,7 @@ int omb_cli_metric(int argc, char **argv, const char *db_path, const char *plugi
     if (by) {
         if (f->n_args == 0 || f->args[0] != 's') {
             fprintf(stderr, "ombuds metric: %s takes no --by (signature \"%s\")\n", f->name, f->signature);
-            rc = EXIT_USAGE;
+            rc = OMB_EXIT_USAGE;
             goto done;
         }
         args[k++].s = by;
@@ -189,11 +187,11 @@ int omb_cli_metric(int argc, char **argv, const char *db_path, const char *plugi
     for (; optind < argc; optind++, k++) {
         if (k >= f->n_args) {
             fprintf(stderr, "ombuds metric: too many arguments for %s (signature \"%s\")\n", f->name, f->signature);
-            rc = EXIT_USAGE;
+            rc = OMB_EXIT_USAGE;
             goto done;
         }
         if (convert(f, k, argv[optind], &args[k])) {
-            rc = EXIT_USAGE;
+            rc = OMB_EXIT_USAGE;
             goto done;
         }
     }
@@ -202,60 +200,60 @@ int omb_cli_metric(int argc, char **argv, const char *db_path, const char *plugi
             char label[64];
             fprintf(stderr, "ombuds metric: %s: argument %s (%s) is missing\n", f->name,
                     omb_ffi_arg_label(f, k, label, sizeof label), omb_ffi_type_name(f->args[k]));
-            rc = EXIT_USAGE;
+            rc = OMB_EXIT_USAGE;
             goto done;
         }
         args[k].s = NULL; /* a string left out means "the default" */
     }
     if (access(db_path, F_OK) != 0) {
         fprintf(stderr, "ombuds metric: no store at %s (ingest documents first, or give --db)\n", db_path);
-        rc = EXIT_STORE;
+        rc = OMB_EXIT_STORE;
         goto done;
     }
     if (omb_store_open(db_path, 0, &st, err, sizeof err) != OMB_OK) {
         fprintf(stderr, "ombuds: %s\n", err);
-        rc = EXIT_STORE;
+        rc = OMB_EXIT_STORE;
         goto done;
     }
     sqlite3 *db = omb_store_db(st);
     sqlite3_exec(db, "PRAGMA query_only = ON", NULL, NULL, NULL);
     if (omb_ffi_register_sql(db, &reg, err, sizeof err)) {
         fprintf(stderr, "ombuds metric: %s\n", err);
-        rc = EXIT_STORE;
+        rc = OMB_EXIT_STORE;
         goto done;
     }
     if (omb_ffi_call(f, db, args, &res, err, sizeof err)) {
         fprintf(stderr, "ombuds metric: %s\n", err);
-        rc = EXIT_METRIC;
+        rc = OMB_EXIT_FAILED;
         goto done;
     }
     const omb_mtable *t = res.table;
     if (f->ret == 'v') goto done;
     if (!t && !(t = scalar = scalar_table(f, &res))) {
         fprintf(stderr, "ombuds metric: out of memory\n");
-        rc = EXIT_METRIC;
+        rc = OMB_EXIT_FAILED;
         goto done;
     }
     int width = format == OMB_OUT_TABLE ? omb_terminal_width(STDOUT_FILENO) : 0;
     if (omb_mtable_print(stdout, stderr, t, format, width, err, sizeof err)) {
         fprintf(stderr, "ombuds metric: %s\n", err);
-        rc = EXIT_METRIC;
+        rc = OMB_EXIT_FAILED;
         goto done;
     }
     if (chart) {
         struct omb_chart_spec sp;
         if (omb_chart_pick(t, value, &sp, err, sizeof err)) {
             fprintf(stderr, "ombuds metric: --chart: %s\n", err);
-            rc = EXIT_USAGE;
+            rc = OMB_EXIT_USAGE;
             goto done;
         }
         if (!strcmp(chart, "-")) {
             fputc('\n', stdout);
-            omb_chart_terminal(stdout, t, &sp, omb_chart_plain(stdout), omb_terminal_width(STDOUT_FILENO));
+            omb_chart_terminal(stdout, t, &sp, omb_cli_chart_plain(stdout), omb_terminal_width(STDOUT_FILENO));
         } else {
             char title[160];
             snprintf(title, sizeof title, "%s%s%s", f->name, by ? " by " : "", by ? by : "");
-            if (write_svg(chart, t, &sp, title)) rc = EXIT_STORE;
+            if (write_svg(chart, t, &sp, title)) rc = OMB_EXIT_STORE;
         }
     }
 done:

@@ -25,6 +25,8 @@
 #include "complete.h"
 #include "lua_int.h"
 #include "output.h"
+#include "terminal.h"
+#include "paths.h"
 
 #define HISTORY_SIZE 1000
 
@@ -97,23 +99,6 @@ void omb_console_set_timeout(lua_State *L, int seconds)
 
 /* ---- history -------------------------------------------------------------------------- */
 
-int omb_console_history_path(char *buf, size_t cap)
-{
-    const char *env = getenv("OMBUDS_HISTFILE");
-    int n;
-    if (env && *env) {
-        if (!strcmp(env, "/dev/null")) return -1;
-        n = snprintf(buf, cap, "%s", env);
-    } else if ((env = getenv("XDG_STATE_HOME")) && *env == '/') {
-        n = snprintf(buf, cap, "%s/ombuds/history", env);
-    } else if ((env = getenv("HOME")) && *env) {
-        n = snprintf(buf, cap, "%s/.local/state/ombuds/history", env);
-    } else {
-        return -1;
-    }
-    return n > 0 && (size_t)n < cap ? 0 : -1;
-}
-
 /* mkdir -p of the directories above path. */
 static void make_parents(const char *path)
 {
@@ -134,7 +119,7 @@ struct history {
 
 static void history_open(struct history *h, int no_history)
 {
-    h->on = !no_history && isatty(STDIN_FILENO) && omb_console_history_path(h->path, sizeof h->path) == 0;
+    h->on = !no_history && isatty(STDIN_FILENO) && omb_history_path(h->path, sizeof h->path) == 0;
     stifle_history(HISTORY_SIZE);
     /* timestamps delimit entries in the file, so a multi-line statement
      * comes back as one entry */

@@ -14,14 +14,9 @@
 #include "repl.h"
 
 /* Reads lines with readline and feeds them to r until Ctrl-D or .quit.
- * History is read from and appended to omb_console_history_path unless
+ * History is read from and appended to omb_history_path (paths.c) unless
  * no_history is set.  Returns 0. */
 int omb_console_run(struct omb_repl *r, int no_history);
-
-/* The history file: $OMBUDS_HISTFILE, else $XDG_STATE_HOME/ombuds/history,
- * else ~/.local/state/ombuds/history.  Returns 0 and fills buf, or -1 when
- * there is none or it is /dev/null (history disabled). */
-int omb_console_history_path(char *buf, size_t cap);
 
 /* While a chunk runs: SIGINT asks L to stop (a second SIGINT kills, as in
  * lua.c).  Release restores the previous handler. */

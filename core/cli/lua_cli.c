@@ -20,14 +20,12 @@
 #include <lualib.h>
 
 #include "cli.h"
+#include "terminal.h"
 #include "console.h"
 #include "lua_int.h"
 #include "repl.h"
 
 #define PROGNAME "ombuds"
-#define EXIT_SCRIPT 1
-#define EXIT_USAGE 2
-#define EXIT_STORE 3
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -261,12 +259,12 @@ static int pmain(lua_State *L)
     struct plan p;
     int rc = parse_args(argc, argv, &p);
     if (rc) {
-        run->exit_code = rc < 0 ? EXIT_USAGE : 0;
+        run->exit_code = rc < 0 ? OMB_EXIT_USAGE : 0;
         return 0;
     }
     if (p.is_run && p.script == argc) {
         fprintf(stderr, PROGNAME " run: name the script to run, e.g. ombuds run scripts/league_table.lua\n");
-        run->exit_code = EXIT_USAGE;
+        run->exit_code = OMB_EXIT_USAGE;
         return 0;
     }
     luaL_checkversion(L);
@@ -280,11 +278,11 @@ static int pmain(lua_State *L)
     lua_pop(L, 1);
     create_arg_table(L, argv, argc, p.script);
     if (!open_store(L, run->cli->db_path)) {
-        run->exit_code = EXIT_STORE;
+        run->exit_code = OMB_EXIT_STORE;
         return 0;
     }
     if (p.timeout) omb_console_set_timeout(L, p.timeout);
-    run->exit_code = EXIT_SCRIPT;
+    run->exit_code = OMB_EXIT_FAILED;
     if (!run_options(L, argv, &p)) return 0;
     if (p.script < argc && !run_script(L, argv, argc, p.script, p.safe)) return 0;
     if (p.has_i) {
@@ -310,14 +308,15 @@ int omb_cli_lua(const struct omb_cli *cli, int argc, char **argv)
     lua_State *L = luaL_newstate();
     if (!L) {
         fprintf(stderr, PROGNAME ": cannot create a Lua state: not enough memory\n");
-        return EXIT_SCRIPT;
+        return OMB_EXIT_FAILED;
     }
-    struct run run = {cli, argc, argv, EXIT_SCRIPT};
+    struct run run = {cli, argc, argv, OMB_EXIT_FAILED};
+    omb_lua_set_terminal(L, omb_cli_terminal());
     lua_pushcfunction(L, pmain);
     lua_pushlightuserdata(L, &run);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
         report(L);
-        run.exit_code = EXIT_SCRIPT;
+        run.exit_code = OMB_EXIT_FAILED;
     }
     fflush(stdout);
     omb_console_set_timeout(NULL, 0);

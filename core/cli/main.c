@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "terminal.h"
 #include "dump.h"
 #include "export.h"
 #include "ffi_bridge.h"
@@ -25,9 +26,6 @@
 #include "plugin_loader.h"
 #include "store.h"
 
-#define EXIT_FAILED_FILES 1
-#define EXIT_USAGE 2
-#define EXIT_STORE 3
 
 static const char usage_text[] =
     "usage: ombuds [--db PATH] [--plugin-dir DIR] [COMMAND [ARGS...]]\n"
@@ -71,13 +69,6 @@ static void on_sigint(int sig)
 {
     (void)sig;
     interrupted = 1;
-}
-
-int omb_cli_use_color(FILE *f)
-{
-    const char *nc = getenv("NO_COLOR");
-    const char *term = getenv("TERM");
-    return isatty(fileno(f)) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
 }
 
 static int load_plugins(omb_registry *reg, const char *plugin_dir, int show_errors)
@@ -178,7 +169,7 @@ static int cmd_ingest(int argc, char **argv, const char *db_path, const char *pl
             long v = strtol(optarg, &end, 10);
             if (*end || v < 1 || v > 1000000) {
                 fprintf(stderr, "ombuds ingest: --batch %s: expected a number of documents from 1 to 1000000\n", optarg);
-                return EXIT_USAGE;
+                return OMB_EXIT_USAGE;
             }
             o.batch = (int)v;
             break;
@@ -188,20 +179,20 @@ static int cmd_ingest(int argc, char **argv, const char *db_path, const char *pl
             fputs("usage: ombuds ingest [--format NAME] [--authority NAME] [--batch N] [--dry-run] [--quiet] PATH...\n",
                   stdout);
             return 0;
-        default: return EXIT_USAGE;
+        default: return OMB_EXIT_USAGE;
         }
     }
     if (optind >= argc) {
         fprintf(stderr, "ombuds ingest: name at least one file or directory\n");
-        return EXIT_USAGE;
+        return OMB_EXIT_USAGE;
     }
     omb_registry reg = {0};
     omb_store *st = NULL;
-    if (load_plugins(&reg, plugin_dir, 1)) return EXIT_STORE;
+    if (load_plugins(&reg, plugin_dir, 1)) return OMB_EXIT_STORE;
     if (o.format && !omb_registry_find(&reg, o.format)) {
         fprintf(stderr, "ombuds ingest: --format %s: no plugin of that name (see `ombuds plugins`)\n", o.format);
         omb_registry_free(&reg);
-        return EXIT_USAGE;
+        return OMB_EXIT_USAGE;
     }
     /* A dry run writes nothing: it reads an existing store (so unchanged
      * documents are recognised) and otherwise an empty one in memory. */
@@ -209,7 +200,7 @@ static int cmd_ingest(int argc, char **argv, const char *db_path, const char *pl
     if (o.dry_run ? open_store(stored ? db_path : ":memory:", stored ? OMB_STORE_READONLY : 0, &st)
                   : open_store(db_path, 0, &st)) {
         omb_registry_free(&reg);
-        return EXIT_STORE;
+        return OMB_EXIT_STORE;
     }
     ui.tty = isatty(STDERR_FILENO);
     ui.color = omb_cli_use_color(stdout);
@@ -243,8 +234,8 @@ static int cmd_ingest(int argc, char **argv, const char *db_path, const char *pl
     else if (rc) fprintf(stderr, "ombuds ingest: stopped: the store reported an error (see above)\n");
     omb_store_close(st);
     omb_registry_free(&reg);
-    if (rc) return rc == OMB_EINTR ? 130 : EXIT_STORE;
-    return sum.failed ? EXIT_FAILED_FILES : 0;
+    if (rc) return rc == OMB_EINTR ? OMB_EXIT_INTERRUPTED : OMB_EXIT_STORE;
+    return sum.failed ? OMB_EXIT_FAILED : 0;
 }
 
 /* ---- plugins -------------------------------------------------------------------- */
@@ -252,7 +243,7 @@ static int cmd_ingest(int argc, char **argv, const char *db_path, const char *pl
 static int cmd_plugins(const char *plugin_dir)
 {
     omb_registry reg = {0};
-    if (load_plugins(&reg, plugin_dir, 0)) return EXIT_STORE;
+    if (load_plugins(&reg, plugin_dir, 0)) return OMB_EXIT_STORE;
     printf("%-16s %-7s %-8s %-4s %s\n", "name", "kind", "version", "abi", "file / description");
     for (size_t i = 0; i < reg.n; i++) {
         const struct omb_plugin *d = reg.plugins[i].desc;
@@ -280,21 +271,21 @@ static int run_query(omb_store *st, const char *sql, char **params, int n_params
     while (tail && *tail) {
         if (sqlite3_prepare_v2(db, tail, -1, &s, &tail) != SQLITE_OK) {
             fprintf(stderr, "ombuds sql: %s\n", sqlite3_errmsg(db));
-            return EXIT_USAGE;
+            return OMB_EXIT_USAGE;
         }
         if (!s) break; /* trailing white space or comment */
         if (!sqlite3_stmt_readonly(s)) {
             fprintf(stderr, "ombuds sql: only queries that read are allowed here; the store changes through "
                             "`ombuds ingest`\n");
             sqlite3_finalize(s);
-            return EXIT_USAGE;
+            return OMB_EXIT_USAGE;
         }
         for (int i = 0; i < n_params && i < sqlite3_bind_parameter_count(s); i++)
             sqlite3_bind_text(s, i + 1, params[i], -1, SQLITE_STATIC);
         int width = format == OMB_OUT_TABLE ? omb_terminal_width(STDOUT_FILENO) : 0;
         if (omb_output_stmt(stdout, s, format, 0, width, err, sizeof err) != OMB_OK) {
             fprintf(stderr, "ombuds sql: %s\n", err);
-            rc = EXIT_USAGE;
+            rc = OMB_EXIT_USAGE;
         }
         sqlite3_finalize(s);
         s = NULL;
@@ -315,23 +306,23 @@ static int cmd_sql(int argc, char **argv, const char *db_path, const char *plugi
     while ((c = getopt_long(argc, argv, "+f:", opts, NULL)) != -1) {
         if (c != 'f' || !(format = omb_out_format_parse(optarg)) || format == OMB_OUT_JSONL) {
             fprintf(stderr, "ombuds sql: --format takes table, csv or json\n");
-            return EXIT_USAGE;
+            return OMB_EXIT_USAGE;
         }
     }
     if (optind >= argc) {
         fprintf(stderr, "ombuds sql: give the query, e.g. ombuds sql \"SELECT count(*) FROM cases\"\n");
-        return EXIT_USAGE;
+        return OMB_EXIT_USAGE;
     }
     omb_store *st;
     omb_registry reg = {0};
     char err[512];
-    if (open_store(db_path, 0, &st)) return EXIT_STORE;
+    if (open_store(db_path, 0, &st)) return OMB_EXIT_STORE;
     /* metric functions are SQL functions too: SELECT uphold_share(...) */
     if (load_plugins(&reg, plugin_dir, 0) || omb_ffi_register_sql(omb_store_db(st), &reg, err, sizeof err)) {
         fprintf(stderr, "ombuds sql: %s\n", reg.n ? err : "cannot load plugins");
         omb_registry_free(&reg);
         omb_store_close(st);
-        return EXIT_STORE;
+        return OMB_EXIT_STORE;
     }
     sqlite3_exec(omb_store_db(st), "PRAGMA query_only = ON", NULL, NULL, NULL);
     int rc = run_query(st, argv[optind], argv + optind + 1, argc - optind - 1, format);
@@ -391,9 +382,9 @@ static int cmd_cases(int argc, char **argv, const char *db_path)
 {
     struct omb_case_filter flt = {0};
     int format = default_format();
-    if (parse_filter(argc, argv, &flt, &format, NULL, "cases")) return EXIT_USAGE;
+    if (parse_filter(argc, argv, &flt, &format, NULL, "cases")) return OMB_EXIT_USAGE;
     omb_store *st;
-    if (open_store(db_path, 0, &st)) return EXIT_STORE;
+    if (open_store(db_path, 0, &st)) return OMB_EXIT_STORE;
     sqlite3 *db = omb_store_db(st);
     sqlite3_stmt *s = NULL;
     static const char sql[] =
@@ -416,7 +407,7 @@ static int cmd_cases(int argc, char **argv, const char *db_path)
     int rc = 0;
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
         fprintf(stderr, "ombuds cases: %s\n", sqlite3_errmsg(db));
-        rc = EXIT_STORE;
+        rc = OMB_EXIT_STORE;
     } else {
         if (flt.authority) sqlite3_bind_text(s, 1, flt.authority, -1, SQLITE_STATIC);
         if (flt.category) sqlite3_bind_text(s, 2, flt.category, -1, SQLITE_STATIC);
@@ -424,7 +415,7 @@ static int cmd_cases(int argc, char **argv, const char *db_path)
         int width = format == OMB_OUT_TABLE ? omb_terminal_width(STDOUT_FILENO) : 0;
         if (omb_output_stmt(stdout, s, format, 0, width, err, sizeof err)) {
             fprintf(stderr, "ombuds cases: %s\n", err);
-            rc = EXIT_STORE;
+            rc = OMB_EXIT_STORE;
         }
     }
     sqlite3_finalize(s);
@@ -437,18 +428,18 @@ static int cmd_export(int argc, char **argv, const char *db_path)
     struct omb_case_filter flt = {0};
     int format = OMB_OUT_JSONL;
     const char *out = NULL;
-    if (parse_filter(argc, argv, &flt, &format, &out, "export")) return EXIT_USAGE;
+    if (parse_filter(argc, argv, &flt, &format, &out, "export")) return OMB_EXIT_USAGE;
     if (format != OMB_OUT_JSONL && format != OMB_OUT_CSV) {
         fprintf(stderr, "ombuds export: --format takes jsonl or csv\n");
-        return EXIT_USAGE;
+        return OMB_EXIT_USAGE;
     }
     omb_store *st;
-    if (open_store(db_path, 0, &st)) return EXIT_STORE;
+    if (open_store(db_path, 0, &st)) return OMB_EXIT_STORE;
     FILE *f = stdout;
     if (out && strcmp(out, "-") && !(f = fopen(out, "w"))) {
         fprintf(stderr, "ombuds export: cannot write %s: %s\n", out, strerror(errno));
         omb_store_close(st);
-        return EXIT_STORE;
+        return OMB_EXIT_STORE;
     }
     char err[512];
     int rc = omb_export(st, f, format, &flt, err, sizeof err);
@@ -458,7 +449,7 @@ static int cmd_export(int argc, char **argv, const char *db_path)
         rc = OMB_EIO;
     }
     omb_store_close(st);
-    return rc ? EXIT_STORE : 0;
+    return rc ? OMB_EXIT_STORE : 0;
 }
 
 /* ---- parse (no store) ---------------------------------------------------------- */
@@ -474,15 +465,15 @@ static int cmd_parse(int argc, char **argv, const char *plugin_dir)
     while ((c = getopt_long(argc, argv, "+f:a:", opts, NULL)) != -1) {
         if (c == 'f') format = optarg;
         else if (c == 'a') authority = optarg;
-        else return EXIT_USAGE;
+        else return OMB_EXIT_USAGE;
     }
     if (optind + 1 != argc) {
         fprintf(stderr, "usage: ombuds parse [--format NAME] [--authority NAME] FILE\n");
-        return EXIT_USAGE;
+        return OMB_EXIT_USAGE;
     }
     const char *path = argv[optind];
     omb_registry reg = {0};
-    if (load_plugins(&reg, plugin_dir, 1)) return EXIT_STORE;
+    if (load_plugins(&reg, plugin_dir, 1)) return OMB_EXIT_STORE;
     char *text = NULL, note[128], err[1024];
     size_t len;
     const struct omb_loaded_plugin *p;
@@ -490,7 +481,7 @@ static int cmd_parse(int argc, char **argv, const char *plugin_dir)
     if (rc) {
         fprintf(stderr, "ombuds parse: %s\n", err);
         omb_registry_free(&reg);
-        return EXIT_FAILED_FILES;
+        return OMB_EXIT_FAILED;
     }
     struct omb_sink sink;
     omb_sink_init(&sink, text, len, path, p->desc->name);
@@ -501,7 +492,7 @@ static int cmd_parse(int argc, char **argv, const char *plugin_dir)
     omb_sink_clear(&sink);
     free(text);
     omb_registry_free(&reg);
-    return rc ? EXIT_FAILED_FILES : 0;
+    return rc ? OMB_EXIT_FAILED : 0;
 }
 
 /* ---- main ------------------------------------------------------------------------ */
@@ -528,7 +519,7 @@ int main(int argc, char **argv)
         case 'n': no_history = 1; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': printf("ombuds %s (plugin ABI %d)\n", PACKAGE_VERSION, OMB_PLUGIN_ABI_VERSION); return 0;
-        default: fputs(usage_text, stderr); return EXIT_USAGE;
+        default: fputs(usage_text, stderr); return OMB_EXIT_USAGE;
         }
     }
     int n = argc - optind;
@@ -552,5 +543,5 @@ int main(int argc, char **argv)
         return 0;
     }
     fprintf(stderr, "ombuds: unknown command \"%s\" (try ombuds --help)\n", cmd);
-    return EXIT_USAGE;
+    return OMB_EXIT_USAGE;
 }

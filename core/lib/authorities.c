@@ -15,26 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "plugin_loader.h"
-
-#ifndef OMB_DATADIR
-#define OMB_DATADIR "/usr/local/share/ombuds"
-#endif
-
-const char *omb_data_dir(void)
-{
-    static char dir[4096];
-    const char *env = getenv("OMBUDS_DATA_DIR");
-    if (env && *env) return env;
-#ifdef OMB_SRCDIR
-    if (omb_running_from_build_tree()) {
-        snprintf(dir, sizeof dir, "%s/data", OMB_SRCDIR);
-        if (access(dir, R_OK) == 0) return dir;
-    }
-#endif
-    if (access(OMB_DATADIR, R_OK) == 0) return OMB_DATADIR;
-    return NULL;
-}
+#include "paths.h"
 
 /* Splits line (modified in place) at tabs into at most max fields. */
 static int split_tabs(char *line, char **fields, int max)

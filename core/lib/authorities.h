@@ -30,7 +30,4 @@ int omb_register_load_population(sqlite3 *db, const char *path, size_t *n_loaded
  * installed data directory).  Missing files are not an error. */
 int omb_register_load_defaults(sqlite3 *db, char *err, size_t err_cap);
 
-/* The directory holding the shipped data files, or NULL. */
-const char *omb_data_dir(void);
-
 #endif

@@ -10,8 +10,6 @@
  */
 #include "chart.h"
 
-#include <langinfo.h>
-#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,24 +67,6 @@ int omb_chart_pick(const omb_mtable *t, const char *value, struct omb_chart_spec
     for (int c = 0; c < t->n_cols && sp->label_col < 0; c++)
         if (t->types[c] == OMB_VALUE_TEXT) sp->label_col = sp->label_last = c;
     return OMB_OK;
-}
-
-int omb_chart_plain(FILE *f)
-{
-    const char *nc = getenv("NO_COLOR");
-    if (nc && *nc) return 1;
-    if (!isatty(fileno(f))) return 1;
-    /* the program may not have called setlocale; ask the environment's */
-    const char *old = setlocale(LC_CTYPE, NULL);
-    char saved[64];
-    snprintf(saved, sizeof saved, "%s", old ? old : "C");
-    int utf8 = 0;
-    if (setlocale(LC_CTYPE, "")) {
-        const char *cs = nl_langinfo(CODESET);
-        utf8 = cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8"));
-    }
-    setlocale(LC_CTYPE, saved);
-    return !utf8;
 }
 
 /* 12345678 -> "12,345,678" */

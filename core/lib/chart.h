@@ -28,11 +28,6 @@ struct omb_chart_spec {
  * or OMB_EINVAL with err naming the columns there are. */
 int omb_chart_pick(const omb_mtable *t, const char *value, struct omb_chart_spec *sp, char *err, size_t cap);
 
-/* Should a terminal chart on f be plain ASCII?  Yes when f is not a
- * terminal (a pipe or file), NO_COLOR is set, or the locale's character set
- * is not UTF-8. */
-int omb_chart_plain(FILE *f);
-
 /* Draws the chart as text: one sparkline per label over the years when the
  * table has both, else one bar per row.  width is the terminal width (0:
  * 80).  Returns OMB_OK or OMB_ENOMEM. */

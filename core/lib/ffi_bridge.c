@@ -11,6 +11,7 @@
  * lua_metric.c; what a running metric may call is metric_host.c.
  */
 #include "ffi_bridge.h"
+#include "sink.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -229,6 +230,28 @@ const char *omb_ffi_arg_label(const struct omb_ffi_fn *f, int k, char *buf, size
 
 /* ---- calls ------------------------------------------------------------------- */
 
+/* A call's state starts and ends here, with the call, so that the services
+ * a metric uses (metric_host.c) need nothing of the host table that lists
+ * them (sink.c). */
+void omb_call_state_init(struct omb_call_state *cs, const struct omb_ffi_fn *fn, sqlite3 *db)
+{
+    memset(cs, 0, sizeof *cs);
+    cs->pub.host = omb_host_table();
+    cs->pub.core = cs;
+    cs->fn = fn;
+    cs->db = db;
+}
+
+void omb_call_state_clear(struct omb_call_state *cs)
+{
+    for (size_t k = 0; k < cs->n_scratch; k++) free(cs->scratch[k]);
+    free(cs->scratch);
+    omb_mtable_free(cs->table);
+    cs->scratch = NULL;
+    cs->n_scratch = 0;
+    cs->table = NULL;
+}
+
 void omb_ffi_result_clear(struct omb_ffi_result *r)
 {
     if (!r) return;
@@ -237,7 +260,8 @@ void omb_ffi_result_clear(struct omb_ffi_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Wide enough and aligned for any return libffi writes (R6.3). */
+/* Wide enough and aligned for any return libffi writes (libffi writes at
+ * least a full register, even for narrower return types). */
 union ret_slot {
     ffi_arg u;
     ffi_sarg s;

@@ -38,7 +38,8 @@ struct omb_ffi_fn {
     ffi_type *types[OMB_FFI_MAX_ARGS + 1];
 };
 
-/* All functions of one metric plugin in one allocation (R6.2), owned by the
+/* All functions of one metric plugin in one allocation (one free on
+ * unload, nothing to leak on a half-built entry), owned by the
  * plugin's registry entry and freed when it is unloaded. */
 struct omb_ffi_plugin {
     size_t n;

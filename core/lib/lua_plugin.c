@@ -211,7 +211,8 @@ static lua_Integer line_field(lua_State *L, int t, const char *key, lua_Integer 
 }
 
 /* Checks the whole case table before anything is handed to the core, so a
- * mistake raises a Lua error while no builder is open (R7.5). */
+ * mistake raises a Lua error while no builder is open: the raise then
+ * leaves no half-built case behind. */
 static void check_case(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);

@@ -5,7 +5,8 @@
  * parameters, the result-table builder, coverage and notes, scratch strings
  * for `s` results, and reading rule files such as improvement_themes.tsv.
  * A metric never sees SQLite: rows reach it as struct omb_value arrays.  The
- * host table that lists these is host.c; the call itself is ffi_bridge.c.
+ * host table that lists these is sink.c; the call itself, and the set-up
+ * and clearing of its state, is ffi_bridge.c.
  */
 #define _GNU_SOURCE
 #include <limits.h>
@@ -16,31 +17,11 @@
 #include <unistd.h>
 
 #include "ffi_bridge.h"
-#include "authorities.h"
-#include "sink.h"
+#include "paths.h"
 
 #ifndef OMB_DATADIR
 #define OMB_DATADIR "/usr/local/share/ombuds"
 #endif
-
-void omb_call_state_init(struct omb_call_state *cs, const struct omb_ffi_fn *fn, sqlite3 *db)
-{
-    memset(cs, 0, sizeof *cs);
-    cs->pub.host = omb_host_table();
-    cs->pub.core = cs;
-    cs->fn = fn;
-    cs->db = db;
-}
-
-void omb_call_state_clear(struct omb_call_state *cs)
-{
-    for (size_t k = 0; k < cs->n_scratch; k++) free(cs->scratch[k]);
-    free(cs->scratch);
-    omb_mtable_free(cs->table);
-    cs->scratch = NULL;
-    cs->n_scratch = 0;
-    cs->table = NULL;
-}
 
 static struct omb_call_state *state(omb_call *ctx) { return ctx ? ctx->core : NULL; }
 
@@ -259,13 +240,7 @@ static int find_shipped(const char *name, char *out, size_t cap)
 
 static int find_user(const char *name, char *out, size_t cap)
 {
-    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-    if (xdg && *xdg) {
-        if ((size_t)snprintf(out, cap, "%s/ombuds/%s", xdg, name) < cap && is_file(out)) return 1;
-    } else if (home && *home) {
-        if ((size_t)snprintf(out, cap, "%s/.local/share/ombuds/%s", home, name) < cap && is_file(out)) return 1;
-    }
-    return 0;
+    return omb_user_path(OMB_USER_DATA, name, out, cap) == 0 && is_file(out);
 }
 
 static int read_lines(struct omb_call_state *cs, const char *path, omb_line_fn line, void *ud)

@@ -9,7 +9,6 @@
 #include <ombuds/plugin.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 int omb_out_format_parse(const char *s)
@@ -22,13 +21,6 @@ int omb_out_format_parse(const char *s)
     return 0;
 }
 
-int omb_terminal_width(int fd)
-{
-    struct winsize ws;
-    if (!isatty(fd)) return 0;
-    if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
-    return 80;
-}
 
 size_t omb_utf8_width(const char *s, size_t n)
 {

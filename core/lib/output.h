@@ -26,9 +26,6 @@ void omb_json_string(FILE *f, const char *s, size_t n);
 /* Writes a CSV field, quoted when it needs to be. */
 void omb_csv_field(FILE *f, const char *s, size_t n);
 
-/* The width of the terminal on fd, or 0 when it is not a terminal. */
-int omb_terminal_width(int fd);
-
 /* Number of display columns of a UTF-8 string (one per code point). */
 size_t omb_utf8_width(const char *s, size_t n);
 

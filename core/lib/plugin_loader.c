@@ -11,6 +11,7 @@
 
 #include "ffi_bridge.h"
 #include "lua_plugin.h"
+#include "paths.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -21,10 +22,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#ifndef OMB_PLUGINDIR
-#define OMB_PLUGINDIR "/usr/local/lib/ombuds"
-#endif
 
 static char *dupstr(const char *s)
 {
@@ -326,23 +323,6 @@ static int scan_build_tree(omb_registry *reg, const char *top, const char *sub)
     return OMB_OK;
 }
 
-/* Is this program running from its build tree?  Compare the real path of the
- * executable with the build directory compiled in. */
-int omb_running_from_build_tree(void)
-{
-#ifdef OMB_BUILDDIR
-    char exe[PATH_MAX], top[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return 0;
-    exe[n] = '\0';
-    if (!realpath(OMB_BUILDDIR, top)) return 0;
-    size_t t = strlen(top);
-    return strncmp(exe, top, t) == 0 && exe[t] == '/';
-#else
-    return 0;
-#endif
-}
-
 int omb_registry_load(omb_registry *reg, const char *extra_dir)
 {
     int rc;
@@ -358,20 +338,15 @@ int omb_registry_load(omb_registry *reg, const char *extra_dir)
             }
         free(copy);
     }
-    const char *home = getenv("HOME");
-    if (home && *home) {
-        char dir[PATH_MAX];
-        if ((size_t)snprintf(dir, sizeof dir, "%s/.local/lib/ombuds/plugins", home) < sizeof dir &&
-            (rc = scan_dir(reg, dir)))
-            return rc;
-    }
+    char dir[PATH_MAX];
+    if (omb_user_path(OMB_USER_PLUGINS, NULL, dir, sizeof dir) == 0 && (rc = scan_dir(reg, dir))) return rc;
 #ifdef OMB_BUILDDIR
     if (omb_running_from_build_tree() && (rc = scan_build_tree(reg, OMB_BUILDDIR, "/.libs"))) return rc;
 #ifdef OMB_SRCDIR
     if (omb_running_from_build_tree() && (rc = scan_build_tree(reg, OMB_SRCDIR, ""))) return rc;
 #endif
 #endif
-    return scan_dir(reg, OMB_PLUGINDIR);
+    return scan_dir(reg, omb_plugin_dir());
 }
 
 void omb_registry_free(omb_registry *reg)

@@ -53,8 +53,4 @@ int omb_plugin_probe(const struct omb_loaded_plugin *p, const char *text, size_t
 int omb_plugin_parse(const struct omb_loaded_plugin *p, const struct omb_host *h, struct omb_sink *sink,
                      const struct omb_doc *doc);
 
-/* Is this program running from its build tree (so it should use the plugins,
- * scripts and data files there rather than installed ones)? */
-int omb_running_from_build_tree(void);
-
 #endif

@@ -436,7 +436,7 @@ static void complete_files(struct cands *c)
         return;
     }
     /* entries go into a table first: opendir's handle must not be held
-     * while Lua calls that can raise run (R7.5) */
+     * while Lua calls that can raise run, or a raise would leak it */
     lua_newtable(L);
     int names = lua_gettop(L);
     lua_Integer n = 0;

@@ -210,15 +210,6 @@ void omb_lua_json_decode(lua_State *L, const char *s, size_t n)
 
 /* ---- cases --------------------------------------------------------------------------- */
 
-int omb_lua_is_case(lua_State *L, int idx)
-{
-    if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx)) return 0;
-    luaL_getmetatable(L, OMB_LUA_CASE);
-    int same = lua_rawequal(L, -1, -2);
-    lua_pop(L, 2);
-    return same;
-}
-
 /* The filter keys, in the order of their SQL parameters ?1..?8. */
 static const char *const filter_keys[] = {"authority", "category", "year", "outcome", "text",
                                           "subcategory", "ref", "limit", NULL};

@@ -2,8 +2,9 @@
 /*
  * lua_int.h -- what the files of the Lua binding share among themselves (not
  * installed): the metatable names, the constructors each lua_<type>.c exports,
- * the interrupt flag that Ctrl-C and --timeout raise, and the statement guard
- * that keeps a sqlite3_stmt safe from Lua errors.  The module table itself is
+ * and the helpers of lua_aux.c under them all: the interrupt flag that Ctrl-C
+ * and --timeout raise and the statement guard that keeps a sqlite3_stmt safe
+ * from Lua errors.  The module table itself is
  * lua_module.c; the console and scripts are repl.c, console.c and lua_cli.c.
  */
 #ifndef OMB_LUA_INT_H
@@ -27,6 +28,7 @@
 #define OMB_LUA_KEY_MODE "ombuds.mode"       /* integer enum omb_out_format for r:print() */
 #define OMB_LUA_KEY_SAFE "ombuds.safe"       /* true under `run --safe` */
 #define OMB_LUA_KEY_PLUGINDIR "ombuds.plugin_dir" /* --plugin-dir, or absent */
+#define OMB_LUA_KEY_TERMINAL "ombuds.terminal"   /* light userdata: struct omb_lua_terminal, or absent */
 
 /* Opens the module: pushes the `ombuds` table.  Registered in
  * package.preload by omb_lua_openlibs. */
@@ -61,7 +63,7 @@ omb_store *omb_lua_check_store(lua_State *L, int idx);
  * no metamethods: safe for completion). */
 omb_store *omb_lua_test_store(lua_State *L, int idx);
 
-/* Pushes q with each white-space separated word quoted as an FTS5 string,
+/* (lua_aux.c) Pushes q with each white-space separated word quoted as an FTS5 string,
  * so punctuation people type cannot be read as query syntax. */
 void omb_lua_fts_query(lua_State *L, const char *q);
 
@@ -75,9 +77,9 @@ void omb_lua_result_new(lua_State *L);
  * NULL absent).  Finalizes the statement; raises on SQLite errors, their
  * message prefixed by what ("query", "search"). */
 void omb_lua_result_from_stmt(lua_State *L, int g, const char *what);
-/* Pushes the columns and rows tables of the Result at idx (two values). */
+/* (lua_aux.c) Pushes the columns and rows tables of the Result at idx (two values). */
 void omb_lua_result_parts(lua_State *L, int idx);
-/* Is the value at idx an ombuds.Result? */
+/* (lua_aux.c) Is the value at idx an ombuds.Result? */
 int omb_lua_is_result(lua_State *L, int idx);
 
 /* ---- cases (lua_case.c) ---- */
@@ -95,14 +97,15 @@ void omb_lua_push_case(lua_State *L, omb_store *st, const char *ref);
 /* Replaces the string on top with the reference in the store's form
  * ("22 001 239") when it has the usual eight digits in any spacing. */
 void omb_lua_normalise_ref(lua_State *L);
-/* Is the value at idx a case table? */
+/* (lua_aux.c) Is the value at idx a case table? */
 int omb_lua_is_case(lua_State *L, int idx);
 
-/* ---- statements guarded by a userdata (lua_store.c) ---- */
+/* ---- statements guarded by a userdata (lua_aux.c) ---- */
 
 
 /* A statement owned by a userdata whose __gc finalizes it, so a Lua error
- * raised while rows are being copied cannot leak it (R7.5). */
+ * raised while rows are being copied cannot leak it (a Lua error
+ * longjmps past any C clean-up). */
 struct omb_lua_stmt {
     sqlite3_stmt *s; /* NULL once finalized */
 };
@@ -120,14 +123,14 @@ void omb_lua_bind(lua_State *L, struct omb_lua_stmt *g, int i, int idx, int arg)
  * SQLite's message prefixed by what.  Never returns. */
 int omb_lua_step_error(lua_State *L, struct omb_lua_stmt *g, int rc, const char *what);
 
-/* ---- the module (lua_module.c) ---- */
+/* ---- the plugins (lua_aux.c) ---- */
 
 /* The plugins, loaded on first use (from the --plugin-dir kept in the
  * registry, $OMBUDS_PLUGIN_PATH and the usual directories) and kept for the
  * life of the state; raises on out of memory. */
 const omb_registry *omb_lua_registry(lua_State *L);
 
-/* ---- interrupts (lua_module.c) ---- */
+/* ---- interrupts and the output mode (lua_aux.c) ---- */
 
 enum omb_lua_stop { OMB_LUA_RUN = 0, OMB_LUA_INTERRUPTED = 1, OMB_LUA_TIMED_OUT = 2 };
 
@@ -150,5 +153,20 @@ const char *omb_lua_stop_message(void);
 /* The output mode for results: OMB_OUT_TABLE, _CSV or _JSON. */
 int omb_lua_get_mode(lua_State *L);
 void omb_lua_set_mode(lua_State *L, int mode);
+
+/* ---- the terminal, as the program sees it (lua_aux.c) ---- */
+
+/* The binding never probes the terminal: the program (cli/terminal.c) hands
+ * it these questions about standard output, asked again at each use. */
+struct omb_lua_terminal {
+    int (*width)(void);       /* columns to fit tables to; 0: do not cut */
+    int (*chart_plain)(void); /* nonzero: draw charts in plain ASCII */
+};
+/* Keeps t (which must outlive L) in L's registry. */
+void omb_lua_set_terminal(lua_State *L, const struct omb_lua_terminal *t);
+/* The width to fit r:print() tables to: 0 (unlimited) when none was set. */
+int omb_lua_terminal_width(lua_State *L);
+/* Plain ASCII charts?  Yes when no terminal was set. */
+int omb_lua_chart_plain(lua_State *L);
 
 #endif

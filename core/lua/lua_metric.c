@@ -6,7 +6,8 @@
  * arguments by the signature letters before anything is acquired, so a
  * wrong argument raises with nothing to leak, and no Lua error can cross
  * ffi_call (metrics never see lua_State).  The result lands in a userdata
- * box with __gc before any Lua call that could raise (R7.5).  The call itself
+ * box with __gc before any Lua call that could raise, since a raise
+ * longjmps past C clean-up.  The call itself
  * is ffi_bridge.c; the module that exposes the table is lua_module.c.
  */
 #define _GNU_SOURCE
@@ -20,6 +21,7 @@
 
 #include "chart.h"
 #include "ffi_bridge.h"
+#include "lua_int.h"
 #include "output.h"
 
 #define MT_TABLE "ombuds.MetricTable"
@@ -205,7 +207,8 @@ static int l_table_notes(lua_State *L)
 }
 
 /* A box for text being rendered: created before the render so the buffer
- * is owned by a userdata with __gc while Lua copies it (R7.5). */
+ * is owned by a userdata with __gc while Lua copies it, so a raise cannot
+ * leak it. */
 static struct box *new_text_box(lua_State *L)
 {
     struct box *b = lua_newuserdatauv(L, sizeof *b, 0);
@@ -280,7 +283,7 @@ static int l_table_chart(lua_State *L)
     struct box *tb = new_text_box(L);
     FILE *m = open_memstream(&tb->s, &n);
     if (!m) return luaL_error(L, "out of memory");
-    int rc = omb_chart_terminal(m, t, &sp, plain >= 0 ? plain : omb_chart_plain(stdout), width);
+    int rc = omb_chart_terminal(m, t, &sp, plain >= 0 ? plain : omb_lua_chart_plain(L), width);
     fclose(m);
     if (rc) return luaL_error(L, "out of memory");
     return push_box_text(L, tb, n);

@@ -3,7 +3,8 @@
  * lua_module.c -- the `ombuds` Lua module (luaopen_ombuds): ombuds.open,
  * ombuds.plugins, ombuds.pretty, ombuds.json, ombuds.version, ombuds.metrics;
  * the state set-up shared by the console and scripts (standard libraries,
- * package.path, --safe), and the stop flag that Ctrl-C and --timeout raise.
+ * package.path, --safe).  The stop flag that Ctrl-C and --timeout raise is
+ * lua_aux.c.
  * Each Lua-visible type lives in its own lua_<type>.c; the command line that
  * runs Lua is lua_cli.c.
  */
@@ -19,6 +20,7 @@
 
 #include "ffi_bridge.h"
 #include "lua_int.h"
+#include "paths.h"
 #include "plugin_loader.h"
 #include "output.h"
 #include "pretty.h"
@@ -27,90 +29,7 @@
 #define PACKAGE_VERSION "unknown"
 #endif
 
-/* ---- stopping a run ---------------------------------------------------------------- */
-
-volatile sig_atomic_t omb_lua_stop;
-int omb_lua_timeout_seconds;
-
-const char *omb_lua_stop_message(void)
-{
-    static char msg[64];
-    if (omb_lua_stop == OMB_LUA_TIMED_OUT) {
-        snprintf(msg, sizeof msg, "timed out after %d second%s", omb_lua_timeout_seconds,
-                 omb_lua_timeout_seconds == 1 ? "" : "s");
-        return msg;
-    }
-    return "interrupted!";
-}
-
-static void stop_hook(lua_State *L, lua_Debug *ar)
-{
-    (void)ar;
-    lua_sethook(L, NULL, 0, 0);
-    luaL_error(L, "%s", omb_lua_stop_message());
-}
-
-void omb_lua_request_stop(lua_State *L, int why)
-{
-    omb_lua_stop = why;
-    /* lua_sethook is the one Lua call documented as safe from a signal */
-    lua_sethook(L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT, 1);
-}
-
-void omb_lua_clear_stop(lua_State *L)
-{
-    lua_sethook(L, NULL, 0, 0);
-    omb_lua_stop = OMB_LUA_RUN;
-}
-
-/* ---- settings kept in the registry ------------------------------------------------- */
-
-int omb_lua_get_mode(lua_State *L)
-{
-    lua_getfield(L, LUA_REGISTRYINDEX, OMB_LUA_KEY_MODE);
-    int mode = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : OMB_OUT_TABLE;
-    lua_pop(L, 1);
-    return mode;
-}
-
-void omb_lua_set_mode(lua_State *L, int mode)
-{
-    lua_pushinteger(L, mode);
-    lua_setfield(L, LUA_REGISTRYINDEX, OMB_LUA_KEY_MODE);
-}
-
 /* ---- plugins ------------------------------------------------------------------------- */
-
-static int registry_gc(lua_State *L)
-{
-    omb_registry *reg = lua_touserdata(L, 1);
-    omb_registry_free(reg);
-    memset(reg, 0, sizeof *reg);
-    return 0;
-}
-
-const omb_registry *omb_lua_registry(lua_State *L)
-{
-    if (lua_getfield(L, LUA_REGISTRYINDEX, OMB_LUA_REGISTRY) == LUA_TUSERDATA) {
-        omb_registry *reg = lua_touserdata(L, -1);
-        lua_pop(L, 1);
-        return reg;
-    }
-    lua_pop(L, 1);
-    omb_registry *reg = lua_newuserdatauv(L, sizeof *reg, 0);
-    memset(reg, 0, sizeof *reg);
-    lua_newtable(L);
-    lua_pushcfunction(L, registry_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_setmetatable(L, -2);
-    lua_getfield(L, LUA_REGISTRYINDEX, OMB_LUA_KEY_PLUGINDIR);
-    const char *dir = lua_tostring(L, -1);
-    int rc = omb_registry_load(reg, dir);
-    lua_pop(L, 1);
-    if (rc != OMB_OK) luaL_error(L, "out of memory loading plugins");
-    lua_setfield(L, LUA_REGISTRYINDEX, OMB_LUA_REGISTRY);
-    return reg;
-}
 
 static void set_str(lua_State *L, const char *k, const char *v)
 {
@@ -278,13 +197,8 @@ void omb_lua_openlibs(lua_State *L)
             if (*p) p++;
         }
     }
-    add_path_item(L, &b, "./scripts", 9);
-#ifdef OMB_SRCDIR
-    if (omb_running_from_build_tree()) add_path_item(L, &b, OMB_SRCDIR "/scripts", strlen(OMB_SRCDIR "/scripts"));
-#endif
-#ifdef OMB_SCRIPTDIR
-    add_path_item(L, &b, OMB_SCRIPTDIR, strlen(OMB_SCRIPTDIR));
-#endif
+    const char *dirs[4];
+    for (size_t i = 0, n = omb_script_dirs(dirs, 4); i < n; i++) add_path_item(L, &b, dirs[i], strlen(dirs[i]));
     luaL_addstring(&b, old ? old : "./?.lua");
     luaL_pushresult(&b);
     lua_setfield(L, -3, "path");

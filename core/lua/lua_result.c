@@ -30,15 +30,6 @@ void omb_lua_result_new(lua_State *L)
     lua_setiuservalue(L, -2, 1);
 }
 
-int omb_lua_is_result(lua_State *L, int idx) { return luaL_testudata(L, idx, OMB_LUA_RESULT) != NULL; }
-
-void omb_lua_result_parts(lua_State *L, int idx)
-{
-    idx = lua_absindex(L, idx);
-    lua_getiuservalue(L, idx, 1);
-    lua_getiuservalue(L, idx, 2);
-}
-
 void omb_lua_result_from_stmt(lua_State *L, int g, const char *what)
 {
     struct omb_lua_stmt *st = lua_touserdata(L, g);
@@ -197,7 +188,7 @@ static int l_result_print(lua_State *L)
     int cols = lua_gettop(L) - 1, rows = cols + 1;
     if (mode == OMB_OUT_TABLE) {
         struct omb_pretty_opts o;
-        omb_pretty_defaults(&o, omb_terminal_width(1), 0);
+        omb_pretty_defaults(&o, omb_lua_terminal_width(L), 0);
         o.max_rows = 0;
         omb_pretty_table(L, cols, rows, &o);
     } else if (mode == OMB_OUT_CSV) {

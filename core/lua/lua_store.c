@@ -2,7 +2,7 @@
 /*
  * lua_store.c -- the ombuds.Store handle seen from Lua: opening and closing,
  * read-only queries with bound parameters, full-text search, counting, and
- * ingesting files; plus the statement guard the other binding files use.
+ * ingesting files.  The statement guard is lua_aux.c.
  * Case objects are built by lua_case.c and result objects by lua_result.c;
  * the SQL schema and writes belong to store.c and ingest.c.
  */
@@ -19,82 +19,6 @@
 struct lstore {
     omb_store *st;
 };
-
-/* ---- statement guard ------------------------------------------------------------ */
-
-static int stmt_gc(lua_State *L)
-{
-    struct omb_lua_stmt *g = luaL_checkudata(L, 1, OMB_LUA_STMT);
-    sqlite3_finalize(g->s);
-    g->s = NULL;
-    return 0;
-}
-
-struct omb_lua_stmt *omb_lua_prepare(lua_State *L, sqlite3 *db, const char *sql, const char *what)
-{
-    struct omb_lua_stmt *g = lua_newuserdatauv(L, sizeof *g, 0);
-    g->s = NULL;
-    if (luaL_newmetatable(L, OMB_LUA_STMT)) {
-        lua_pushcfunction(L, stmt_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_setmetatable(L, -2);
-    const char *tail = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &g->s, &tail) != SQLITE_OK) {
-        lua_pushfstring(L, "%s: %s", what, sqlite3_errmsg(db));
-        sqlite3_finalize(g->s);
-        g->s = NULL;
-        lua_error(L);
-    }
-    while (tail && (*tail == ' ' || *tail == '\t' || *tail == '\n' || *tail == '\r' || *tail == ';')) tail++;
-    if (!g->s || (tail && *tail)) {
-        int none = !g->s;
-        sqlite3_finalize(g->s);
-        g->s = NULL;
-        luaL_error(L, "%s: give exactly one SQL statement (found %s)", what, none ? "none" : "more");
-    }
-    return g;
-}
-
-void omb_lua_bind(lua_State *L, struct omb_lua_stmt *g, int i, int idx, int arg)
-{
-    sqlite3_stmt *s = g->s;
-    size_t n;
-    const char *str;
-    switch (lua_type(L, idx)) {
-    case LUA_TNIL: sqlite3_bind_null(s, i); return;
-    case LUA_TBOOLEAN: sqlite3_bind_int(s, i, lua_toboolean(L, idx)); return;
-    case LUA_TNUMBER:
-        if (lua_isinteger(L, idx)) sqlite3_bind_int64(s, i, (sqlite3_int64)lua_tointeger(L, idx));
-        else sqlite3_bind_double(s, i, (double)lua_tonumber(L, idx));
-        return;
-    case LUA_TSTRING:
-        str = lua_tolstring(L, idx, &n);
-        sqlite3_bind_text64(s, i, str, n, SQLITE_TRANSIENT, SQLITE_UTF8);
-        return;
-    default: {
-        const char *tn = luaL_typename(L, idx);
-        sqlite3_finalize(g->s);
-        g->s = NULL;
-        luaL_argerror(L, arg, lua_pushfstring(L, "SQL parameter %d must be a number, string, boolean or nil, not %s", i,
-                                              tn));
-    }
-    }
-}
-
-int omb_lua_step_error(lua_State *L, struct omb_lua_stmt *g, int rc, const char *what)
-{
-    sqlite3 *db = g->s ? sqlite3_db_handle(g->s) : NULL;
-    if ((rc & 0xFF) == SQLITE_INTERRUPT && omb_lua_stop) {
-        sqlite3_finalize(g->s);
-        g->s = NULL;
-        return luaL_error(L, "%s", omb_lua_stop_message());
-    }
-    lua_pushfstring(L, "%s: %s", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-    sqlite3_finalize(g->s);
-    g->s = NULL;
-    return lua_error(L);
-}
 
 /* ---- the handle ----------------------------------------------------------------- */
 
@@ -215,28 +139,6 @@ static int l_store_count(lua_State *L)
     return 1;
 }
 
-/* Quotes each word of a plain search so FTS5 operators and punctuation in
- * what people type ("section-19", "don't") cannot make a syntax error. */
-void omb_lua_fts_query(lua_State *L, const char *q)
-{
-    omb_sbuf *b = omb_sbuf_new(L);
-    const char *p = q;
-    while (*p) {
-        while (*p == ' ' || *p == '\t' || *p == '\n') p++;
-        if (!*p) break;
-        if (b->n) omb_sbuf_add(L, b, " ", 1);
-        omb_sbuf_add(L, b, "\"", 1);
-        while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
-            if (*p == '"') omb_sbuf_add(L, b, "\"", 1);
-            omb_sbuf_add(L, b, p, 1);
-            p++;
-        }
-        omb_sbuf_add(L, b, "\"", 1);
-    }
-    lua_pushlstring(L, b->p ? b->p : "", b->n);
-    lua_remove(L, -2);
-}
-
 /* db:search(text, {limit = 20, raw = false}) */
 static int l_store_search(lua_State *L)
 {
@@ -307,7 +209,8 @@ static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 static const char *const status_words[] = {"?", "new", "updated", "unchanged", "failed"};
 
-/* Called by omb_ingest for each file; must not touch Lua (R7.5). */
+/* Called by omb_ingest for each file; must not touch Lua: a Lua error
+ * here would longjmp out of ingest, skipping its clean-up. */
 static void collect(void *ud, const struct omb_file_report *r)
 {
     struct collector *c = ud;

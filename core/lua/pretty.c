@@ -17,7 +17,6 @@
 
 #include "lua_int.h"
 
-#define BUFFER_MT "ombuds.Buffer"
 #define ELLIPSIS "\xE2\x80\xA6"
 
 #define C_STRING "\033[32m"
@@ -27,57 +26,7 @@
 #define C_BOLD "\033[1m"
 #define C_RESET "\033[0m"
 
-/* ---- the buffer ------------------------------------------------------------------ */
-
-static int sbuf_gc(lua_State *L)
-{
-    omb_sbuf *b = luaL_checkudata(L, 1, BUFFER_MT);
-    free(b->p);
-    b->p = NULL;
-    b->n = b->cap = 0;
-    return 0;
-}
-
-omb_sbuf *omb_sbuf_new(lua_State *L)
-{
-    omb_sbuf *b = lua_newuserdatauv(L, sizeof *b, 0);
-    b->p = NULL;
-    b->n = b->cap = 0;
-    if (luaL_newmetatable(L, BUFFER_MT)) {
-        lua_pushcfunction(L, sbuf_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_setmetatable(L, -2);
-    return b;
-}
-
-void omb_sbuf_add(lua_State *L, omb_sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1) cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) luaL_error(L, "not enough memory");
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-void omb_sbuf_adds(lua_State *L, omb_sbuf *b, const char *s) { omb_sbuf_add(L, b, s, strlen(s)); }
-
-void omb_sbuf_addf(lua_State *L, omb_sbuf *b, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    omb_sbuf_add(L, b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
+/* ---- the buffer (omb_sbuf itself is lua_aux.c) ---------------------------------- */
 
 /* Replaces the buffer at index bi with its text. */
 static void sbuf_finish(lua_State *L, int bi)

@@ -12,22 +12,7 @@
 #include <lua.h>
 #include <stddef.h>
 
-/* A growable byte buffer owned by a userdata on the Lua stack, so a Lua
- * error raised while text is being built frees it (R7.5) and the Lua stack
- * can be used freely meanwhile (unlike luaL_Buffer). */
-typedef struct omb_sbuf {
-    char *p;    /* malloc'd, NUL-terminated when n > 0 */
-    size_t n;   /* bytes used */
-    size_t cap; /* bytes allocated */
-} omb_sbuf;
-
-/* Pushes a new empty buffer (a userdata) and returns it. */
-omb_sbuf *omb_sbuf_new(lua_State *L);
-/* Appends n bytes; raises "not enough memory" when growing fails. */
-void omb_sbuf_add(lua_State *L, omb_sbuf *b, const char *s, size_t n);
-void omb_sbuf_adds(lua_State *L, omb_sbuf *b, const char *s);
-/* printf-style append (the result of one call is cut at 512 bytes). */
-void omb_sbuf_addf(lua_State *L, omb_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#include "lua_aux.h" /* omb_sbuf */
 
 struct omb_pretty_opts {
     int depth;       /* nesting levels shown before "{…}" */

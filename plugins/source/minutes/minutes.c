@@ -26,12 +26,6 @@
 static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
 
-static int starts_ci(const struct omb_host *h, const char *p, size_t n, const char *s)
-{
-    size_t k = strlen(s);
-    return n >= k && h->find_ci(p, k, s) == p;
-}
-
 /* ---- probe ------------------------------------------------------------------------ */
 
 static int has(const char *t, size_t scan, const char *s)
@@ -70,12 +64,12 @@ struct meeting {
     size_t date_at;
 };
 
-static int is_weekday(const struct omb_host *h, const char *p, size_t n)
+static int is_weekday(const char *p, size_t n)
 {
     static const char *const days[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
                                        "Sunday", NULL};
     for (const char *const *d = days; *d; d++)
-        if (starts_ci(h, p, n, *d)) return 1;
+        if (omb_starts_ci(p, n, *d)) return 1;
     return 0;
 }
 
@@ -102,7 +96,7 @@ static int meeting_of(const struct omb_host *h, const char *t, struct omb_line l
     const char *p = h->find_ci(t + a, l.b - a, "meeting of ");
     if (!p || (size_t)(p - t) > a + 25) return 0;
     size_t s = (size_t)(p - t) + 11;
-    if (starts_ci(h, t + s, l.b - s, "the ")) s += 4;
+    if (omb_starts_ci(t + s, l.b - s, "the ")) s += 4;
     m->line_a = l.a;
     m->line_b = l.b;
     size_t ds, dl;
@@ -122,7 +116,7 @@ static int meeting_of(const struct omb_host *h, const char *t, struct omb_line l
         if (i == end || t[i] == ',') {
             size_t x = q, y = i;
             omb_trim(t, &x, &y);
-            if (y > x && !is_weekday(h, t + x, y - x)) {
+            if (y > x && !is_weekday(t + x, y - x)) {
                 parts[np][0] = x;
                 parts[np][1] = y;
                 np++;
@@ -154,7 +148,7 @@ static void read_meeting(const struct omb_host *h, const char *t, size_t len, st
             m->title_a = l.a;
             m->title_b = l.b;
         }
-        after_agenda = starts_ci(h, t + l.a, l.b - l.a, "Agenda item") && l.b - l.a < 20;
+        after_agenda = omb_starts_ci(t + l.a, l.b - l.a, "Agenda item") && l.b - l.a < 20;
         if (!m->line_b && meeting_of(h, t, l, m)) continue;
         /* another form: a heading line naming the ombudsman, such as "7.
          * Local Government and Social Care Ombudsman report" */
@@ -464,8 +458,8 @@ static int read_people(const struct omb_host *h, omb_sink *sink, const char *t, 
 static int furniture(const struct omb_host *h, const char *t, struct omb_line l)
 {
     if (l.b - l.a <= 1) return 1;
-    if ((starts_ci(h, t + l.a, l.b - l.a, "PDF ") || starts_ci(h, t + l.a, l.b - l.a, "DOC") ||
-         starts_ci(h, t + l.a, l.b - l.a, "Word ")) &&
+    if ((omb_starts_ci(t + l.a, l.b - l.a, "PDF ") || omb_starts_ci(t + l.a, l.b - l.a, "DOC") ||
+         omb_starts_ci(t + l.a, l.b - l.a, "Word ")) &&
         (h->find_ci(t + l.a, l.b - l.a, "KB") || h->find_ci(t + l.a, l.b - l.a, "MB")))
         return 1;
     return 0;
@@ -502,8 +496,8 @@ static int read_papers(const struct omb_host *h, omb_sink *sink, const char *t, 
     *count = 0;
     while (omb_next_line(t, len, &pos, &l)) {
         if (!in) {
-            in = starts_ci(h, t + l.a, l.b - l.a, "Supporting documents") ||
-                 starts_ci(h, t + l.a, l.b - l.a, "Background papers");
+            in = omb_starts_ci(t + l.a, l.b - l.a, "Supporting documents") ||
+                 omb_starts_ci(t + l.a, l.b - l.a, "Background papers");
             continue;
         }
         if (l.a == l.b || furniture(h, t, l)) continue;

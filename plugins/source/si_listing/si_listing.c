@@ -21,13 +21,6 @@
 #include <strings.h>
 
 
-/* Does t[a, b) start with s, ignoring case? */
-static int starts_ci(const char *t, size_t a, size_t b, const char *s)
-{
-    size_t n = strlen(s);
-    return b - a >= n && strncasecmp(t + a, s, n) == 0;
-}
-
 
 /* Does the page show "Showing 1 - 10 of N", the detail form's counter? */
 static int has_showing_counter(const char *t, size_t len)
@@ -151,14 +144,14 @@ static int improvement_item(const struct omb_host *h, omb_builder *bd, const cha
 static int results_line(const char *t, size_t a, size_t b, long *n)
 {
     size_t i;
-    if (starts_ci(t, a, b, "There are ")) i = a + 10;
-    else if (starts_ci(t, a, b, "There is ")) i = a + 9;
+    if (omb_starts_ci(t + a, b - a, "There are ")) i = a + 10;
+    else if (omb_starts_ci(t + a, b - a, "There is ")) i = a + 9;
     else return 0;
     size_t d = i;
     long v = 0;
     while (d < b && t[d] >= '0' && t[d] <= '9' && v < 100000000) v = v * 10 + (t[d++] - '0');
     if (d == i || d >= b || t[d] != ' ') return 0;
-    if (!starts_ci(t, d + 1, b, "result")) return 0;
+    if (!omb_starts_ci(t + d + 1, b - (d + 1), "result")) return 0;
     *n = v;
     return 1;
 }
@@ -196,7 +189,7 @@ static int listing_parse(const struct omb_host *h, omb_sink *sink, const struct 
     while (omb_next_line(t, len, &pos, &l)) {
         size_t a = l.a, b = l.b;
         omb_trim(t, &a, &b);
-        if (starts_ci(t, a, b, "Service Improvements for ")) {
+        if (omb_starts_ci(t + a, b - a, "Service Improvements for ")) {
             size_t va = a + strlen("Service Improvements for "), vb = b;
             omb_trim(t, &va, &vb);
             if (vb > va) {
@@ -206,7 +199,7 @@ static int listing_parse(const struct omb_host *h, omb_sink *sink, const struct 
             }
             break;
         }
-        if (starts_ci(t, a, b, "Case Ref:")) break;
+        if (omb_starts_ci(t + a, b - a, "Case Ref:")) break;
     }
     if (!auth && doc->authority) {
         auth = doc->authority;
@@ -224,7 +217,7 @@ static int listing_parse(const struct omb_host *h, omb_sink *sink, const struct 
         size_t ca = bullet ? a + 3 : a;
         while (ca < b && (t[ca] == ' ' || t[ca] == '\t')) ca++;
         long n;
-        if (starts_ci(t, ca, b, "Case Ref:")) {
+        if (omb_starts_ci(t + ca, b - ca, "Case Ref:")) {
             if (bd) {
                 if ((rc = close_item(h, bd, t, &item_open, ia, ib))) goto fail;
                 rc = h->case_end(bd);
