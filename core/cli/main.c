@@ -495,6 +495,68 @@ static int cmd_parse(int argc, char **argv, const char *plugin_dir)
     return rc ? OMB_EXIT_FAILED : 0;
 }
 
+/* ---- the table of commands ---------------------------------------------------------- */
+
+/* Every command takes the global options and its own words (argv[0] is the
+ * command); a new command is one line in `commands` and a function here or
+ * in its own cli_<family>.c. */
+typedef int command_fn(const struct omb_cli *cli, int argc, char **argv);
+
+static int run_ingest(const struct omb_cli *c, int argc, char **argv)
+{
+    return cmd_ingest(argc, argv, c->db_path, c->plugin_dir);
+}
+static int run_plugins(const struct omb_cli *c, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    return cmd_plugins(c->plugin_dir);
+}
+static int run_sql(const struct omb_cli *c, int argc, char **argv) { return cmd_sql(argc, argv, c->db_path, c->plugin_dir); }
+static int run_cases(const struct omb_cli *c, int argc, char **argv) { return cmd_cases(argc, argv, c->db_path); }
+static int run_export(const struct omb_cli *c, int argc, char **argv) { return cmd_export(argc, argv, c->db_path); }
+static int run_parse(const struct omb_cli *c, int argc, char **argv) { return cmd_parse(argc, argv, c->plugin_dir); }
+static int run_authorities(const struct omb_cli *c, int argc, char **argv)
+{
+    return omb_cli_authorities(argc, argv, c->db_path);
+}
+static int run_new_plugin(const struct omb_cli *c, int argc, char **argv)
+{
+    (void)c;
+    return omb_cli_new_plugin(argc, argv);
+}
+static int run_metric(const struct omb_cli *c, int argc, char **argv)
+{
+    return omb_cli_metric(argc, argv, c->db_path, c->plugin_dir);
+}
+static int run_help(const struct omb_cli *c, int argc, char **argv)
+{
+    (void)c, (void)argc, (void)argv;
+    fputs(usage_text, stdout);
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    command_fn *run;
+} commands[] = {
+    /* the Lua front end: scripts, -e CODE, -i, -l NAME, - (stdin) */
+    {"run", omb_cli_lua},
+    {"-e", omb_cli_lua},
+    {"-i", omb_cli_lua},
+    {"-", omb_cli_lua},
+    {"-l", omb_cli_lua},
+    {"ingest", run_ingest},
+    {"plugins", run_plugins},
+    {"sql", run_sql},
+    {"cases", run_cases},
+    {"export", run_export},
+    {"parse", run_parse},
+    {"authorities", run_authorities},
+    {"new-plugin", run_new_plugin},
+    {"metric", run_metric},
+    {"help", run_help},
+};
+
 /* ---- main ------------------------------------------------------------------------ */
 
 int main(int argc, char **argv)
@@ -525,23 +587,10 @@ int main(int argc, char **argv)
     int n = argc - optind;
     char **args = argv + optind;
     struct omb_cli cli = {db_path, plugin_dir, no_history};
-    if (n == 0 || !strcmp(args[0], "run") || !strcmp(args[0], "-e") || !strcmp(args[0], "-i") ||
-        !strcmp(args[0], "-") || !strcmp(args[0], "-l"))
-        return omb_cli_lua(&cli, n, args);
+    if (n == 0) return omb_cli_lua(&cli, n, args); /* the console */
     const char *cmd = args[0];
-    if (!strcmp(cmd, "ingest")) return cmd_ingest(n, args, db_path, plugin_dir);
-    if (!strcmp(cmd, "plugins")) return cmd_plugins(plugin_dir);
-    if (!strcmp(cmd, "sql")) return cmd_sql(n, args, db_path, plugin_dir);
-    if (!strcmp(cmd, "cases")) return cmd_cases(n, args, db_path);
-    if (!strcmp(cmd, "export")) return cmd_export(n, args, db_path);
-    if (!strcmp(cmd, "parse")) return cmd_parse(n, args, plugin_dir);
-    if (!strcmp(cmd, "authorities")) return omb_cli_authorities(n, args, db_path);
-    if (!strcmp(cmd, "new-plugin")) return omb_cli_new_plugin(n, args);
-    if (!strcmp(cmd, "metric")) return omb_cli_metric(n, args, db_path, plugin_dir);
-    if (!strcmp(cmd, "help")) {
-        fputs(usage_text, stdout);
-        return 0;
-    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(cmd, commands[i].name)) return commands[i].run(&cli, n, args);
     fprintf(stderr, "ombuds: unknown command \"%s\" (try ombuds --help)\n", cmd);
     return OMB_EXIT_USAGE;
 }
