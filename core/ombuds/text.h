@@ -98,6 +98,21 @@ static inline const char *omb_search_ci(const char *hay, size_t n, const char *n
     return NULL;
 }
 
+/* Does p[0, n) start with the ASCII word s, ignoring case?  (The one
+ * prefix test of the source plugins, which each had their own.) */
+static inline int omb_starts_ci(const char *p, size_t n, const char *s)
+{
+    size_t m = strlen(s);
+    if (m > n) return 0;
+    for (size_t k = 0; k < m; k++) {
+        unsigned char x = (unsigned char)p[k], y = (unsigned char)s[k];
+        if (x >= 'A' && x <= 'Z') x = (unsigned char)(x + 32);
+        if (y >= 'A' && y <= 'Z') y = (unsigned char)(y + 32);
+        if (x != y) return 0;
+    }
+    return 1;
+}
+
 /* Does p[0, n) contain any of the words (lower case, NULL-terminated list),
  * ignoring ASCII case?  Passages under 2 KB (agreed actions, remedy
  * clauses) are folded to lower case once and searched with strstr, which

@@ -22,7 +22,7 @@
 #include "plugin_loader.h"
 #include "sink.h"
 #include "store.h"
-#include "text.h"
+#include "decode.h"
 
 #ifdef FUZZ_LUA_PLUGIN
 /* the Lua plugin, loaded on the first input */

@@ -10,6 +10,7 @@
  * them).  Also compliance_events (each event, classified) and days_between.
  */
 #include <math.h>
+#include <ombuds/metric.h>
 #include <ombuds/plugin.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,17 +64,6 @@ static int add_row(void *ud, int n, const struct omb_value *v, const char *const
     return r->ctx->host->table_add_row(r->ctx, v);
 }
 
-struct counts {
-    int64_t v[4];
-};
-
-static int get_counts(void *ud, int n, const struct omb_value *v, const char *const *names)
-{
-    (void)names;
-    for (int k = 0; k < n && k < 4; k++) ((struct counts *)ud)->v[k] = v[k].type == OMB_VALUE_INT ? v[k].i : 0;
-    return OMB_OK;
-}
-
 static int compliance(omb_call *ctx, const char *authority)
 {
     const struct omb_host *h = ctx->host;
@@ -98,12 +88,12 @@ static int compliance(omb_call *ctx, const char *authority)
                              " FROM ev3 WHERE authority IS NOT NULL AND year IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
                   &p, 1, add_row, &r);
     if (rc) return rc;
-    struct counts c = {{0}};
+    struct omb_counts c = {{0}};
     rc = h->query(ctx,
                   EVENTS_CTE " SELECT count(DISTINCT CASE WHEN authority IS NOT NULL AND year IS NOT NULL THEN case_id END),"
                              " count(DISTINCT CASE WHEN authority IS NULL OR year IS NULL THEN case_id END),"
                              " count(*), sum(case_id IS NULL) FROM ev3",
-                  &p, 1, get_counts, &c);
+                  &p, 1, omb_get_counts, &c);
     if (rc) return rc;
     if ((rc = h->coverage(ctx, c.v[0], c.v[1], "a date or an authority for their events"))) return rc;
     return h->note(ctx,

@@ -10,6 +10,7 @@
  * lists what no rule matched, so the rules can be extended.  The classifier
  * is themes.c (shared with repeat_findings).  See docs/metrics.md.
  */
+#include <ombuds/metric.h>
 #include <ombuds/plugin.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,17 +157,6 @@ static int cmp_agg(const void *a, const void *b)
     return c;
 }
 
-struct counts {
-    int64_t v[2];
-};
-
-static int get_counts(void *ud, int n, const struct omb_value *v, const char *const *names)
-{
-    (void)names;
-    for (int k = 0; k < n && k < 2; k++) ((struct counts *)ud)->v[k] = v[k].type == OMB_VALUE_INT ? v[k].i : 0;
-    return OMB_OK;
-}
-
 static int improvement_themes(omb_call *ctx, const char *by)
 {
     const struct omb_host *h = ctx->host;
@@ -230,8 +220,8 @@ static int improvement_themes(omb_call *ctx, const char *by)
         cells[c++] = ag[k].last ? OMB_INT(ag[k].last) : OMB_NULL;
         if ((rc = h->table_add_row(ctx, cells))) goto done;
     }
-    struct counts all = {{0, 0}};
-    if ((rc = h->query(ctx, "SELECT count(*) FROM cases", NULL, 0, get_counts, &all))) goto done;
+    struct omb_counts all = {{0, 0}};
+    if ((rc = h->query(ctx, "SELECT count(*) FROM cases", NULL, 0, omb_get_counts, &all))) goto done;
     int64_t without = all.v[0] - w.cases_used - w.cases_lacking;
     char what[96];
     snprintf(what, sizeof what, "a service improvement%s%s", gcol ? " or " : "",

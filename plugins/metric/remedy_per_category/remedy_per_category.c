@@ -12,6 +12,7 @@
  * through host->table_*; it never sees SQLite.  See docs/metrics.md.
  */
 #include <math.h>
+#include <ombuds/metric.h>
 #include <ombuds/plugin.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,18 +100,6 @@ static void rows_free(struct rows *rs)
     free(rs->r);
 }
 
-struct counts {
-    int64_t v[4];
-};
-
-static int get_counts(void *ud, int n, const struct omb_value *v, const char *const *names)
-{
-    struct counts *c = ud;
-    (void)names;
-    for (int k = 0; k < n && k < 4; k++) c->v[k] = v[k].type == OMB_VALUE_INT ? v[k].i : 0;
-    return OMB_OK;
-}
-
 /* The aggregation over p(g, year, case_id, pence): one row per case and group. */
 #define AGGREGATE                                                                                                      \
     " SELECT g, year, count(*), sum(pence > 0), sum(pence),"                                                           \
@@ -144,7 +133,7 @@ static int remedy_per_category(omb_call *ctx, const char *by)
     const struct grouping *g = find_grouping(ctx, by);
     char sql[1400];
     struct rows rs = {ctx, NULL, 0, 0};
-    struct counts cov = {{0}};
+    struct omb_counts cov = {{0}};
     int rc;
     if (!g) return OMB_EINVAL;
     if (g->expr) {
@@ -159,7 +148,7 @@ static int remedy_per_category(omb_call *ctx, const char *by)
                      "SELECT count(*), coalesce(sum(c.year IS NULL AND %s IS NOT NULL), 0),"
                      " coalesce(sum(%s IS NULL), 0) FROM cases c",
                      g->expr, g->expr);
-            rc = h->query(ctx, sql, NULL, 0, get_counts, &cov);
+            rc = h->query(ctx, sql, NULL, 0, omb_get_counts, &cov);
         }
     } else {
         /* by purpose: each payment counts under its purposes; one that names
@@ -178,7 +167,7 @@ static int remedy_per_category(omb_call *ctx, const char *by)
                           "WITH x AS (SELECT c.year, EXISTS (SELECT 1 FROM case_remedies r"
                           " WHERE r.case_id = c.id AND r.kind = 'payment') AS paid FROM cases c)"
                           " SELECT count(*), coalesce(sum(year IS NULL AND paid), 0), coalesce(sum(NOT paid), 0) FROM x",
-                          NULL, 0, get_counts, &cov);
+                          NULL, 0, omb_get_counts, &cov);
     }
     if (rc) goto done;
 

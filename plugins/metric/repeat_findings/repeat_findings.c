@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../improvement_themes/themes.h"
+#include "themes.h"
 
 struct tup {
     char *authority, *theme, *ref, *date; /* date: ISO decision date */

@@ -11,6 +11,7 @@
  * Reads the store only through host->query.  See docs/metrics.md.
  */
 #include <math.h>
+#include <ombuds/metric.h>
 #include <ombuds/plugin.h>
 #include <stdio.h>
 #include <string.h>
@@ -58,18 +59,6 @@ static int add_row(void *ud, int n, const struct omb_value *v, const char *const
     return s->ctx->host->table_add_row(s->ctx, cells);
 }
 
-struct counts {
-    int64_t v[3];
-};
-
-static int get_counts(void *ud, int n, const struct omb_value *v, const char *const *names)
-{
-    struct counts *c = ud;
-    (void)names;
-    for (int k = 0; k < n && k < 3; k++) c->v[k] = v[k].type == OMB_VALUE_INT ? v[k].i : 0;
-    return OMB_OK;
-}
-
 static int uphold_rate(omb_call *ctx, const char *by)
 {
     const struct omb_host *h = ctx->host;
@@ -82,13 +71,13 @@ static int uphold_rate(omb_call *ctx, const char *by)
     if (!g)
         return h->call_error(ctx, "cannot group by \"%s\"; expected category, subcategory, subject, authority or year",
                              by);
-    struct counts pop = {{0}};
+    struct omb_counts pop = {{0}};
     rc = h->query(ctx,
                   "SELECT count(*) FROM sqlite_schema WHERE name = 'authority_population' AND type IN ('table', 'view')",
-                  NULL, 0, get_counts, &pop);
+                  NULL, 0, omb_get_counts, &pop);
     if (rc) return rc;
     /* the table exists from schema 2 on, but may hold no rows yet */
-    if (pop.v[0] > 0 && (rc = h->query(ctx, "SELECT count(*) FROM authority_population", NULL, 0, get_counts, &pop)))
+    if (pop.v[0] > 0 && (rc = h->query(ctx, "SELECT count(*) FROM authority_population", NULL, 0, omb_get_counts, &pop)))
         return rc;
     struct state st = {ctx, g->column != NULL, pop.v[0] > 0 && !strcmp(g->by, "authority"), 0};
     if ((g->column && (rc = h->table_column(ctx, g->column, OMB_VALUE_TEXT))) ||
@@ -108,14 +97,14 @@ static int uphold_rate(omb_call *ctx, const char *by)
              g->expr);
     if ((rc = h->query(ctx, sql, NULL, 0, add_row, &st))) return rc;
 
-    struct counts cov = {{0}};
+    struct omb_counts cov = {{0}};
     snprintf(sql, sizeof sql,
              "SELECT coalesce(sum(c.outcome IN ('upheld', 'not upheld') AND c.year IS NOT NULL AND %s IS NOT NULL), 0),"
              " coalesce(sum(c.year IS NULL OR %s IS NULL), 0),"
              " coalesce(sum(c.outcome NOT IN ('upheld', 'not upheld') AND c.year IS NOT NULL AND %s IS NOT NULL), 0)"
              " FROM cases c",
              g->expr, g->expr, g->expr);
-    if ((rc = h->query(ctx, sql, NULL, 0, get_counts, &cov))) return rc;
+    if ((rc = h->query(ctx, sql, NULL, 0, omb_get_counts, &cov))) return rc;
     char what[96];
     snprintf(what, sizeof what, "a decision date%s%s", g->what ? " or " : "", g->what ? g->what : "");
     /* used: decided cases the rate rests on; lacking: cases with no date or group */

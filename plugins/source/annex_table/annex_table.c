@@ -59,13 +59,6 @@ struct layout {
 static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
 
-/* Does p[0..n) start with s, ignoring case? */
-static int starts_ci(const struct omb_host *h, const char *p, size_t n, const char *s)
-{
-    size_t k = strlen(s);
-    return n >= k && h->find_ci(p, k, s) == p;
-}
-
 /* Is the trimmed line empty? */
 static int blank(const char *t, struct omb_line l)
 {
@@ -74,15 +67,15 @@ static int blank(const char *t, struct omb_line l)
 }
 
 /* A "Page 3 of 23" (or "Page 3") footer. */
-static int is_footer(const struct omb_host *h, const char *t, struct omb_line l)
+static int is_footer(const char *t, struct omb_line l)
 {
     omb_trim(t, &l.a, &l.b);
-    if (!starts_ci(h, t + l.a, l.b - l.a, "page ")) return 0;
+    if (!omb_starts_ci(t + l.a, l.b - l.a, "page ")) return 0;
     size_t i = l.a + 5, d = i;
     while (i < l.b && omb_is_digit(t[i])) i++;
     if (i == d) return 0;
     if (i == l.b) return 1;
-    if (!starts_ci(h, t + i, l.b - i, " of ")) return 0;
+    if (!omb_starts_ci(t + i, l.b - i, " of ")) return 0;
     i += 4;
     d = i;
     while (i < l.b && omb_is_digit(t[i])) i++;
@@ -124,12 +117,12 @@ static enum role role_of(const struct omb_host *h, const char *p, size_t n)
     if (h->find_ci(p, n, "improvement") || h->find_ci(p, n, "recommendation") || h->find_ci(p, n, "learning"))
         return R_IMPROVE;
     if (h->find_ci(p, n, "remed")) return R_REMEDY;
-    if (starts_ci(h, p, n, "ref") || h->find_ci(p, n, " ref") || h->find_ci(p, n, "case no") ||
+    if (omb_starts_ci(p, n, "ref") || h->find_ci(p, n, " ref") || h->find_ci(p, n, "case no") ||
         h->find_ci(p, n, "reference"))
         return R_REF;
     /* "Service", "Service area", "Department": the council's service, which
      * gives the category through the subject map */
-    if (starts_ci(h, p, n, "service") || starts_ci(h, p, n, "department") || starts_ci(h, p, n, "directorate"))
+    if (omb_starts_ci(p, n, "service") || omb_starts_ci(p, n, "department") || omb_starts_ci(p, n, "directorate"))
         return R_SERVICE;
     if (h->find_ci(p, n, "nature") || h->find_ci(p, n, "complaint") || h->find_ci(p, n, "subject") ||
         h->find_ci(p, n, "description") || h->find_ci(p, n, "summary"))
@@ -137,8 +130,8 @@ static enum role role_of(const struct omb_host *h, const char *p, size_t n)
     if (h->find_ci(p, n, "outcome") || h->find_ci(p, n, "decision") || h->find_ci(p, n, "finding") ||
         h->find_ci(p, n, "result"))
         return R_OUTCOME;
-    if (n == 0 || starts_ci(h, p, n, "no") || starts_ci(h, p, n, "#") || starts_ci(h, p, n, "item") ||
-        starts_ci(h, p, n, "number") || starts_ci(h, p, n, "row"))
+    if (n == 0 || omb_starts_ci(p, n, "no") || omb_starts_ci(p, n, "#") || omb_starts_ci(p, n, "item") ||
+        omb_starts_ci(p, n, "number") || omb_starts_ci(p, n, "row"))
         return R_NUMBER;
     return R_NONE;
 }
@@ -390,7 +383,7 @@ static int read_rows(const struct omb_host *h, const char *t, size_t len, size_t
     struct row *cur = NULL;
     int rc;
     while (omb_next_line(t, len, &pos, &l)) {
-        if (blank(t, l) || is_footer(h, t, l) || is_rule(t, l) || is_header_repeat(h, t, l, lay)) continue;
+        if (blank(t, l) || is_footer(t, l) || is_rule(t, l) || is_header_repeat(h, t, l, lay)) continue;
         if (lay->mode == M_TAB && !memchr(t + l.a, '\t', l.b - l.a)) continue;
         if (lay->mode == M_PIPE && !memchr(t + l.a, '|', l.b - l.a)) continue;
         struct span c[MAXCOL];
@@ -711,7 +704,7 @@ static int authority_heading(const struct omb_host *h, const char *t, size_t hea
         size_t n = b - a;
         if (!words_only) continue;
         if ((n > 8 && h->find_ci(t + b - 8, 8, " Council") == t + b - 8) ||
-            starts_ci(h, t + a, n, "London Borough of ") || starts_ci(h, t + a, n, "Royal Borough of ")) {
+            omb_starts_ci(t + a, n, "London Borough of ") || omb_starts_ci(t + a, n, "Royal Borough of ")) {
             *aa = a;
             *ab = b;
             return 1;
@@ -875,7 +868,7 @@ static int annex_parse(const struct omb_host *h, omb_sink *sink, const struct om
     while (omb_next_line(t, len, &pos, &l) && l.a < lay.head_a) {
         size_t a = l.a, b = l.b;
         omb_trim(t, &a, &b);
-        if (a == b || is_footer(h, t, l)) continue;
+        if (a == b || is_footer(t, l)) continue;
         if (!title_b) {
             title_a = a;
             title_b = b;

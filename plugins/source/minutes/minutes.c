@@ -32,12 +32,6 @@
 static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
 
-static int starts_ci(const struct omb_host *h, const char *p, size_t n, const char *s)
-{
-    size_t k = strlen(s);
-    return n >= k && h->find_ci(p, k, s) == p;
-}
-
 /* ---- probe ------------------------------------------------------------------------ */
 
 static int has(const char *t, size_t scan, const char *s)
@@ -76,12 +70,12 @@ struct meeting {
     size_t date_at;
 };
 
-static int is_weekday(const struct omb_host *h, const char *p, size_t n)
+static int is_weekday(const char *p, size_t n)
 {
     static const char *const days[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
                                        "Sunday", NULL};
     for (const char *const *d = days; *d; d++)
-        if (starts_ci(h, p, n, *d)) return 1;
+        if (omb_starts_ci(p, n, *d)) return 1;
     return 0;
 }
 
@@ -108,7 +102,7 @@ static int meeting_of(const struct omb_host *h, const char *t, struct omb_line l
     const char *p = h->find_ci(t + a, l.b - a, "meeting of ");
     if (!p || (size_t)(p - t) > a + 25) return 0;
     size_t s = (size_t)(p - t) + 11;
-    if (starts_ci(h, t + s, l.b - s, "the ")) s += 4;
+    if (omb_starts_ci(t + s, l.b - s, "the ")) s += 4;
     m->line_a = l.a;
     m->line_b = l.b;
     size_t ds, dl;
@@ -128,7 +122,7 @@ static int meeting_of(const struct omb_host *h, const char *t, struct omb_line l
         if (i == end || t[i] == ',') {
             size_t x = q, y = i;
             omb_trim(t, &x, &y);
-            if (y > x && !is_weekday(h, t + x, y - x)) {
+            if (y > x && !is_weekday(t + x, y - x)) {
                 parts[np][0] = x;
                 parts[np][1] = y;
                 np++;
@@ -155,7 +149,7 @@ static int meeting_of(const struct omb_host *h, const char *t, struct omb_line l
 static int meeting_dated(const struct omb_host *h, const char *t, struct omb_line l, struct meeting *m)
 {
     size_t a = l.a;
-    if (starts_ci(h, t + a, l.b - a, "Meeting:")) a += 8;
+    if (omb_starts_ci(t + a, l.b - a, "Meeting:")) a += 8;
     while (a < l.b && omb_is_space(t[a])) a++;
     size_t ds, dl;
     char iso[11];
@@ -195,7 +189,7 @@ static void read_meeting(const struct omb_host *h, const char *t, size_t len, st
             m->title_a = l.a;
             m->title_b = l.b;
         }
-        after_agenda = starts_ci(h, t + l.a, l.b - l.a, "Agenda item") && l.b - l.a < 20;
+        after_agenda = omb_starts_ci(t + l.a, l.b - l.a, "Agenda item") && l.b - l.a < 20;
         if (!m->line_b && (meeting_of(h, t, l, m) || meeting_dated(h, t, l, m))) continue;
         /* another form: a heading line naming the ombudsman, such as "7.
          * Local Government and Social Care Ombudsman report" */
@@ -344,7 +338,7 @@ static void read_resolutions(const struct omb_host *h, const char *t, size_t len
     omb_trim(t, &ra, &rb);
     while (rb > ra && (t[rb - 1] == ':' || t[rb - 1] == '-')) rb--;
     omb_trim(t, &ra, &rb);
-    if (ra == rb || (rb - ra == 4 && starts_ci(h, t + ra, 4, "that")) || (rb - ra == 2 && starts_ci(h, t + ra, 2, "to"))) {
+    if (ra == rb || (rb - ra == 4 && omb_starts_ci(t + ra, 4, "that")) || (rb - ra == 2 && omb_starts_ci(t + ra, 2, "to"))) {
         size_t q = eol < len ? eol + 1 : len;
         while (omb_next_line(t, len, &q, &l)) {
             size_t la = l.a, lb = l.b;
@@ -525,8 +519,8 @@ static int read_people(const struct omb_host *h, omb_sink *sink, const char *t, 
 static int furniture(const struct omb_host *h, const char *t, struct omb_line l)
 {
     if (l.b - l.a <= 1) return 1;
-    if ((starts_ci(h, t + l.a, l.b - l.a, "PDF ") || starts_ci(h, t + l.a, l.b - l.a, "DOC") ||
-         starts_ci(h, t + l.a, l.b - l.a, "Word ")) &&
+    if ((omb_starts_ci(t + l.a, l.b - l.a, "PDF ") || omb_starts_ci(t + l.a, l.b - l.a, "DOC") ||
+         omb_starts_ci(t + l.a, l.b - l.a, "Word ")) &&
         (h->find_ci(t + l.a, l.b - l.a, "KB") || h->find_ci(t + l.a, l.b - l.a, "MB")))
         return 1;
     return 0;
@@ -563,8 +557,8 @@ static int read_papers(const struct omb_host *h, omb_sink *sink, const char *t, 
     *count = 0;
     while (omb_next_line(t, len, &pos, &l)) {
         if (!in) {
-            in = starts_ci(h, t + l.a, l.b - l.a, "Supporting documents") ||
-                 starts_ci(h, t + l.a, l.b - l.a, "Background papers");
+            in = omb_starts_ci(t + l.a, l.b - l.a, "Supporting documents") ||
+                 omb_starts_ci(t + l.a, l.b - l.a, "Background papers");
             continue;
         }
         if (l.a == l.b || furniture(h, t, l)) continue;

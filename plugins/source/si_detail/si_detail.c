@@ -22,17 +22,10 @@
 #include <strings.h>
 
 
-/* Does t[a, b) start with s, ignoring case? */
-static int starts_ci(const char *t, size_t a, size_t b, const char *s)
-{
-    size_t n = strlen(s);
-    return b - a >= n && strncasecmp(t + a, s, n) == 0;
-}
-
 /* Is t[a, b) exactly s, ignoring case? */
 static int equals_ci(const char *t, size_t a, size_t b, const char *s)
 {
-    return b - a == strlen(s) && starts_ci(t, a, b, s);
+    return b - a == strlen(s) && omb_starts_ci(t + a, b - a, s);
 }
 
 
@@ -55,8 +48,8 @@ static int ends_with_dmy(const char *t, size_t a, size_t b)
  * decision list do ("Statement Upheld ...")? */
 static size_t row_type(const char *t, size_t a, size_t b)
 {
-    if (starts_ci(t, a, b, "Statement ")) return strlen("Statement ");
-    if (starts_ci(t, a, b, "Report ")) return strlen("Report ");
+    if (omb_starts_ci(t + a, b - a, "Statement ")) return strlen("Statement ");
+    if (omb_starts_ci(t + a, b - a, "Report ")) return strlen("Report ");
     return 0;
 }
 
@@ -64,17 +57,17 @@ static size_t row_type(const char *t, size_t a, size_t b)
  * numbers. */
 static int showing_counter(const char *t, size_t a, size_t b, long *from, long *to, long *total)
 {
-    if (!starts_ci(t, a, b, "Showing ")) return 0;
+    if (!omb_starts_ci(t + a, b - a, "Showing ")) return 0;
     size_t i = a + 8;
     long v[3];
     for (int k = 0; k < 3; k++) {
         while (i < b && t[i] == ' ') i++;
         if (k == 1) {
             if (i < b && t[i] == '-') i++;
-            else if (starts_ci(t, i, b, "to ")) i += 3;
+            else if (omb_starts_ci(t + i, b - i, "to ")) i += 3;
             else return 0;
         } else if (k == 2) {
-            if (!starts_ci(t, i, b, "of ")) return 0;
+            if (!omb_starts_ci(t + i, b - i, "of ")) return 0;
             i += 3;
         }
         while (i < b && t[i] == ' ') i++;
@@ -103,7 +96,7 @@ static int detail_probe(const char *t, size_t len, const char *filename)
         size_t a = l.a, b = l.b;
         omb_trim(t, &a, &b);
         if (row_type(t, a, b) && ends_with_dmy(t, a, b)) rows++;
-        if (starts_ci(t, a, b, "Category:") && omb_search_ci(t + a, b - a, " Date:")) labels++;
+        if (omb_starts_ci(t + a, b - a, "Category:") && omb_search_ci(t + a, b - a, " Date:")) labels++;
         if (showing_counter(t, a, b, &x, &y, &z)) counter = 1;
     }
     if (omb_search_ci(t, len, "following service improvement")) score += 35;
@@ -144,7 +137,7 @@ static int is_furniture(const char *t, size_t a, size_t b)
                                         "Required cookies", "Was this page helpful", "Back to top", "Cookie settings",
                                         "Cookies on ", "Skip to main content", NULL};
     for (const char *const *w = words; *w; w++)
-        if (starts_ci(t, a, b, *w)) return 1;
+        if (omb_starts_ci(t + a, b - a, *w)) return 1;
     return 0;
 }
 
@@ -325,7 +318,7 @@ static int decision_row(const struct omb_host *h, omb_sink *sink, omb_builder *b
         if (t[i - 1] == ' ' && t[i] != ' ' && (cat = h->category_of(t + i, bb - i))) cut = i;
     if (!cat) {
         for (const char *const *o = outcomes; *o; o++)
-            if (starts_ci(t, ba, bb, *o) && (ba + strlen(*o) == bb || t[ba + strlen(*o)] == ' ')) {
+            if (omb_starts_ci(t + ba, bb - ba, *o) && (ba + strlen(*o) == bb || t[ba + strlen(*o)] == ' ')) {
                 cut = ba + strlen(*o);
                 break;
             }
@@ -457,7 +450,7 @@ static int detail_parse(const struct omb_host *h, omb_sink *sink, const struct o
         }
         if (!oc.bd) {
             /* the page's heading: title, council, period, explanations */
-            if (starts_ci(t, a, b, "Showing service improvements") && (rc = period_line(h, sink, t, a, b)))
+            if (omb_starts_ci(t + a, b - a, "Showing service improvements") && (rc = period_line(h, sink, t, a, b)))
                 return rc;
             continue;
         }
@@ -467,14 +460,14 @@ static int detail_parse(const struct omb_host *h, omb_sink *sink, const struct o
             oc.part = P_IMPROVE;
             oc.imp_a = pos;
             oc.imp_b = pos;
-        } else if (starts_ci(t, ca, b, "Summary:")) {
+        } else if (omb_starts_ci(t + ca, b - ca, "Summary:")) {
             oc.part = P_SUMMARY_INLINE;
             oc.sum_a = ca + strlen("Summary:");
             oc.sum_b = b;
         } else if (oc.part == P_HEAD) {
-            if (starts_ci(t, ca, b, "Category:")) {
+            if (omb_starts_ci(t + ca, b - ca, "Category:")) {
                 if ((rc = category_line(h, oc.bd, t, ca, b))) goto fail;
-            } else if (starts_ci(t, ca, b, "Date:")) {
+            } else if (omb_starts_ci(t + ca, b - ca, "Date:")) {
                 size_t da = ca + 5, db = b;
                 omb_trim(t, &da, &db);
                 if (db > da && (rc = h->case_set(oc.bd, OMB_FIELD_DECISION_DATE, t + da, db - da, da))) goto fail;

@@ -21,13 +21,6 @@
 #include <strings.h>
 
 
-/* Does t[a, b) start with s, ignoring case? */
-static int starts_ci(const char *t, size_t a, size_t b, const char *s)
-{
-    size_t n = strlen(s);
-    return b - a >= n && strncasecmp(t + a, s, n) == 0;
-}
-
 
 /* Does the page show "Showing 1 - 10 of N", the detail form's counter?  Only
  * a range counts: "Showing 1 case" or "Showing improvements agreed ..." on a
@@ -156,14 +149,14 @@ static int improvement_item(const struct omb_host *h, omb_builder *bd, const cha
 static int results_line(const char *t, size_t a, size_t b, long *n)
 {
     size_t i;
-    if (starts_ci(t, a, b, "There are ")) i = a + 10;
-    else if (starts_ci(t, a, b, "There is ")) i = a + 9;
+    if (omb_starts_ci(t + a, b - a, "There are ")) i = a + 10;
+    else if (omb_starts_ci(t + a, b - a, "There is ")) i = a + 9;
     else return 0;
     size_t d = i;
     long v = 0;
     while (d < b && t[d] >= '0' && t[d] <= '9' && v < 100000000) v = v * 10 + (t[d++] - '0');
     if (d == i || d >= b || t[d] != ' ') return 0;
-    if (!starts_ci(t, d + 1, b, "result")) return 0;
+    if (!omb_starts_ci(t + d + 1, b - (d + 1), "result")) return 0;
     *n = v;
     return 1;
 }
@@ -196,7 +189,7 @@ static int council_heading(const char *t, size_t a, size_t b)
         if (t[i] == ':' || t[i] == '|' || t[i] == '.' || (t[i] >= '0' && t[i] <= '9')) return 0;
     static const char *const starts[] = {"London Borough of ", "Royal Borough of ", "City of ", NULL};
     for (const char *const *p = starts; *p; p++)
-        if (starts_ci(t, a, b, *p)) return 1;
+        if (omb_starts_ci(t + a, b - a, *p)) return 1;
     return b - a > 8 && strncasecmp(t + b - 8, " Council", 8) == 0;
 }
 
@@ -214,9 +207,9 @@ static int page_council(const char *t, size_t len, size_t *va, size_t *vb)
         size_t a = l.a, b = l.b;
         omb_trim(t, &a, &b);
         size_t mk = omb_list_marker(t, a, b);
-        if (starts_ci(t, a + mk, b, "Case Ref:") || (mk == 0 && omb_search_ci(t + a, b - a, "Case Ref:"))) break;
+        if (omb_starts_ci(t + a + mk, b - (a + mk), "Case Ref:") || (mk == 0 && omb_search_ci(t + a, b - a, "Case Ref:"))) break;
         for (const char *const *p = titles; *p; p++)
-            if (starts_ci(t, a, b, *p)) {
+            if (omb_starts_ci(t + a, b - a, *p)) {
                 *va = a + strlen(*p);
                 *vb = b;
                 omb_trim(t, va, vb);
@@ -274,7 +267,7 @@ static int listing_parse(const struct omb_host *h, omb_sink *sink, const struct 
         size_t ca = a + mk;
         while (ca < b && (t[ca] == ' ' || t[ca] == '\t')) ca++;
         long n;
-        if (starts_ci(t, ca, b, "Case Ref:")) {
+        if (omb_starts_ci(t + ca, b - ca, "Case Ref:")) {
             if (bd) {
                 if ((rc = close_item(h, bd, t, &item_open, ia, ib))) goto fail;
                 rc = h->case_end(bd);

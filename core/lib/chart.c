@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * chart.c -- draws a metric's result table (chart.h).  Terminal charts use
+ * the Unicode block elements (U+2581-2588 for sparklines, U+258F-2588 for
+ * eighth-wide bar ends) and fall back to ASCII where those would print as
+ * garbage or where the output is read by a program.  SVG output is written
+ * by hand, with no library: a fixed size, a ten-colour palette that stays
+ * distinguishable for colour-blind readers (Tableau 10), and every label
+ * XML-escaped.  Choosing the metric and options is cli_metric.c.
+ */
+#include "chart.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "output.h"
+
+#define MAX_SERIES 10 /* line charts: the largest series; the rest are named in a note */
+#define MAX_BARS 40
+
+static const char *const palette[MAX_SERIES] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+                                                "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+
+static int is_numeric_col(const omb_mtable *t, int c)
+{
+    if (t->types[c] == OMB_VALUE_INT || t->types[c] == OMB_VALUE_REAL) return 1;
+    /* an undeclared column is numeric when every non-NULL cell is */
+    if (t->types[c] != OMB_VALUE_NULL) return 0;
+    for (size_t r = 0; r < t->n_rows; r++) {
+        int ty = omb_mtable_cell(t, r, c)->type;
+        if (ty == OMB_VALUE_TEXT) return 0;
+    }
+    return 1;
+}
+
+int omb_chart_pick(const omb_mtable *t, const char *value, struct omb_chart_spec *sp, char *err, size_t cap)
+{
+    sp->value_col = sp->label_col = sp->year_col = -1;
+    sp->year_col = omb_mtable_column(t, "year");
+    if (value) {
+        sp->value_col = omb_mtable_column(t, value);
+        if (sp->value_col < 0 || !is_numeric_col(t, sp->value_col)) {
+            int o = snprintf(err, cap, "no numeric column \"%s\" to chart; the numeric columns are:", value);
+            for (int c = 0; c < t->n_cols && o > 0 && (size_t)o < cap; c++)
+                if (is_numeric_col(t, c) && c != sp->year_col) o += snprintf(err + o, cap - (size_t)o, " %s", t->names[c]);
+            return OMB_EINVAL;
+        }
+    } else if (t->chart_col >= 0) {
+        sp->value_col = t->chart_col;
+    } else {
+        for (int c = 0; c < t->n_cols && sp->value_col < 0; c++)
+            if (c != sp->year_col && is_numeric_col(t, c)) sp->value_col = c;
+    }
+    if (sp->value_col < 0) {
+        snprintf(err, cap, "the result has no numeric column to chart");
+        return OMB_EINVAL;
+    }
+    sp->label_last = -1;
+    for (int c = 0; c < sp->value_col; c++)
+        if (t->types[c] == OMB_VALUE_TEXT) {
+            if (sp->label_col < 0) sp->label_col = c;
+            sp->label_last = c;
+        }
+    for (int c = 0; c < t->n_cols && sp->label_col < 0; c++)
+        if (t->types[c] == OMB_VALUE_TEXT) sp->label_col = sp->label_last = c;
+    return OMB_OK;
+}
+
+/* 12345678 -> "12,345,678" */
+static void thousands(long long v, char *buf, size_t cap)
+{
+    char tmp[32];
+    int neg = v < 0;
+    unsigned long long u = neg ? (unsigned long long)(-(v + 1)) + 1 : (unsigned long long)v;
+    int n = snprintf(tmp, sizeof tmp, "%llu", u), o = 0;
+    char out[48];
+    if (neg) out[o++] = '-';
+    for (int i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0) out[o++] = ',';
+        out[o++] = tmp[i];
+    }
+    out[o] = '\0';
+    snprintf(buf, cap, "%s", out);
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && !strcmp(s + a - b, suf);
+}
+
+void omb_chart_format_value(const char *col, double v, char *buf, size_t cap)
+{
+    char num[48];
+    if (v != v) {
+        snprintf(buf, cap, "-");
+    } else if (ends_with(col, "_pence") || strstr(col, "_pence_")) {
+        double pounds = v / 100.0;
+        long long whole = (long long)(pounds < 0 ? -pounds : pounds);
+        long long pence = llround(fabs(v)) % 100;
+        thousands(whole, num, sizeof num);
+        snprintf(buf, cap, "%s£%s%s%02lld", v < 0 ? "-" : "", num, pence ? "." : "", pence);
+        if (!pence) buf[strlen(buf) - 2] = '\0';
+    } else if (strstr(col, "rate") || strstr(col, "share")) {
+        snprintf(buf, cap, "%.1f%%", v * 100.0);
+    } else if (v == floor(v) && fabs(v) < 1e15) {
+        thousands((long long)v, buf, cap);
+    } else {
+        snprintf(buf, cap, "%.4g", v);
+    }
+}
+
+static int cell_number(const omb_mtable *t, size_t r, int c, double *out)
+{
+    const struct omb_cell *x = omb_mtable_cell(t, r, c);
+    if (x->type == OMB_VALUE_INT) *out = (double)x->i;
+    else if (x->type == OMB_VALUE_REAL) *out = x->d;
+    else return 0;
+    return 1;
+}
+
+/* The label of row r: its label columns joined by " · " into buf. */
+static const char *row_label_sep(const omb_mtable *t, size_t r, const struct omb_chart_spec *sp, char *buf, size_t cap,
+                                 const char *sep)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int c = sp->label_col; c >= 0 && c <= sp->label_last; c++) {
+        if (t->types[c] != OMB_VALUE_TEXT) continue;
+        const struct omb_cell *x = omb_mtable_cell(t, r, c);
+        int w = snprintf(buf + o, cap - o, "%s%s", o ? sep : "", x->type == OMB_VALUE_TEXT ? x->s : "(none)");
+        if (w < 0 || (size_t)w >= cap - o) break;
+        o += (size_t)w;
+    }
+    return buf;
+}
+
+#define row_label(t, r, sp, buf, cap) row_label_sep(t, r, sp, buf, cap, " \u00B7 ")
+
+/* Plain terminals get ASCII decorations: "GBP 1,234.50" and " / ". */
+static void plain_money(char *buf, size_t cap)
+{
+    char *p = strstr(buf, "\u00A3");
+    if (!p) return;
+    char tail[64];
+    snprintf(tail, sizeof tail, "%s", p + 2);
+    snprintf(p, cap - (size_t)(p - buf), "GBP %s", tail);
+}
+
+/* The series of a line chart: distinct labels with their values by year. */
+struct series {
+    char *label;  /* owned */
+    double *v;    /* n_years values; NaN where the table has no row */
+    double total; /* for picking the largest */
+};
+
+struct grid {
+    int y0, n_years;
+    struct series *s;
+    size_t n;
+};
+
+static void grid_free(struct grid *g)
+{
+    for (size_t k = 0; k < g->n; k++) free(g->s[k].v), free(g->s[k].label);
+    free(g->s);
+    memset(g, 0, sizeof *g);
+}
+
+static int cmp_total(const void *a, const void *b)
+{
+    double x = ((const struct series *)a)->total, y = ((const struct series *)b)->total;
+    return (x < y) - (x > y);
+}
+
+/* Builds series by label over the years; returns 0 when there is no year
+ * axis to draw (fewer than two years), -1 when out of memory. */
+static int build_grid(const omb_mtable *t, const struct omb_chart_spec *sp, struct grid *g, const char *sep)
+{
+    memset(g, 0, sizeof *g);
+    if (sp->year_col < 0) return 0;
+    int lo = 0, hi = 0, any = 0;
+    for (size_t r = 0; r < t->n_rows; r++) {
+        double y;
+        if (!cell_number(t, r, sp->year_col, &y)) continue;
+        if (!any || y < lo) lo = (int)y;
+        if (!any || y > hi) hi = (int)y;
+        any = 1;
+    }
+    if (!any || hi <= lo || hi - lo > 200) return 0;
+    g->y0 = lo;
+    g->n_years = hi - lo + 1;
+    for (size_t r = 0; r < t->n_rows; r++) {
+        double y, v;
+        if (!cell_number(t, r, sp->year_col, &y) || !cell_number(t, r, sp->value_col, &v)) continue;
+        char buf[200];
+        const char *label = sp->label_col >= 0 ? row_label_sep(t, r, sp, buf, sizeof buf, sep) : "all";
+        size_t k = 0;
+        while (k < g->n && strcmp(g->s[k].label, label)) k++;
+        if (k == g->n) {
+            struct series *p = realloc(g->s, (g->n + 1) * sizeof *p);
+            if (!p) goto nomem;
+            g->s = p;
+            g->s[k].total = 0;
+            g->s[k].v = NULL;
+            if (!(g->s[k].label = strdup(label))) goto nomem;
+            g->n++;
+            if (!(g->s[k].v = malloc((size_t)g->n_years * sizeof(double)))) goto nomem;
+            for (int j = 0; j < g->n_years; j++) g->s[k].v[j] = NAN;
+        }
+        int j = (int)y - lo;
+        g->s[k].v[j] = isnan(g->s[k].v[j]) ? v : g->s[k].v[j] + v;
+        g->s[k].total += fabs(v);
+    }
+    qsort(g->s, g->n, sizeof *g->s, cmp_total);
+    return 1;
+nomem:
+    grid_free(g);
+    return -1;
+}
+
+/* Prints s padded or cut to w display columns. */
+static void put_padded(FILE *f, const char *s, size_t w)
+{
+    size_t n = strlen(s), cols = 0, i = 0;
+    while (i < n && cols < w) {
+        i++;
+        while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+        cols++;
+    }
+    fwrite(s, 1, i, f);
+    for (; cols < w; cols++) fputc(' ', f);
+}
+
+int omb_chart_terminal(FILE *f, const omb_mtable *t, const struct omb_chart_spec *sp, int plain, int width)
+{
+    static const char *const spark_u[8] = {"\u2581", "\u2582", "\u2583", "\u2584",
+                                           "\u2585", "\u2586", "\u2587", "\u2588"};
+    static const char spark_a[] = "_.,-=+*#";
+    static const char *const eighths[8] = {"", "\u258F", "\u258E", "\u258D", "\u258C", "\u258B", "\u258A", "\u2589"};
+    const char *col = t->names[sp->value_col];
+    char num[64];
+    if (width <= 0) width = 80;
+    struct grid g;
+    const char *sep = plain ? " / " : " \u00B7 ";
+    int have = build_grid(t, sp, &g, sep);
+    if (have < 0) return OMB_ENOMEM;
+    if (have > 0) {
+        double max = 0;
+        size_t lw = 5;
+        for (size_t k = 0; k < g.n; k++) {
+            size_t w = omb_utf8_width(g.s[k].label, strlen(g.s[k].label));
+            if (w > lw) lw = w;
+            for (int j = 0; j < g.n_years; j++)
+                if (!isnan(g.s[k].v[j]) && fabs(g.s[k].v[j]) > max) max = fabs(g.s[k].v[j]);
+        }
+        if (lw > 36) lw = 36;
+        fprintf(f, "%s by year, %d-%d (one mark per year%s)\n", col, g.y0, g.y0 + g.n_years - 1,
+                plain ? "; _ lowest, # highest" : "");
+        for (size_t k = 0; k < g.n; k++) {
+            put_padded(f, g.s[k].label, lw);
+            fputs("  ", f);
+            double last = NAN;
+            for (int j = 0; j < g.n_years; j++) {
+                double v = g.s[k].v[j];
+                if (isnan(v)) {
+                    fputc(' ', f);
+                    continue;
+                }
+                int lvl = max > 0 ? (int)(fabs(v) / max * 7.0 + 0.5) : 0;
+                if (lvl > 7) lvl = 7;
+                if (plain) fputc(spark_a[lvl], f);
+                else fputs(spark_u[lvl], f);
+                last = v;
+            }
+            omb_chart_format_value(col, last, num, sizeof num);
+            if (plain) plain_money(num, sizeof num);
+            fprintf(f, "  last %s\n", num);
+        }
+        grid_free(&g);
+        return OMB_OK;
+    }
+    /* bars, one per row */
+    double max = 0;
+    size_t lw = 1, vw = 1, shown = t->n_rows < MAX_BARS ? t->n_rows : MAX_BARS;
+    char label[160];
+    for (size_t r = 0; r < shown; r++) {
+        double v;
+        if (cell_number(t, r, sp->value_col, &v) && fabs(v) > max) max = fabs(v);
+        const char *l = row_label_sep(t, r, sp, label, sizeof label, sep);
+        size_t w = omb_utf8_width(l, strlen(l));
+        if (sp->year_col >= 0) w += 5;
+        if (w > lw) lw = w;
+        omb_chart_format_value(col, cell_number(t, r, sp->value_col, &v) ? v : NAN, num, sizeof num);
+        if (plain) plain_money(num, sizeof num);
+        if (strlen(num) > vw) vw = strlen(num);
+    }
+    if (lw > 36) lw = 36;
+    int bar_w = width - (int)lw - (int)vw - 4;
+    if (bar_w < 10) bar_w = 10;
+    fprintf(f, "%s\n", col);
+    for (size_t r = 0; r < shown; r++) {
+        double v, y;
+        int ok = cell_number(t, r, sp->value_col, &v);
+        row_label_sep(t, r, sp, label, sizeof label, sep);
+        if (sp->year_col >= 0 && cell_number(t, r, sp->year_col, &y)) {
+            size_t o = strlen(label);
+            snprintf(label + o, sizeof label - o, "%s%d", o ? " " : "", (int)y);
+        }
+        put_padded(f, label, lw);
+        fputs("  ", f);
+        omb_chart_format_value(col, ok ? v : NAN, num, sizeof num);
+        if (plain) plain_money(num, sizeof num);
+        fprintf(f, "%*s  ", (int)vw, num);
+        if (ok && max > 0) {
+            int units = (int)(fabs(v) / max * bar_w * 8 + 0.5);
+            for (int k = 0; k < units / 8; k++) fputs(plain ? "#" : "\u2588", f);
+            if (units % 8) fputs(plain ? (units % 8 >= 4 ? "+" : "") : eighths[units % 8], f);
+        }
+        fputc('\n', f);
+    }
+    if (t->n_rows > shown) fprintf(f, "... %zu more rows not charted\n", t->n_rows - shown);
+    return OMB_OK;
+}
+
+/* ---- SVG ------------------------------------------------------------------------ */
+
+static void xml_text(FILE *f, const char *s, size_t max_cols)
+{
+    size_t cols = 0;
+    for (const char *p = s; *p; p++) {
+        if (((unsigned char)*p & 0xC0) != 0x80 && ++cols > max_cols) {
+            fputs("\u2026", f);
+            return;
+        }
+        switch (*p) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*p, f);
+        }
+    }
+}
+
+/* A round step for about n ticks up to max: 1, 2 or 5 times a power of 10. */
+static double nice_step(double max, int n)
+{
+    if (max <= 0) return 1;
+    double raw = max / n, p = pow(10, floor(log10(raw))), m = raw / p;
+    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+}
+
+static void svg_open(FILE *f, int w, int h, const char *title)
+{
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+               "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+               "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
+               "<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n",
+            w, h, w, h);
+    if (title) {
+        fputs("<title>", f);
+        xml_text(f, title, 200);
+        fputs("</title>\n<text x=\"20\" y=\"28\" font-size=\"16\" font-weight=\"bold\" fill=\"#222\">", f);
+        xml_text(f, title, 90);
+        fputs("</text>\n", f);
+    }
+}
+
+static int svg_lines(FILE *f, const omb_mtable *t, const struct omb_chart_spec *sp, struct grid *g, const char *title)
+{
+    const int W = 960, H = 540, L = 90, R = 250, T = 60, B = 50;
+    const int pw = W - L - R, ph = H - T - B;
+    const char *col = t->names[sp->value_col];
+    size_t n = g->n < MAX_SERIES ? g->n : MAX_SERIES;
+    double lo = 0, hi = 0;
+    char num[64];
+    for (size_t k = 0; k < n; k++)
+        for (int j = 0; j < g->n_years; j++) {
+            double v = g->s[k].v[j];
+            if (isnan(v)) continue;
+            if (v > hi) hi = v;
+            if (v < lo) lo = v;
+        }
+    double step = nice_step(hi - lo > 0 ? hi - lo : 1, 5);
+    lo = floor(lo / step) * step;
+    hi = ceil(hi / step) * step;
+    if (hi <= lo) hi = lo + step;
+    svg_open(f, W, H, title);
+#define X(j) (L + (g->n_years > 1 ? (double)(j) * pw / (g->n_years - 1) : pw / 2.0))
+#define Y(v) (T + ph - ((v) - lo) / (hi - lo) * ph)
+    /* grid and y labels */
+    for (double v = lo; v <= hi + step / 2; v += step) {
+        omb_chart_format_value(col, v, num, sizeof num);
+        fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>\n", L, Y(v), L + pw, Y(v));
+        fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#555\">%s</text>\n", L - 8, Y(v) + 4, num);
+    }
+    int every = g->n_years > 16 ? (g->n_years + 15) / 16 : 1;
+    for (int j = 0; j < g->n_years; j += every)
+        fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%d</text>\n", X(j), T + ph + 20,
+                g->y0 + j);
+    fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n", L, T + ph, L + pw, T + ph);
+    fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n", L, T, L, T + ph);
+    fputs("<text x=\"20\" y=\"48\" fill=\"#555\">", f);
+    xml_text(f, col, 60);
+    fputs(" by year</text>\n", f);
+    for (size_t k = 0; k < n; k++) {
+        const char *c = palette[k];
+        /* a gap in the years breaks the line rather than inventing a value */
+        int open = 0;
+        for (int j = 0; j < g->n_years; j++) {
+            double v = g->s[k].v[j];
+            if (isnan(v)) {
+                if (open) fputs("\"/>\n", f);
+                open = 0;
+                continue;
+            }
+            if (!open) fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", c);
+            fprintf(f, "%s%.1f,%.1f", open ? " " : "", X(j), Y(v));
+            open = 1;
+        }
+        if (open) fputs("\"/>\n", f);
+        for (int j = 0; j < g->n_years; j++) {
+            double v = g->s[k].v[j];
+            if (isnan(v)) continue;
+            omb_chart_format_value(col, v, num, sizeof num);
+            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>", X(j), Y(v), c);
+            xml_text(f, g->s[k].label, 80);
+            fprintf(f, " %d: %s</title></circle>\n", g->y0 + j, num);
+        }
+        if (sp->label_col < 0) continue; /* one unnamed series needs no legend */
+        int ly = T + 10 + (int)k * 22;
+        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"4\" fill=\"%s\"/>\n", L + pw + 20, ly - 4, c);
+        fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"#222\">", L + pw + 40, ly + 1);
+        xml_text(f, g->s[k].label, 30);
+        fputs("</text>\n", f);
+    }
+    if (g->n > n)
+        fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"#777\">+ %zu smaller not shown</text>\n", L + pw + 20,
+                T + 10 + (int)n * 22, g->n - n);
+#undef X
+#undef Y
+    fputs("</svg>\n", f);
+    return OMB_OK;
+}
+
+static int svg_bars(FILE *f, const omb_mtable *t, const struct omb_chart_spec *sp, const char *title)
+{
+    size_t n = t->n_rows < MAX_BARS ? t->n_rows : MAX_BARS;
+    const char *col = t->names[sp->value_col];
+    const int W = 960, T = 60, BH = 24, R = 120;
+    char label[200], num[64];
+    size_t lw = 4;
+    double lo = 0, hi = 0;
+    for (size_t r = 0; r < n; r++) {
+        double v, y;
+        if (cell_number(t, r, sp->value_col, &v)) {
+            if (v > hi) hi = v;
+            if (v < lo) lo = v;
+        }
+        const char *l = row_label(t, r, sp, label, sizeof label);
+        size_t w = omb_utf8_width(l, strlen(l)) + (sp->year_col >= 0 && cell_number(t, r, sp->year_col, &y) ? 5 : 0);
+        if (w > lw) lw = w;
+    }
+    if (lw > 45) lw = 45;
+    int L = 20 + (int)lw * 7;
+    int pw = W - L - R, H = T + (int)n * BH + 50;
+    if (hi <= lo) hi = lo + 1;
+    svg_open(f, W, H, title);
+    fputs("<text x=\"20\" y=\"48\" fill=\"#555\">", f);
+    xml_text(f, col, 60);
+    fputs("</text>\n", f);
+    double zero = L + (0 - lo) / (hi - lo) * pw;
+    for (size_t r = 0; r < n; r++) {
+        double v, y;
+        int ok = cell_number(t, r, sp->value_col, &v);
+        row_label(t, r, sp, label, sizeof label);
+        if (sp->year_col >= 0 && cell_number(t, r, sp->year_col, &y)) {
+            size_t o = strlen(label);
+            snprintf(label + o, sizeof label - o, "%s%d", o ? " " : "", (int)y);
+        }
+        int top = T + (int)r * BH;
+        fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#222\">", L - 8, top + 16);
+        xml_text(f, label, lw);
+        fputs("</text>\n", f);
+        if (!ok) continue;
+        double x1 = L + (v - lo) / (hi - lo) * pw;
+        double a = x1 < zero ? x1 : zero, w = fabs(x1 - zero);
+        omb_chart_format_value(col, v, num, sizeof num);
+        fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>", a, top + 4,
+                w < 0.5 ? 0.5 : w, BH - 8, palette[0]);
+        xml_text(f, label, 100);
+        fprintf(f, ": %s</title></rect>\n", num);
+        fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"#444\">%s</text>\n", (x1 > zero ? x1 : zero) + 6, top + 16, num);
+    }
+    fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#888\"/>\n", zero, T, zero,
+            T + (int)n * BH);
+    if (t->n_rows > n)
+        fprintf(f, "<text x=\"20\" y=\"%d\" fill=\"#777\">+ %zu more rows not shown</text>\n", T + (int)n * BH + 30,
+                t->n_rows - n);
+    fputs("</svg>\n", f);
+    return OMB_OK;
+}
+
+int omb_chart_svg(FILE *f, const omb_mtable *t, const struct omb_chart_spec *sp, const char *title)
+{
+    struct grid g;
+    int have = build_grid(t, sp, &g, " \u00B7 ");
+    if (have < 0) return OMB_ENOMEM;
+    if (have > 0) {
+        int rc = svg_lines(f, t, sp, &g, title);
+        grid_free(&g);
+        return rc;
+    }
+    return svg_bars(f, t, sp, title);
+}
