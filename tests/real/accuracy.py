@@ -166,8 +166,9 @@ def main():
                     s = score.setdefault((fam, field), [0, 0])
                     s[1] += 1
                     if case is None:
-                        mismatches.append((fam, name, key, field, row[field], "no such case: " +
-                                           (messages.splitlines()[-1] if messages else "")))
+                        if field == "ref":
+                            mismatches.append((fam, name, key, field, row[field], "no such case: " +
+                                               (messages.splitlines()[-1][:160] if messages else "")))
                         continue
                     if field == "payments":
                         g = payments_of(case)
