@@ -182,7 +182,9 @@ static const char *const waiver_words[] = {"waive", "write off", "write-off", "w
 static const char *const total_before[] = {"total of", "totalling", "totaling", "in total", "altogether",
                                            "total payment", "total sum", NULL};
 static const char *const rate_after[] = {" an hour", " per hour", " a week", " per week", " a month", " per month",
-                                         " a day", " per day", " a night", NULL};
+                                         " a day", " per day", " a night", " for each week", " for every week",
+                                         " each week", " for each month", " for every month", " each month",
+                                         " for each night", NULL};
 static const char *const service_words[] = {"provide services", "provide information", "provide advice",
                                             "reassess", "re-assess", "carry out an assessment",
                                             "complete an assessment", "arrange an assessment", "new assessment",
@@ -315,7 +317,18 @@ int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn 
                 size_t rl = strlen(*r);
                 if (seg_b - seg_a >= rl && omb_memcasemem(c + seg_a, rl, *r)) rate = 1;
             }
-            if (rate) continue;
+            if (rate) {
+                /* "£100 for each week ..., which comes to £2,100": the later
+                 * amount is the payment.  A rate standing alone ("£150 a month
+                 * until it offers her suitable accommodation") is an
+                 * open-ended payment: recorded with no amount, the clause
+                 * giving its rate (the case model holds no rate). */
+                if (k + 1 < na) continue;
+                omb_purposes_of(c + seg_a, seg_b - seg_a, purposes, sizeof purposes);
+                if ((rc = add(ud, OMB_REMEDY_PAYMENT, OMB_AMOUNT_UNKNOWN, purposes, c, cn, base + a))) return rc;
+                payments++;
+                continue;
+            }
             int waiver = omb_has_any_ci(before + near, before_n - near, waiver_words) ||
                          (k == 0 && omb_has_any_ci(c, am[0].start, waiver_words));
             int got = omb_purposes_of(c + seg_a, seg_b - seg_a, purposes, sizeof purposes);

@@ -729,11 +729,14 @@ static int read_lines(const struct omb_host *h, omb_builder *b, const char *t, s
             want_finding = 0;
         }
         if (in_agreed) {
-            if (line_is(h, t, l, "Back to top") || (is_heading(h, t, l) && !is_agreed_heading(h, t, l))) {
+            /* a report summary's "Date: ..." and "Ombudsman satisfied with
+             * Council's response: ..." lines follow its Recommendations */
+            if (line_is(h, t, l, "Back to top") || (is_heading(h, t, l) && !is_agreed_heading(h, t, l)) ||
+                label_value(h, t, l, "Date", &va, &vb) || line_starts(h, t, l, "Ombudsman satisfied")) {
                 in_agreed = 0;
                 pg->agreed_b[pg->n_agreed - 1] = l.a;
             }
-            if (!is_heading(h, t, l)) continue;
+            if (in_agreed && !is_heading(h, t, l)) continue;
         }
         if (label_value(h, t, l, "Category", &va, &vb) && !pg->have_category) {
             /* "Adult care services > Direct payments" */
