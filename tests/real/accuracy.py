@@ -10,7 +10,9 @@ judged on what they say), then `ombuds export --format jsonl` gives the cases
 and `ombuds sql` their row keys.  Each truth row is compared field by field:
 ref, authority, category, subcategory, outcome, decided_on, payments (amount
 and purpose word in document order; a recurring payment `rate:5000/week` is a
-payment with no amount whose text names that rate), apology, improvements.
+payment with no amount whose text names that rate), apology, improvements;
+and "warnings": each of authority, category, outcome and decision date that
+the truth leaves empty must be named by a warning of the ingest.
 A case the document yields that has no truth row, and a document of the
 folder with no truth row at all, count as mismatches too.
 
@@ -29,7 +31,9 @@ import sys
 import tempfile
 
 FIELDS = ["ref", "authority", "category", "subcategory", "outcome", "decided_on", "payments", "apology",
-          "improvements"]
+          "improvements", "warnings"]
+# A field the document does not give must be named in a warning (issue 15).
+WARN_WORDS = {"authority": "authority", "category": "category", "outcome": "outcome", "decided_on": "decision date"}
 NOT_DOCUMENTS = {"SOURCES.md", "truth.tsv", "events.tsv", "README.md"}
 EXPORT_ORDER = "ORDER BY c.decision_date IS NULL, c.decision_date, c.ref, c.id"
 
@@ -169,6 +173,17 @@ def main():
                         if field == "ref":
                             mismatches.append((fam, name, key, field, row[field], "no such case: " +
                                                (messages.splitlines()[-1][:160] if messages else "")))
+                        continue
+                    if field == "warnings":
+                        warned = [l for l in messages.splitlines() if l.startswith("warning:")]
+                        want = [w for f, w in WARN_WORDS.items() if not row[f]]
+                        missing = [w for w in want if not any(w in l for l in warned)]
+                        ok = not missing
+                        have = "no warning naming " + ", ".join(missing) if missing else "warned"
+                        if ok:
+                            s[0] += 1
+                        else:
+                            mismatches.append((fam, name, key, field, "a warning for each unknown field", have))
                         continue
                     if field == "payments":
                         g = payments_of(case)

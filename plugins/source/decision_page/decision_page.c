@@ -649,7 +649,8 @@ static const char *outcome_of_finding(const struct omb_host *h, const char *p, s
  * opposed to what the complainant wanted ("he should not have to pay"). */
 static const char *const remedy_cues[] = {"agreed to", "agrees to", "agree to", "has offered", "had offered",
                                           "offered to", "recommend", "will apologise", "will pay", "to remedy",
-                                          "has apologised", "has paid", "has already paid", NULL};
+                                          "has apologised", "has paid", "has already paid", "has already refunded",
+                                          "had already refunded", "has refunded", "already apologised", NULL};
 
 /* No agreed action: hands the sentences of the summary [a, e) that say a
  * remedy was agreed to the extractor, as one passage from the first such
@@ -674,6 +675,39 @@ static int summary_remedies(const struct omb_host *h, omb_builder *b, const char
     return any ? h->case_extract_remedies(b, t + first, last - first, first) : OMB_OK;
 }
 
+/* Remedies the council gave before the decision, which the ombudsman
+ * accepts, are told in the body when there is no agreed action: "Before Mr G
+ * came to us, the Council apologised ... and refunded the £1,242.60 it had
+ * charged".  A sentence is one when it names the council, says "already" or
+ * "before", names a remedy given and holds an amount, and is not about money
+ * asked for.  (These are the remedies a paid-before flag would mark.)  Hands
+ * each such sentence of t[a, e) to the extractor; returns how many. */
+static const char *const given_words[] = {"refunded", "paid", "reimbursed", "offered", "apologised", "waived", NULL};
+static const char *const asked_words[] = {"asks", "asked for", "wants", "claim", "demand", "invoice", "estimate",
+                                          "refused", "earlier complaint", "seeking", NULL};
+
+static int paid_before(const struct omb_host *h, omb_builder *b, const char *t, size_t a, size_t e, int *found)
+{
+    size_t s = a;
+    int rc;
+    *found = 0;
+    while (s < e) {
+        size_t x = s;
+        while (x < e && !(t[x] == '.' && (x + 1 == e || omb_is_space(t[x + 1])))) x++;
+        if (x < e) x++;
+        size_t n = x - s;
+        if (h->find_ci(t + s, n, "council") && (h->find_ci(t + s, n, "already") || h->find_ci(t + s, n, "before")) &&
+            omb_has_any_ci(t + s, n, given_words) && !omb_has_any_ci(t + s, n, asked_words) &&
+            h->find_ci(t + s, n, "\xC2\xA3")) {
+            if ((rc = h->case_extract_remedies(b, t + s, n, s))) return rc;
+            (*found)++;
+        }
+        s = x;
+        while (s < e && omb_is_space(t[s])) s++;
+    }
+    return OMB_OK;
+}
+
 /* ---- parse ----------------------------------------------------------------------- */
 
 #define MAX_AGREED 8
@@ -688,6 +722,7 @@ struct page {
     size_t report_summary;               /* just after a "Report summary" line, 0 if none */
     size_t final_a, final_b;             /* the "Final decision" section's text, 0 if none */
     int have_authority;
+    size_t head_at;                      /* the heading line, for warnings */
 };
 
 /* Reads every line once: the labelled header lines, the summary, the
@@ -796,7 +831,7 @@ static int fill_missing(const struct omb_host *h, omb_sink *sink, omb_builder *b
         int got;
         if ((rc = category_from_name(h, b, doc->name, &got))) return rc;
         if (!got)
-            h->warn(sink, 0, "no \"Category :\" line and none in the file name \"%s\"; category left unknown",
+            h->warn(sink, pg->head_at, "no \"Category :\" line and none in the file name \"%s\"; category left unknown",
                     doc->name);
     }
     if (!pg->have_outcome && pg->finding_at) {
@@ -817,15 +852,15 @@ static int fill_missing(const struct omb_host *h, omb_sink *sink, omb_builder *b
         if (o) {
             if ((rc = h->case_set(b, OMB_FIELD_OUTCOME, o, strlen(o), at))) return rc;
         } else {
-            h->warn(sink, 0, "%s: no \"Decision :\" line and the summary does not say whether the complaint was "
-                    "upheld; outcome left unknown", doc->name);
+            h->warn(sink, pg->head_at, "no \"Decision :\" line under the heading and neither the summary nor the "
+                    "final decision says whether the complaint was upheld; outcome left unknown");
         }
     }
     if (!pg->have_date)
-        h->warn(sink, 0, "%s: no \"Decision date :\" line and no date line under the heading; decision date left unknown",
-                doc->name);
+        h->warn(sink, pg->head_at,
+                "no \"Decision date :\" line and no date line under the heading; decision date left unknown");
     if (!pg->have_authority)
-        h->warn(sink, 0, "%s: the heading gives only the reference; authority left unknown", doc->name);
+        h->warn(sink, pg->head_at, "the heading gives only the reference and the file name no council; authority left unknown");
     if (!pg->summary_a && pg->report_summary) {
         /* the first paragraph after "Report summary" that is not its category line */
         pos = pg->report_summary;
@@ -873,6 +908,7 @@ static int decision_parse(const struct omb_host *h, omb_sink *sink, const struct
     if (!b) return OMB_ENOMEM;
     struct page pg;
     memset(&pg, 0, sizeof pg);
+    pg.head_at = form == 1 ? aa : form == 2 ? ra : 0;
     if (form == 3) {
         if ((rc = h->case_set(b, OMB_FIELD_REF, slug_ref, strlen(slug_ref), 0))) goto fail;
         if (slug_auth[0] && (rc = h->case_set(b, OMB_FIELD_AUTHORITY, slug_auth, strlen(slug_auth), 0))) goto fail;
@@ -899,7 +935,16 @@ static int decision_parse(const struct omb_host *h, omb_sink *sink, const struct
     }
     /* No agreed action: the summary may still name the remedy ("The Council
      * has agreed to apologise and pay Mrs X £250"). */
-    if (!items && pg.summary_a && (rc = summary_remedies(h, b, t, pg.summary_a, pg.summary_b))) goto fail;
+    if (!items && pg.summary_a) {
+        /* a summary that says the remedy was already given, without its
+         * amount, leaves the amount to the body */
+        int given = 0;
+        size_t sn = pg.summary_b - pg.summary_a;
+        if (h->find_ci(t + pg.summary_a, sn, "already") && !h->find_ci(t + pg.summary_a, sn, "\xC2\xA3") &&
+            (rc = paid_before(h, b, t, pg.summary_b, len, &given)))
+            goto fail;
+        if (!given && (rc = summary_remedies(h, b, t, pg.summary_a, pg.summary_b))) goto fail;
+    }
     return h->case_end(b);
 fail:
     h->case_discard(b);
