@@ -550,7 +550,8 @@ static int category_from_name(const struct omb_host *h, omb_builder *b, const ch
     /* "children-s-care-services_other_22-013-508": a category's slug, then
      * its sub-category's, as in the page's address */
     static const char *const cats[] = {"Adult care services", "Benefits and tax", "Children's care services",
-                                       "Corporate and other services", "Education", "Environmental services",
+                                       "Corporate and other services", "Education", "Environment and regulation",
+                                       "Environmental services",
                                        "Transport and highways", "Highways and transport", "Housing", "Planning",
                                        "Planning and development", NULL};
     for (const char *const *c = cats; *c; c++) {
