@@ -244,8 +244,11 @@ static const char *outcome_of_text(const struct omb_host *h, const char *p, size
     if (h->find_ci(p, n, "not uphold") || h->find_ci(p, n, "no fault") || h->find_ci(p, n, "not find fault") ||
         h->find_ci(p, n, "not upheld"))
         return "not upheld";
+    /* fault that caused injustice, or an injustice the council has had to
+     * remedy, is an upheld complaint */
     if (h->find_ci(p, n, "uphold") || h->find_ci(p, n, "upheld") ||
-        (h->find_ci(p, n, "fault") && h->find_ci(p, n, "injustice")))
+        (h->find_ci(p, n, "fault") && (h->find_ci(p, n, "injustice") || h->find_ci(p, n, "remedied"))) ||
+        (h->find_ci(p, n, "injustice") && h->find_ci(p, n, "remedy")))
         return "upheld";
     return NULL;
 }
@@ -651,7 +654,14 @@ static const char *outcome_of_finding(const struct omb_host *h, const char *p, s
 static const char *const remedy_cues[] = {"agreed to", "agrees to", "agree to", "has offered", "had offered",
                                           "offered to", "recommend", "will apologise", "will pay", "to remedy",
                                           "has apologised", "has paid", "has already paid", "has already refunded",
-                                          "had already refunded", "has refunded", "already apologised", NULL};
+                                          "had already refunded", "has refunded", "already apologised",
+                                          "satisfactory remedy", "suitable remedy", "appropriate remedy", NULL};
+/* Actions for the council's services a summary may name as (part of) the
+ * remedy when the page has no agreed action: "its reminder to officers is a
+ * satisfactory remedy". */
+static const char *const summary_improvement_words[] = {"remind", "train", "review its", "review how", "procedure",
+                                                        "policy", "guidance", "share this decision", "lessons",
+                                                        "learn from", NULL};
 
 /* No agreed action: hands the sentences of the summary [a, e) that say a
  * remedy was agreed to the extractor, as one passage from the first such
@@ -674,6 +684,25 @@ static int summary_remedies(const struct omb_host *h, omb_builder *b, const char
         while (s < e && omb_is_space(t[s])) s++;
     }
     return any ? h->case_extract_remedies(b, t + first, last - first, first) : OMB_OK;
+}
+
+/* No agreed action: each sentence of the summary that names a remedy and an
+ * action for the council's services is one service improvement. */
+static int summary_improvements(const struct omb_host *h, omb_builder *b, const char *t, size_t a, size_t e)
+{
+    size_t s = a;
+    int rc;
+    while (s < e) {
+        size_t x = s;
+        while (x < e && !(t[x] == '.' && (x + 1 == e || omb_is_space(t[x + 1])))) x++;
+        if (x < e) x++;
+        if (omb_has_any_ci(t + s, x - s, remedy_cues) && omb_has_any_ci(t + s, x - s, summary_improvement_words) &&
+            (rc = h->case_add_improvement(b, t + s, x - s, s)))
+            return rc;
+        s = x;
+        while (s < e && omb_is_space(t[s])) s++;
+    }
+    return OMB_OK;
 }
 
 /* Remedies the council gave before the decision, which the ombudsman
@@ -945,6 +974,7 @@ static int decision_parse(const struct omb_host *h, omb_sink *sink, const struct
             (rc = paid_before(h, b, t, pg.summary_b, len, &given)))
             goto fail;
         if (!given && (rc = summary_remedies(h, b, t, pg.summary_a, pg.summary_b))) goto fail;
+        if ((rc = summary_improvements(h, b, t, pg.summary_a, pg.summary_b))) goto fail;
     }
     return h->case_end(b);
 fail:
