@@ -583,6 +583,34 @@ static int category_from_name(const struct omb_host *h, omb_builder *b, const ch
         *got = 1;
         return rc;
     }
+    /* a name shaped like the address, "other-categories_leisure-and-culture_
+     * 25-000-516", with a category the list above does not know: both slugs
+     * as words ("children-s" is "children's") */
+    {
+        char *u1 = strchr(buf, '_'), *u2 = u1 ? strchr(u1 + 1, '_') : NULL;
+        char norm[11];
+        if (u1 && u2 && u1 > buf && u2 > u1 + 1 && !strchr(u2 + 1, '_') && h->norm_ref(u2 + 1, strlen(u2 + 1), norm) &&
+            (buf[0] < '0' || buf[0] > '9')) {
+            char cat[128];
+            size_t cn = 0, sn = 0;
+            for (char *q = buf; q < u1 && cn + 2 < sizeof cat; q++) {
+                if (*q == '-' && q[1] == 's' && q + 2 <= u1 && (q + 2 == u1 || q[2] == '-')) {
+                    cat[cn++] = '\'';
+                    continue;
+                }
+                cat[cn++] = *q == '-' ? ' ' : *q;
+            }
+            cat[cn] = '\0';
+            for (char *q = u1 + 1; q < u2 && sn + 1 < sizeof words; q++) words[sn++] = *q == '-' ? ' ' : *q;
+            words[sn] = '\0';
+            sentence_case(cat);
+            sentence_case(words);
+            int rc = h->case_set(b, OMB_FIELD_CATEGORY, cat, cn, 0);
+            if (!rc) rc = h->case_set(b, OMB_FIELD_SUBCATEGORY, words, sn, 0);
+            *got = 1;
+            return rc;
+        }
+    }
     /* try each '_' or '/' separated piece as a sub-category slug */
     char *save = NULL;
     for (char *piece = strtok_r(buf, "_/", &save); piece; piece = strtok_r(NULL, "_/", &save)) {
@@ -688,17 +716,20 @@ static int summary_remedies(const struct omb_host *h, omb_builder *b, const char
 
 /* No agreed action: each sentence of the summary that names a remedy and an
  * action for the council's services is one service improvement. */
-static int summary_improvements(const struct omb_host *h, omb_builder *b, const char *t, size_t a, size_t e)
+static int summary_improvements(const struct omb_host *h, omb_builder *b, const char *t, size_t a, size_t e,
+                                int *n_found)
 {
     size_t s = a;
     int rc;
+    *n_found = 0;
     while (s < e) {
         size_t x = s;
         while (x < e && !(t[x] == '.' && (x + 1 == e || omb_is_space(t[x + 1])))) x++;
         if (x < e) x++;
-        if (omb_has_any_ci(t + s, x - s, remedy_cues) && omb_has_any_ci(t + s, x - s, summary_improvement_words) &&
-            (rc = h->case_add_improvement(b, t + s, x - s, s)))
-            return rc;
+        if (omb_has_any_ci(t + s, x - s, remedy_cues) && omb_has_any_ci(t + s, x - s, summary_improvement_words)) {
+            if ((rc = h->case_add_improvement(b, t + s, x - s, s))) return rc;
+            (*n_found)++;
+        }
         s = x;
         while (s < e && omb_is_space(t[s])) s++;
     }
@@ -716,7 +747,12 @@ static const char *const given_words[] = {"refunded", "paid", "reimbursed", "off
 static const char *const asked_words[] = {"asks", "asked for", "wants", "claim", "demand", "invoice", "estimate",
                                           "refused", "earlier complaint", "seeking", NULL};
 
-static int paid_before(const struct omb_host *h, omb_builder *b, const char *t, size_t a, size_t e, int *found)
+static const char *const done_words[] = {"has changed", "has amended", "has updated", "has reviewed", "has reminded",
+                                         "has trained", "has introduced", "changed its", "amended its", "updated its",
+                                         "reminded its", "trained its", NULL};
+
+static int paid_before(const struct omb_host *h, omb_builder *b, const char *t, size_t a, size_t e, int *found,
+                       int want_improvements)
 {
     size_t s = a;
     int rc;
@@ -731,6 +767,11 @@ static int paid_before(const struct omb_host *h, omb_builder *b, const char *t, 
             h->find_ci(t + s, n, "\xC2\xA3")) {
             if ((rc = h->case_extract_remedies(b, t + s, n, s))) return rc;
             (*found)++;
+        } else if (want_improvements && h->find_ci(t + s, n, "council") && omb_has_any_ci(t + s, n, done_words) &&
+                   (rc = h->case_add_improvement(b, t + s, n, s))) {
+            /* "The Council has also changed its application form ...": a
+             * change to its service the council made before the decision */
+            return rc;
         }
         s = x;
         while (s < e && omb_is_space(t[s])) s++;
@@ -968,13 +1009,13 @@ static int decision_parse(const struct omb_host *h, omb_sink *sink, const struct
     if (!items && pg.summary_a) {
         /* a summary that says the remedy was already given, without its
          * amount, leaves the amount to the body */
-        int given = 0;
+        int given = 0, improved = 0;
         size_t sn = pg.summary_b - pg.summary_a;
+        if ((rc = summary_improvements(h, b, t, pg.summary_a, pg.summary_b, &improved))) goto fail;
         if (h->find_ci(t + pg.summary_a, sn, "already") && !h->find_ci(t + pg.summary_a, sn, "\xC2\xA3") &&
-            (rc = paid_before(h, b, t, pg.summary_b, len, &given)))
+            (rc = paid_before(h, b, t, pg.summary_b, len, &given, !improved)))
             goto fail;
         if (!given && (rc = summary_remedies(h, b, t, pg.summary_a, pg.summary_b))) goto fail;
-        if ((rc = summary_improvements(h, b, t, pg.summary_a, pg.summary_b))) goto fail;
     }
     return h->case_end(b);
 fail:
