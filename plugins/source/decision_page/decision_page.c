@@ -8,6 +8,13 @@
  * reference number 21 013 337 against Kent County Council", a date line, a
  * "Report summary" with its category line and "Finding", numbered
  * Recommendations) and pages whose category is only in the file name.
+ * Real pages also come without the labelled lines (outcome then from the
+ * summary or the final decision, category from an address-shaped file name,
+ * nothing invented otherwise), as a report summary titled by its reference
+ * alone, with a cookie panel before the heading, or republished on other
+ * sites with no heading at all (reference and authority from the address
+ * slug kept as the file name, "lgo-22-007-704-leicester-city-council").
+ * Every field left unknown gets a warning.
  *
  * This is the reference plugin: it talks to the core only through the host
  * table, hands remedy prose to the core's extractor (core/remedy.c), and
@@ -589,8 +596,12 @@ static int category_from_name(const struct omb_host *h, omb_builder *b, const ch
     {
         char *u1 = strchr(buf, '_'), *u2 = u1 ? strchr(u1 + 1, '_') : NULL;
         char norm[11];
-        if (u1 && u2 && u1 > buf && u2 > u1 + 1 && !strchr(u2 + 1, '_') && h->norm_ref(u2 + 1, strlen(u2 + 1), norm) &&
-            (buf[0] < '0' || buf[0] > '9')) {
+        /* only an address's shape: lower-case slugs, the category of two
+         * words or more, so "notes_draft_22-001-234" invents nothing */
+        int slug = u1 && memchr(buf, '-', (size_t)(u1 - buf)) != NULL;
+        for (char *q = buf; slug && u2 && q < u2; q++)
+            if (!((*q >= 'a' && *q <= 'z') || *q == '-' || *q == '_')) slug = 0;
+        if (slug && u2 && u2 > u1 + 1 && !strchr(u2 + 1, '_') && h->norm_ref(u2 + 1, strlen(u2 + 1), norm)) {
             char cat[128];
             size_t cn = 0, sn = 0;
             for (char *q = buf; q < u1 && cn + 2 < sizeof cat; q++) {
