@@ -193,7 +193,8 @@ static const char *const service_words[] = {"provide services", "provide informa
                                             "issue b", "issue the final", "final ehc plan", "issue a final",
                                             "issue an amended", "arrange tuition", "arrange suitable", "reconsider",
                                             "review the care", "review her care", "review his care", "carry out a review of the",
-                                            "provide support", "final plan", "finalise", NULL};
+                                            "provide support", "final plan", "finalise", "fresh appeal", "new appeal",
+                                            "fresh hearing", NULL};
 static const char *const other_words[] = {"remedied", "no remedy", "independent investigator", "own remedy",
                                           "backdate", "reinstate", "withdraw the", NULL};
 /* Money that is not a remedy: refused, or belonging to an earlier complaint,

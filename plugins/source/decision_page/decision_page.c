@@ -273,13 +273,29 @@ static void sentence_span(const struct omb_host *h, omb_builder *b, enum omb_fie
 }
 
 static int metadata_line(const struct omb_host *h, omb_builder *b, const char *t, struct omb_line l, struct omb_line *dl,
-                         int *rc)
+                         int *outcome, int *rc)
 {
     const char *sec = h->find_ci(t + l.a, l.b - l.a, " Sector ");
     const char *cat = sec ? h->find_ci(sec, (size_t)(t + l.b - sec), " Category ") : NULL;
     const char *dec = cat ? h->find_ci(cat, (size_t)(t + l.b - cat), " Decided ") : NULL;
     if (!dec) return 0;
     size_t sa = (size_t)(sec - t) + 8, ca = (size_t)(cat - t) + 10, da = (size_t)(dec - t) + 9;
+    /* "LGO (...) Upheld Reference 22-007-695 ...": the outcome, when given,
+     * stands between the source's name and "Reference" */
+    const char *refw = h->find_ci(t + l.a, (size_t)(sec - t) - l.a, " Reference ");
+    if (refw) {
+        size_t oa = (size_t)(refw - t);
+        while (oa > l.a && t[oa - 1] != ')') oa--;
+        size_t ob = (size_t)(refw - t);
+        omb_trim(t, &oa, &ob);
+        /* "Other" is the site's word for a decision it did not classify */
+        static const char *const outcomes[] = {"upheld", "closed", "enquiries", "premature", "withdrawn",
+                                               "jurisdiction", "advice", "incomplete", NULL};
+        if (ob > oa && !*rc && omb_has_any_ci(t + oa, ob - oa, outcomes)) {
+            *rc = h->case_set(b, OMB_FIELD_OUTCOME, t + oa, ob - oa, oa);
+            *outcome = 1;
+        }
+    }
     sentence_span(h, b, OMB_FIELD_CATEGORY, t + sa, (size_t)(cat - t) - sa, sa, rc);
     sentence_span(h, b, OMB_FIELD_SUBCATEGORY, t + ca, (size_t)(dec - t) - ca, ca, rc);
     dl->a = da;
@@ -328,6 +344,10 @@ static const char *const remedy_words[] = {"apolog", "\xC2\xA3", " pay ", "pay t
                                            "pay them", "pay mr", "pay mrs", "pay ms", "pay miss", "make a payment",
                                            "symbolic payment", "a payment to", "waive", "refund", "reimburse",
                                            "write off", NULL};
+/* Actions that put right one person's case even when no one is named ("arrange
+ * a fresh appeal hearing before a new panel"): remedies, not improvements. */
+static const char *const personal_words[] = {"fresh appeal", "new appeal", "fresh hearing", "reassess", "re-assess",
+                                             "reconsider", "new assessment", NULL};
 /* Words that make money something the council stops asking for. */
 static const char *const waiver_words[] = {"waive", "write off", "written off", "write-off", NULL};
 
@@ -465,7 +485,8 @@ static int action_item(struct actions *s, const char *t, size_t a, size_t e)
      * to the extractor, which may find a service in it; one that names no
      * one ("check every invoice raised since April 2022") is an
      * improvement to how the council works. */
-    if (names_person(t + a, e - a)) return h->case_extract_remedies(s->b, t + a, e - a, a);
+    if (names_person(t + a, e - a) || omb_has_any_ci(t + a, e - a, personal_words))
+        return h->case_extract_remedies(s->b, t + a, e - a, a);
     return h->case_add_improvement(s->b, t + a, e - a, a);
 }
 
@@ -829,7 +850,7 @@ static int read_lines(const struct omb_host *h, omb_builder *b, const char *t, s
             in_final = 1;
         }
         struct omb_line dl;
-        if (!pg->have_category && metadata_line(h, b, t, l, &dl, &rc)) {
+        if (!pg->have_category && metadata_line(h, b, t, l, &dl, &pg->have_outcome, &rc)) {
             if (rc) return rc;
             pg->have_category = 1;
             if (!pg->have_date && (rc = h->case_set(b, OMB_FIELD_DECISION_DATE, t + dl.a, dl.b - dl.a, dl.a)))
