@@ -4,8 +4,10 @@
  *
  * A passage is cut into clauses (sentences, ';' lists, bullets).  In each
  * clause every "£" amount is a payment unless the words around it make it a
- * waiver ("waive", "write off"), a restated total ("a total of"), or a rate
- * ("£40 an hour").  Purposes are read from the words after the amount up to
+ * waiver ("waive", "write off"), a restated total ("a total of"), money that
+ * is no remedy (refused, claimed, invoiced, estimated, from an earlier
+ * complaint), or a rate ("£40 an hour"; a rate alone is an open-ended
+ * payment of unknown total).  Purposes are read from the words after the amount up to
  * the next amount.  Clauses without amounts can still name an apology, a
  * payment of unknown size, a service, or another remedy.  Money parsing itself
  * is normalise.c; plugins decide which passage to hand over.
@@ -197,16 +199,52 @@ static int says_waiver(const char *p, size_t n)
 static const char *const total_before[] = {"total of", "totalling", "totaling", "in total", "altogether",
                                            "total payment", "total sum", NULL};
 static const char *const rate_after[] = {" an hour", " per hour", " a week", " per week", " a month", " per month",
-                                         " a day", " per day", " a night", NULL};
+                                         " a day", " per day", " a night", " for each week", " for every week",
+                                         " each week", " for each month", " for every month", " each month",
+                                         " for each night", NULL};
 static const char *const service_words[] = {"provide services", "provide information", "provide advice",
                                             "reassess", "re-assess", "carry out an assessment",
                                             "complete an assessment", "arrange an assessment", "new assessment",
                                             "issue b", "issue the final", "final ehc plan", "issue a final",
                                             "issue an amended", "arrange tuition", "arrange suitable", "reconsider",
                                             "review the care", "review her care", "review his care", "carry out a review of the",
-                                            "provide support", "final plan", "finalise", NULL};
+                                            "provide support", "final plan", "finalise", "fresh appeal", "new appeal",
+                                            "fresh hearing", NULL};
 static const char *const other_words[] = {"remedied", "no remedy", "independent investigator", "own remedy",
                                           "backdate", "reinstate", "withdraw the", NULL};
+/* Money that is not a remedy: refused, or belonging to an earlier complaint,
+ * anywhere before the amount in its clause ("offered Mrs X £250, which she
+ * refused" is one clause with the refusal after: see not_a_remedy). */
+static const char *const refused_words[] = {"refused", "declined", "rejected", "earlier complaint",
+                                            "previous complaint", "not part of this remedy", NULL};
+/* ... or claimed, demanded, invoiced, estimated: unless the clause pays it
+ * back before naming it ("reimburse the £2,180 she was invoiced"). */
+static const char *const claimed_words[] = {"claim", "demand", "invoiced", "estimate", "asked for", "asks for",
+                                            "wants", "requested", "sought", "seeking", NULL};
+static const char *const pay_verbs[] = {"pay", "refund", "reimburs", "repay", "compensat", NULL};
+
+/* Is the amount c[start, end) of the clause c[0, cn) money that is not a
+ * remedy?  A refusal or an earlier complaint anywhere in the clause settles
+ * it; a claim word settles it unless a paying verb comes before the amount
+ * and after the claim word. */
+static int not_a_remedy(const char *c, size_t cn, size_t start)
+{
+    if (omb_has_any_ci(c, cn, refused_words)) return 1;
+    size_t last_claim = 0, last_pay = 0;
+    int claimed = 0;
+    for (size_t i = 0; i < start; i++) {
+        for (const char *const *w = claimed_words; *w; w++) {
+            size_t wl = strlen(*w);
+            if (i + wl <= start && omb_memcasemem(c + i, wl, *w)) claimed = 1, last_claim = i;
+        }
+        for (const char *const *w = pay_verbs; *w; w++) {
+            size_t wl = strlen(*w);
+            if (i + wl <= start && omb_memcasemem(c + i, wl, *w)) last_pay = i + 1;
+        }
+    }
+    return claimed && last_pay <= last_claim;
+}
+
 static const char *const payment_words[] = {"symbolic payment", "make a payment", "a payment", " pay ",
                                             "financial redress", "financial remedy", NULL};
 
@@ -325,12 +363,24 @@ int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn 
             if (na == 1 && is_total(c, cn, 0, am[0].start, am[0].end) && am[0].pence > 0 &&
                 (am[0].pence == parts_all || am[0].pence == parts_paid))
                 continue;
+            if (not_a_remedy(c, cn, am[k].start)) continue;
             int rate = 0;
             for (const char *const *r = rate_after; *r && !rate; r++) {
                 size_t rl = strlen(*r);
                 if (seg_b - seg_a >= rl && omb_memcasemem(c + seg_a, rl, *r)) rate = 1;
             }
-            if (rate) continue;
+            if (rate) {
+                /* "£100 for each week ..., which comes to £2,100": the later
+                 * amount is the payment.  A rate standing alone ("£150 a month
+                 * until it offers her suitable accommodation") is an
+                 * open-ended payment: recorded with no amount, the clause
+                 * giving its rate (the case model holds no rate). */
+                if (k + 1 < na) continue;
+                omb_purposes_of(c + seg_a, seg_b - seg_a, purposes, sizeof purposes);
+                if ((rc = add(ud, OMB_REMEDY_PAYMENT, OMB_AMOUNT_UNKNOWN, purposes, c, cn, base + a))) return rc;
+                payments++;
+                continue;
+            }
             int waiver = says_waiver(before + near, before_n - near) || (k == 0 && says_waiver(c, am[0].start));
             int got = omb_purposes_of(c + seg_a, seg_b - seg_a, purposes, sizeof purposes);
             /* "£500 to Mr X and £3,000 to Mr and Mrs L for distress": an

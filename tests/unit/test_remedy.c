@@ -161,5 +161,27 @@ int main(void)
     g = run("issue J's final plan if it has not already done so.");
     TAP_INT(g.n, 1, "issuing a final plan");
     TAP_INT(g.kind[0], OMB_REMEDY_SERVICE, "is a service remedy");
+
+    /* issue 15: open-ended rates, rates with their totals, money that is no remedy */
+    g = run("pay Miss D \xC2\xA3" "150 a month from February 2023 until it offers her suitable accommodation.");
+    TAP_INT(g.n, 1, "a rate alone is one payment");
+    TAP_INT(g.kind[0], OMB_REMEDY_PAYMENT, "an open-ended payment");
+    TAP_OK(g.pence[0] == OMB_AMOUNT_UNKNOWN, "with no total");
+    TAP_OK(strstr(g.text[0], "150 a month") != NULL, "and its text gives the rate");
+
+    g = run("pay them \xC2\xA3" "100 for each week beyond six in bed and breakfast, which comes to \xC2\xA3" "2,100.");
+    TAP_INT(g.n, 1, "a rate with its sum is one payment");
+    TAP_INT(total(&g), 210000, "of the sum");
+
+    g = run("In its stage two reply the Council offered Mrs X \xC2\xA3" "250, which she refused.");
+    TAP_INT(total(&g), 0, "an offer refused is no remedy");
+    g = run("Mrs X claimed \xC2\xA3" "2,000 for private tuition.");
+    TAP_INT(total(&g), 0, "an amount claimed is no remedy");
+    g = run("The \xC2\xA3" "150 the Council paid after her earlier complaint is not part of this remedy.");
+    TAP_INT(total(&g), 0, "money from an earlier complaint is no remedy");
+    g = run("reimburse the \xC2\xA3" "2,180 Mrs X was invoiced for the care home.");
+    TAP_INT(total(&g), 218000, "reimbursing an invoice is a remedy");
+    g = run("pay Mr X \xC2\xA3" "1500 for his distress.");
+    TAP_INT(total(&g), 150000, "an amount without a comma");
     return tap_done();
 }

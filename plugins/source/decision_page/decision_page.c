@@ -8,6 +8,13 @@
  * reference number 21 013 337 against Kent County Council", a date line, a
  * "Report summary" with its category line and "Finding", numbered
  * Recommendations) and pages whose category is only in the file name.
+ * Real pages also come without the labelled lines (outcome then from the
+ * summary or the final decision, category from an address-shaped file name,
+ * nothing invented otherwise), as a report summary titled by its reference
+ * alone, with a cookie panel before the heading, or republished on other
+ * sites with no heading at all (reference and authority from the address
+ * slug kept as the file name, "lgo-22-007-704-leicester-city-council").
+ * Every field left unknown gets a warning.
  *
  * This is the reference plugin: it talks to the core only through the host
  * table, hands remedy prose to the core's extractor (core/remedy.c), and
@@ -176,9 +183,128 @@ static int find_report_header(const struct omb_host *h, const char *t, size_t le
     return 0;
 }
 
+/* A report summary's title is the reference alone ("16 005 212") and names
+ * no authority.  Looks at the first 20 lines. */
+static int find_bare_ref(const struct omb_host *h, const char *t, size_t len, size_t *ra, size_t *rb)
+{
+    size_t pos = 0;
+    struct omb_line l;
+    char norm[11];
+    for (int n = 0; n < 20 && omb_next_line(t, len, &pos, &l); n++) {
+        size_t a = l.a, b = l.b;
+        omb_trim(t, &a, &b);
+        if (b > a && b - a <= 12 && h->norm_ref(t + a, b - a, norm)) {
+            *ra = a;
+            *rb = b;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Copies republished on other sites name the case only in their address,
+ * which is kept as the file name: "lgo-22-007-704-leicester-city-council".
+ * Writes the reference as written ("22-007-704") into ref and the words
+ * after it, capitalised as council names are ("City of London"), into auth
+ * (empty when there are none).  Returns 1 when the name holds a reference. */
+static int name_slug(const struct omb_host *h, const char *name, char ref[11], char *auth, size_t cap)
+{
+    char norm[11];
+    size_t n = name ? strlen(name) : 0;
+    auth[0] = '\0';
+    for (size_t i = 0; i + 10 <= n; i++) {
+        if (i > 0 && name[i - 1] >= '0' && name[i - 1] <= '9') continue;
+        if (!h->norm_ref(name + i, 10, norm) || (i + 10 < n && name[i + 10] >= '0' && name[i + 10] <= '9'))
+            continue;
+        memcpy(ref, name + i, 10);
+        ref[10] = '\0';
+        size_t k = i + 10, o = 0;
+        if (k < n && (name[k] == '-' || name[k] == '_')) k++;
+        static const char *const small[] = {"and", "of", "upon", "on", "the", "in", "le", NULL};
+        while (k < n && name[k] != '.' && o + 2 < cap) {
+            size_t w = k;
+            while (w < n && name[w] != '-' && name[w] != '_' && name[w] != '.') w++;
+            int lower = 0;
+            for (const char *const *sm = small; *sm; sm++)
+                if (o && strlen(*sm) == w - k && !strncasecmp(name + k, *sm, w - k)) lower = 1;
+            if (o) auth[o++] = ' ';
+            for (size_t j = k; j < w && o + 1 < cap; j++) {
+                char c = name[j];
+                if (j == k && !lower && c >= 'a' && c <= 'z') c = (char)(c - 32);
+                auth[o++] = c;
+            }
+            k = w < n && name[w] != '.' ? w + 1 : w;
+        }
+        auth[o] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
+/* What the text of a page without a "Decision :" line says the outcome was,
+ * or NULL when it does not say ("discontinued" is none of the store's
+ * outcomes).  Not investigating comes first: such summaries go on to say
+ * why fault is unlikely. */
+static const char *outcome_of_text(const struct omb_host *h, const char *p, size_t n)
+{
+    if (h->find_ci(p, n, "not investigate") || h->find_ci(p, n, "not to investigate")) return "closed after initial enquiries";
+    if (h->find_ci(p, n, "not uphold") || h->find_ci(p, n, "no fault") || h->find_ci(p, n, "not find fault") ||
+        h->find_ci(p, n, "not upheld"))
+        return "not upheld";
+    /* fault that caused injustice, or an injustice the council has had to
+     * remedy, is an upheld complaint */
+    if (h->find_ci(p, n, "uphold") || h->find_ci(p, n, "upheld") ||
+        (h->find_ci(p, n, "fault") && (h->find_ci(p, n, "injustice") || h->find_ci(p, n, "remedied"))) ||
+        (h->find_ci(p, n, "injustice") && h->find_ci(p, n, "remedy")))
+        return "upheld";
+    return NULL;
+}
+
+/* A republished copy's metadata line: "... Sector Transport And Highways
+ * Category Parking And Other Penalties Decided 27 October 2022".  Sets what
+ * it gives; returns 1 when the line is one. */
+static void sentence_span(const struct omb_host *h, omb_builder *b, enum omb_field f, const char *p, size_t n,
+                          size_t at, int *rc)
+{
+    char buf[128];
+    if (n == 0 || n >= sizeof buf) return;
+    for (size_t i = 0; i < n; i++) buf[i] = (char)(i && p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
+    if (!*rc) *rc = h->case_set(b, f, buf, n, at);
+}
+
+static int metadata_line(const struct omb_host *h, omb_builder *b, const char *t, struct omb_line l, struct omb_line *dl,
+                         int *outcome, int *rc)
+{
+    const char *sec = h->find_ci(t + l.a, l.b - l.a, " Sector ");
+    const char *cat = sec ? h->find_ci(sec, (size_t)(t + l.b - sec), " Category ") : NULL;
+    const char *dec = cat ? h->find_ci(cat, (size_t)(t + l.b - cat), " Decided ") : NULL;
+    if (!dec) return 0;
+    size_t sa = (size_t)(sec - t) + 8, ca = (size_t)(cat - t) + 10, da = (size_t)(dec - t) + 9;
+    /* "LGO (...) Upheld Reference 22-007-695 ...": the outcome, when given,
+     * stands between the source's name and "Reference" */
+    const char *refw = h->find_ci(t + l.a, (size_t)(sec - t) - l.a, " Reference ");
+    if (refw) {
+        size_t oa = (size_t)(refw - t);
+        while (oa > l.a && t[oa - 1] != ')') oa--;
+        size_t ob = (size_t)(refw - t);
+        omb_trim(t, &oa, &ob);
+        /* "Other" is the site's word for a decision it did not classify */
+        static const char *const outcomes[] = {"upheld", "closed", "enquiries", "premature", "withdrawn",
+                                               "jurisdiction", "advice", "incomplete", NULL};
+        if (ob > oa && !*rc && omb_has_any_ci(t + oa, ob - oa, outcomes)) {
+            *rc = h->case_set(b, OMB_FIELD_OUTCOME, t + oa, ob - oa, oa);
+            *outcome = 1;
+        }
+    }
+    sentence_span(h, b, OMB_FIELD_CATEGORY, t + sa, (size_t)(cat - t) - sa, sa, rc);
+    sentence_span(h, b, OMB_FIELD_SUBCATEGORY, t + ca, (size_t)(dec - t) - ca, ca, rc);
+    dl->a = da;
+    dl->b = l.b;
+    return 1;
+}
+
 static int decision_probe(const char *t, size_t len, const char *filename)
 {
-    (void)filename;
     size_t scan = len < 8000 ? len : 8000;
     int score = 0;
     const char *p;
@@ -192,6 +318,12 @@ static int decision_probe(const char *t, size_t len, const char *filename)
     if (strstr(t, "Agreed action")) score += 5;
     if (strstr(t, "reference number") && strstr(t, "Ombudsman")) score += 40;
     if (strstr(t, "Report summary") && strstr(t, "Recommendations")) score += 20;
+    /* pages saved without the labelled lines, and copies republished on other
+     * sites, still open with the decision's own heading and its summary */
+    if ((p = strstr(t, "The Ombudsman's final decision")) || (p = strstr(t, "The Ombudsman\xE2\x80\x99s final decision")))
+        if ((size_t)(p - t) < scan && strstr(p, "Summary:")) score += 30;
+    if (strstr(t, "Report summary") && strstr(t, "Finding")) score += 20;
+    if (filename && strstr(filename, "lgo-") && score) score += 20;
     /* the service-improvement listings and annexes say so: leave them */
     if (strstr(t, "Case Ref:") || strstr(t, "Service Improvement Recommendations") || strstr(t, "Showing "))
         score -= 40;
@@ -204,13 +336,18 @@ static const char *const improvement_words[] = {
     "remind", "training", "train ", "trained", "procedure", "policy", "policies", "guidance", "process",
     "action plan", "practice", "systems", "review its", "review how", "review the way", "scrutiny", "members",
     "report the findings", "report to", "lessons", "learning", "staff", "officers", "protocol", "leaflet",
-    "website", "template", "monitor", NULL};
+    "website", "template", "monitor", "write to all", "contact all", "identify all", "others affected",
+    "anyone else", NULL};
 /* Words that make an action a remedy for the complainant.  Bare "payment"
  * is not one of them: "direct payment recipients" is about a service. */
 static const char *const remedy_words[] = {"apolog", "\xC2\xA3", " pay ", "pay the", "pay her", "pay him",
                                            "pay them", "pay mr", "pay mrs", "pay ms", "pay miss", "make a payment",
                                            "symbolic payment", "a payment to", "waive", "refund", "reimburse",
                                            "write off", NULL};
+/* Actions that put right one person's case even when no one is named ("arrange
+ * a fresh appeal hearing before a new panel"): remedies, not improvements. */
+static const char *const personal_words[] = {"fresh appeal", "new appeal", "fresh hearing", "reassess", "re-assess",
+                                             "reconsider", "new assessment", NULL};
 /* Words that make money something the council stops asking for. */
 static const char *const waiver_words[] = {"waive", "write off", "written off", "write-off", NULL};
 
@@ -218,7 +355,8 @@ static const char *const waiver_words[] = {"waive", "write off", "written off", 
  * consider a report) are not actions. */
 static int is_compliance_line(const struct omb_host *h, const char *p, size_t n)
 {
-    return (h->find_ci(p, n, "evidence") && h->find_ci(p, n, "complied")) ||
+    return (h->find_ci(p, n, "evidence") &&
+            (h->find_ci(p, n, "complied") || h->find_ci(p, n, "done so") || h->find_ci(p, n, "send us"))) ||
            h->find_ci(p, n, "evidence of compliance") || h->find_ci(p, n, "consider this report") ||
            h->find_ci(p, n, "consider the report");
 }
@@ -347,7 +485,8 @@ static int action_item(struct actions *s, const char *t, size_t a, size_t e)
      * to the extractor, which may find a service in it; one that names no
      * one ("check every invoice raised since April 2022") is an
      * improvement to how the council works. */
-    if (names_person(t + a, e - a)) return h->case_extract_remedies(s->b, t + a, e - a, a);
+    if (names_person(t + a, e - a) || omb_has_any_ci(t + a, e - a, personal_words))
+        return h->case_extract_remedies(s->b, t + a, e - a, a);
     return h->case_add_improvement(s->b, t + a, e - a, a);
 }
 
@@ -439,6 +578,71 @@ static int category_from_name(const struct omb_host *h, omb_builder *b, const ch
     if (w < 0 || (size_t)w >= sizeof buf) return OMB_OK; /* no real slug is that long */
     char *dot = strrchr(buf, '.');
     if (dot) *dot = '\0';
+    /* "children-s-care-services_other_22-013-508": a category's slug, then
+     * its sub-category's, as in the page's address */
+    static const char *const cats[] = {"Adult care services", "Benefits and tax", "Children's care services",
+                                       "Corporate and other services", "Education", "Environment and regulation",
+                                       "Environmental services",
+                                       "Transport and highways", "Highways and transport", "Housing", "Planning",
+                                       "Planning and development", NULL};
+    for (const char *const *c = cats; *c; c++) {
+        char slug[64];
+        size_t k = 0;
+        for (const char *q = *c; *q && k + 2 < sizeof slug; q++) {
+            if (*q == '\'') slug[k++] = '-';
+            else slug[k++] = *q == ' ' ? '-' : (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
+        }
+        slug[k++] = '_';
+        slug[k] = '\0';
+        char *at = strstr(buf, slug);
+        if (!at || (at > buf && at[-1] != '_' && at[-1] != '/')) continue;
+        char *sub = at + k;
+        size_t sn = 0;
+        while (sub[sn] && sub[sn] != '_' && sn + 1 < sizeof words) {
+            words[sn] = sub[sn] == '-' ? ' ' : sub[sn];
+            sn++;
+        }
+        words[sn] = '\0';
+        /* a reference is not a sub-category */
+        if (!sn || (words[0] >= '0' && words[0] <= '9')) continue;
+        sentence_case(words);
+        int rc = h->case_set(b, OMB_FIELD_CATEGORY, *c, strlen(*c), 0);
+        if (!rc) rc = h->case_set(b, OMB_FIELD_SUBCATEGORY, words, sn, 0);
+        *got = 1;
+        return rc;
+    }
+    /* a name shaped like the address, "other-categories_leisure-and-culture_
+     * 25-000-516", with a category the list above does not know: both slugs
+     * as words ("children-s" is "children's") */
+    {
+        char *u1 = strchr(buf, '_'), *u2 = u1 ? strchr(u1 + 1, '_') : NULL;
+        char norm[11];
+        /* only an address's shape: lower-case slugs, the category of two
+         * words or more, so "notes_draft_22-001-234" invents nothing */
+        int slug = u1 && memchr(buf, '-', (size_t)(u1 - buf)) != NULL;
+        for (char *q = buf; slug && u2 && q < u2; q++)
+            if (!((*q >= 'a' && *q <= 'z') || *q == '-' || *q == '_')) slug = 0;
+        if (slug && u2 && u2 > u1 + 1 && !strchr(u2 + 1, '_') && h->norm_ref(u2 + 1, strlen(u2 + 1), norm)) {
+            char cat[128];
+            size_t cn = 0, sn = 0;
+            for (char *q = buf; q < u1 && cn + 2 < sizeof cat; q++) {
+                if (*q == '-' && q[1] == 's' && q + 2 <= u1 && (q + 2 == u1 || q[2] == '-')) {
+                    cat[cn++] = '\'';
+                    continue;
+                }
+                cat[cn++] = *q == '-' ? ' ' : *q;
+            }
+            cat[cn] = '\0';
+            for (char *q = u1 + 1; q < u2 && sn + 1 < sizeof words; q++) words[sn++] = *q == '-' ? ' ' : *q;
+            words[sn] = '\0';
+            sentence_case(cat);
+            sentence_case(words);
+            int rc = h->case_set(b, OMB_FIELD_CATEGORY, cat, cn, 0);
+            if (!rc) rc = h->case_set(b, OMB_FIELD_SUBCATEGORY, words, sn, 0);
+            *got = 1;
+            return rc;
+        }
+    }
     /* try each '_' or '/' separated piece as a sub-category slug */
     char *save = NULL;
     for (char *piece = strtok_r(buf, "_/", &save); piece; piece = strtok_r(NULL, "_/", &save)) {
@@ -509,7 +713,15 @@ static const char *outcome_of_finding(const struct omb_host *h, const char *p, s
  * opposed to what the complainant wanted ("he should not have to pay"). */
 static const char *const remedy_cues[] = {"agreed to", "agrees to", "agree to", "has offered", "had offered",
                                           "offered to", "recommend", "will apologise", "will pay", "to remedy",
-                                          "has apologised", "has paid", "has already paid", NULL};
+                                          "has apologised", "has paid", "has already paid", "has already refunded",
+                                          "had already refunded", "has refunded", "already apologised",
+                                          "satisfactory remedy", "suitable remedy", "appropriate remedy", NULL};
+/* Actions for the council's services a summary may name as (part of) the
+ * remedy when the page has no agreed action: "its reminder to officers is a
+ * satisfactory remedy". */
+static const char *const summary_improvement_words[] = {"remind", "train", "review its", "review how", "procedure",
+                                                        "policy", "guidance", "share this decision", "lessons",
+                                                        "learn from", NULL};
 
 /* No agreed action: hands the sentences of the summary [a, e) that say a
  * remedy was agreed to the extractor, as one passage from the first such
@@ -534,6 +746,71 @@ static int summary_remedies(const struct omb_host *h, omb_builder *b, const char
     return any ? h->case_extract_remedies(b, t + first, last - first, first) : OMB_OK;
 }
 
+/* No agreed action: each sentence of the summary that names a remedy and an
+ * action for the council's services is one service improvement. */
+static int summary_improvements(const struct omb_host *h, omb_builder *b, const char *t, size_t a, size_t e,
+                                int *n_found)
+{
+    size_t s = a;
+    int rc;
+    *n_found = 0;
+    while (s < e) {
+        size_t x = s;
+        while (x < e && !(t[x] == '.' && (x + 1 == e || omb_is_space(t[x + 1])))) x++;
+        if (x < e) x++;
+        if (omb_has_any_ci(t + s, x - s, remedy_cues) && omb_has_any_ci(t + s, x - s, summary_improvement_words)) {
+            if ((rc = h->case_add_improvement(b, t + s, x - s, s))) return rc;
+            (*n_found)++;
+        }
+        s = x;
+        while (s < e && omb_is_space(t[s])) s++;
+    }
+    return OMB_OK;
+}
+
+/* Remedies the council gave before the decision, which the ombudsman
+ * accepts, are told in the body when there is no agreed action: "Before Mr G
+ * came to us, the Council apologised ... and refunded the £1,242.60 it had
+ * charged".  A sentence is one when it names the council, says "already" or
+ * "before", names a remedy given and holds an amount, and is not about money
+ * asked for.  (These are the remedies a paid-before flag would mark.)  Hands
+ * each such sentence of t[a, e) to the extractor; returns how many. */
+static const char *const given_words[] = {"refunded", "paid", "reimbursed", "offered", "apologised", "waived", NULL};
+static const char *const asked_words[] = {"asks", "asked for", "wants", "claim", "demand", "invoice", "estimate",
+                                          "refused", "earlier complaint", "seeking", NULL};
+
+static const char *const done_words[] = {"has changed", "has amended", "has updated", "has reviewed", "has reminded",
+                                         "has trained", "has introduced", "changed its", "amended its", "updated its",
+                                         "reminded its", "trained its", NULL};
+
+static int paid_before(const struct omb_host *h, omb_builder *b, const char *t, size_t a, size_t e, int *found,
+                       int want_improvements)
+{
+    size_t s = a;
+    int rc;
+    *found = 0;
+    while (s < e) {
+        size_t x = s;
+        while (x < e && !(t[x] == '.' && (x + 1 == e || omb_is_space(t[x + 1])))) x++;
+        if (x < e) x++;
+        size_t n = x - s;
+        if (h->find_ci(t + s, n, "council") && (h->find_ci(t + s, n, "already") || h->find_ci(t + s, n, "before")) &&
+            omb_has_any_ci(t + s, n, given_words) && !omb_has_any_ci(t + s, n, asked_words) &&
+            h->find_ci(t + s, n, "\xC2\xA3")) {
+            if ((rc = h->case_extract_remedies(b, t + s, n, s))) return rc;
+            (*found)++;
+        } else if (want_improvements && h->find_ci(t + s, n, "council") && omb_has_any_ci(t + s, n, done_words) &&
+                   (rc = h->case_add_improvement(b, t + s, n, s))) {
+            /* "The Council has also changed its application form ...": a
+             * change to its service the council made before the decision */
+            return rc;
+        }
+        s = x;
+        while (s < e && omb_is_space(t[s])) s++;
+    }
+    return OMB_OK;
+}
+
 /* ---- parse ----------------------------------------------------------------------- */
 
 #define MAX_AGREED 8
@@ -546,6 +823,9 @@ struct page {
     int n_agreed;                        /* Agreed action / Recommendations sections */
     size_t finding_at;                   /* a report's "Finding" text, 0 if none */
     size_t report_summary;               /* just after a "Report summary" line, 0 if none */
+    size_t final_a, final_b;             /* the "Final decision" section's text, 0 if none */
+    int have_authority;
+    size_t head_at;                      /* the heading line, for warnings */
 };
 
 /* Reads every line once: the labelled header lines, the summary, the
@@ -553,11 +833,31 @@ struct page {
 static int read_lines(const struct omb_host *h, omb_builder *b, const char *t, size_t len, struct page *pg)
 {
     size_t pos = 0, va, vb;
-    int in_agreed = 0, in_summary = 0, rc, want_finding = 0;
+    int in_agreed = 0, in_summary = 0, rc = OMB_OK, want_finding = 0;
     struct omb_line l;
+    int in_final = 0;
     while (omb_next_line(t, len, &pos, &l)) {
         size_t la = l.a, lb = l.b;
         omb_trim(t, &la, &lb);
+        if (in_final) {
+            if (is_heading(h, t, l) || line_is(h, t, l, "Back to top") ||
+                line_starts(h, t, l, "Investigator's decision") || (la == lb && pg->final_b > pg->final_a))
+                in_final = 0;
+            else if (la < lb) pg->final_b = lb;
+        }
+        if (!pg->final_a && (line_is(h, t, l, "Final decision") || line_is(h, t, l, "Decision"))) {
+            pg->final_a = pg->final_b = pos;
+            in_final = 1;
+        }
+        struct omb_line dl;
+        if (!pg->have_category && metadata_line(h, b, t, l, &dl, &pg->have_outcome, &rc)) {
+            if (rc) return rc;
+            pg->have_category = 1;
+            if (!pg->have_date && (rc = h->case_set(b, OMB_FIELD_DECISION_DATE, t + dl.a, dl.b - dl.a, dl.a)))
+                return rc;
+            pg->have_date = 1;
+            continue;
+        }
         if (in_summary) {
             if (la == lb || is_heading(h, t, l) || line_is(h, t, l, "Back to top")) in_summary = 0;
             else pg->summary_b = l.b;
@@ -567,11 +867,14 @@ static int read_lines(const struct omb_host *h, omb_builder *b, const char *t, s
             want_finding = 0;
         }
         if (in_agreed) {
-            if (line_is(h, t, l, "Back to top") || (is_heading(h, t, l) && !is_agreed_heading(h, t, l))) {
+            /* a report summary's "Date: ..." and "Ombudsman satisfied with
+             * Council's response: ..." lines follow its Recommendations */
+            if (line_is(h, t, l, "Back to top") || (is_heading(h, t, l) && !is_agreed_heading(h, t, l)) ||
+                label_value(h, t, l, "Date", &va, &vb) || line_starts(h, t, l, "Ombudsman satisfied")) {
                 in_agreed = 0;
                 pg->agreed_b[pg->n_agreed - 1] = l.a;
             }
-            if (!is_heading(h, t, l)) continue;
+            if (in_agreed && !is_heading(h, t, l)) continue;
         }
         if (label_value(h, t, l, "Category", &va, &vb) && !pg->have_category) {
             /* "Adult care services > Direct payments" */
@@ -631,7 +934,7 @@ static int fill_missing(const struct omb_host *h, omb_sink *sink, omb_builder *b
         int got;
         if ((rc = category_from_name(h, b, doc->name, &got))) return rc;
         if (!got)
-            h->warn(sink, 0, "no \"Category :\" line and none in the file name \"%s\"; category left unknown",
+            h->warn(sink, pg->head_at, "no \"Category :\" line and none in the file name \"%s\"; category left unknown",
                     doc->name);
     }
     if (!pg->have_outcome && pg->finding_at) {
@@ -640,6 +943,27 @@ static int fill_missing(const struct omb_host *h, omb_sink *sink, omb_builder *b
         const char *o = outcome_of_finding(h, t + pg->finding_at, fe - pg->finding_at);
         if (o && (rc = h->case_set(b, OMB_FIELD_OUTCOME, o, strlen(o), pg->finding_at))) return rc;
     }
+    if (!pg->have_outcome && !pg->finding_at) {
+        /* no "Decision :" line: what the summary, else the final decision,
+         * says; nothing when neither settles it */
+        const char *o = pg->summary_a ? outcome_of_text(h, t + pg->summary_a, pg->summary_b - pg->summary_a) : NULL;
+        size_t at = pg->summary_a;
+        if (!o && pg->final_b > pg->final_a) {
+            o = outcome_of_text(h, t + pg->final_a, pg->final_b - pg->final_a);
+            at = pg->final_a;
+        }
+        if (o) {
+            if ((rc = h->case_set(b, OMB_FIELD_OUTCOME, o, strlen(o), at))) return rc;
+        } else {
+            h->warn(sink, pg->head_at, "no \"Decision :\" line under the heading and neither the summary nor the "
+                    "final decision says whether the complaint was upheld; outcome left unknown");
+        }
+    }
+    if (!pg->have_date)
+        h->warn(sink, pg->head_at,
+                "no \"Decision date :\" line and no date line under the heading; decision date left unknown");
+    if (!pg->have_authority)
+        h->warn(sink, pg->head_at, "the heading gives only the reference and the file name no council; authority left unknown");
     if (!pg->summary_a && pg->report_summary) {
         /* the first paragraph after "Report summary" that is not its category line */
         pos = pg->report_summary;
@@ -670,16 +994,33 @@ static int decision_parse(const struct omb_host *h, omb_sink *sink, const struct
     const char *t = doc->text;
     size_t len = doc->len, aa, ab, ra, rb;
     int rc;
-    if (!find_header(h, t, len, &aa, &ab, &ra, &rb) && !find_report_header(h, t, len, &aa, &ab, &ra, &rb))
+    /* the heading names authority and reference; a report summary's gives the
+     * reference alone; a republished copy has none, and the file name (its
+     * address) gives both */
+    char slug_ref[11], slug_auth[160];
+    int form = find_header(h, t, len, &aa, &ab, &ra, &rb) || find_report_header(h, t, len, &aa, &ab, &ra, &rb) ? 1
+               : find_bare_ref(h, t, len, &ra, &rb)                                                           ? 2
+               : name_slug(h, doc->name, slug_ref, slug_auth, sizeof slug_auth)                               ? 3
+                                                                                                              : 0;
+    if (!form)
         return h->error(sink, 0,
                         "expected a heading line such as \"Hampshire County Council (22 001 239)\" or \"complaint "
-                        "reference number 21 013 337 against Kent County Council\" near the top of a decision page");
-    omb_builder *b = h->case_begin(sink, aa);
+                        "reference number 21 013 337 against Kent County Council\" near the top of a decision page, "
+                        "or a file name holding the reference such as \"lgo-22-007-704-leicester-city-council\"");
+    omb_builder *b = h->case_begin(sink, form == 1 ? aa : form == 2 ? ra : 0);
     if (!b) return OMB_ENOMEM;
     struct page pg;
     memset(&pg, 0, sizeof pg);
-    if ((rc = h->case_set(b, OMB_FIELD_REF, t + ra, rb - ra, ra))) goto fail;
-    if ((rc = h->case_set(b, OMB_FIELD_AUTHORITY, t + aa, ab - aa, aa))) goto fail;
+    pg.head_at = form == 1 ? aa : form == 2 ? ra : 0;
+    if (form == 3) {
+        if ((rc = h->case_set(b, OMB_FIELD_REF, slug_ref, strlen(slug_ref), 0))) goto fail;
+        if (slug_auth[0] && (rc = h->case_set(b, OMB_FIELD_AUTHORITY, slug_auth, strlen(slug_auth), 0))) goto fail;
+        pg.have_authority = slug_auth[0] != '\0';
+    } else {
+        if ((rc = h->case_set(b, OMB_FIELD_REF, t + ra, rb - ra, ra))) goto fail;
+        if (form == 1 && (rc = h->case_set(b, OMB_FIELD_AUTHORITY, t + aa, ab - aa, aa))) goto fail;
+        pg.have_authority = form == 1;
+    }
     if ((rc = read_lines(h, b, t, len, &pg))) goto fail;
     if ((rc = fill_missing(h, sink, b, doc, &pg))) goto fail;
     if (pg.summary_a) {
@@ -697,7 +1038,17 @@ static int decision_parse(const struct omb_host *h, omb_sink *sink, const struct
     }
     /* No agreed action: the summary may still name the remedy ("The Council
      * has agreed to apologise and pay Mrs X £250"). */
-    if (!items && pg.summary_a && (rc = summary_remedies(h, b, t, pg.summary_a, pg.summary_b))) goto fail;
+    if (!items && pg.summary_a) {
+        /* a summary that says the remedy was already given, without its
+         * amount, leaves the amount to the body */
+        int given = 0, improved = 0;
+        size_t sn = pg.summary_b - pg.summary_a;
+        if ((rc = summary_improvements(h, b, t, pg.summary_a, pg.summary_b, &improved))) goto fail;
+        if (h->find_ci(t + pg.summary_a, sn, "already") && !h->find_ci(t + pg.summary_a, sn, "\xC2\xA3") &&
+            (rc = paid_before(h, b, t, pg.summary_b, len, &given, !improved)))
+            goto fail;
+        if (!given && (rc = summary_remedies(h, b, t, pg.summary_a, pg.summary_b))) goto fail;
+    }
     return h->case_end(b);
 fail:
     h->case_discard(b);
