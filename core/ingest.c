@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "text.h"
+#include "lib/decode.h"
 
 /* Documents larger than this are refused: no ombudsman document comes near
  * it, and the whole text is held in memory while it is parsed. */
@@ -142,20 +142,28 @@ const struct omb_loaded_plugin *omb_detect_format(const omb_registry *reg, const
  * that comes after reading it). */
 static int prepare_raw(const omb_registry *reg, const char *path, const char *raw, size_t n, const char *format,
                        char **text, size_t *len, const struct omb_loaded_plugin **plugin, char *note,
-                       size_t note_cap, char *err, size_t err_cap)
+                       size_t note_cap, char *err, size_t err_cap, unsigned **line_page, size_t *n_line_page)
 {
     *text = NULL;
     *plugin = NULL;
+    if (line_page) *line_page = NULL, *n_line_page = 0;
     if (n == 0) {
         snprintf(err, err_cap, "%s: empty file", path);
         return OMB_EPARSE;
     }
-    char why[256];
-    int rc = omb_text_decode(raw, n, text, len, note, note_cap, why, sizeof why);
+    /* the decode layer (core/lib/decode.c): text, HTML, PDF or .docx */
+    char why[512];
+    omb_decoded dec;
+    int rc = omb_decode(path, raw, n, &dec, note, note_cap, why, sizeof why);
     if (rc) {
-        snprintf(err, err_cap, "%s:%s", path, why + (strncmp(why, "line ", 5) ? 0 : 5));
+        if (!strncmp(why, "line ", 5)) snprintf(err, err_cap, "%s:%s", path, why + 5);
+        else snprintf(err, err_cap, "%s: %s", path, why);
         return rc;
     }
+    *text = dec.text;
+    *len = dec.len;
+    if (line_page) *line_page = dec.line_page, *n_line_page = dec.n_lines;
+    else free(dec.line_page);
     if (format) {
         *plugin = omb_registry_find(reg, format);
         if (!*plugin || (*plugin)->desc->kind != OMB_PLUGIN_SOURCE) {
@@ -169,6 +177,7 @@ static int prepare_raw(const omb_registry *reg, const char *path, const char *ra
     if (!*plugin) {
         free(*text);
         *text = NULL;
+        if (line_page) free(*line_page), *line_page = NULL, *n_line_page = 0;
         return OMB_EPARSE;
     }
     return OMB_OK;
@@ -186,7 +195,7 @@ int omb_ingest_prepare(const omb_registry *reg, const char *path, const char *fo
     if (rc) return rc;
     if (raw_size) *raw_size = n;
     if (sha_hex) sha256_hex((const unsigned char *)raw, n, sha_hex);
-    rc = prepare_raw(reg, path, raw, n, format, text, len, plugin, note, note_cap, err, err_cap);
+    rc = prepare_raw(reg, path, raw, n, format, text, len, plugin, note, note_cap, err, err_cap, NULL, NULL);
     free(raw);
     return rc;
 }
@@ -364,6 +373,8 @@ struct job {
     char note[128];    /* how the text was decoded */
     char *text;        /* the decoded document (the sink points into it) */
     size_t len;
+    unsigned *line_page; /* page of each line (PDF), or NULL */
+    size_t n_line_page;
     int has_sink;
     struct omb_sink sink;
 };
@@ -373,6 +384,7 @@ static void job_free(struct job *j)
     if (!j) return;
     if (j->has_sink) omb_sink_clear(&j->sink);
     free(j->text);
+    free(j->line_page);
     free(j->path);
     free(j->message);
     free(j);
@@ -409,7 +421,7 @@ static struct job *produce(struct walk *w, omb_store *seen, const char *path)
          * plugin's state could not take two threads at once. */
         pthread_mutex_lock(&w->plugin_mu);
         rc = prepare_raw(w->reg, path, raw, n, w->opts->format, &j->text, &j->len, &j->plugin, j->note,
-                         sizeof j->note, err, sizeof err);
+                         sizeof j->note, err, sizeof err, &j->line_page, &j->n_line_page);
         pthread_mutex_unlock(&w->plugin_mu);
         free(raw);
     }
@@ -422,6 +434,8 @@ static struct job *produce(struct walk *w, omb_store *seen, const char *path)
     const struct omb_loaded_plugin *p = j->plugin;
     j->has_sink = 1;
     omb_sink_init(&j->sink, j->text, j->len, j->path, p->desc->name);
+    j->sink.line_page = j->line_page; /* so the store can record each case's page */
+    j->sink.n_line_page = j->n_line_page;
     if (j->note[0]) omb_sink_warnf(&j->sink, 1, "%s", j->note);
     pthread_mutex_lock(&w->plugin_mu);
     rc = omb_ingest_parse(p, &j->sink, j->text, j->len, j->path, w->opts->authority);

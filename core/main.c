@@ -47,6 +47,7 @@ static const char usage_text[] =
     "                      every case with everything known about it\n"
     "  parse [--format NAME] [--authority NAME] FILE\n"
     "                      show what a plugin reads from FILE, without storing it\n"
+    "  decode FILE         print the text plugins read from FILE (a saved web page, PDF, .docx or text)\n"
     "  authorities [--unmatched | --lineage] [--load FILE] [--load-subjects FILE]\n"
     "              [--load-population FILE.csv]\n"
     "                      the authority register, names it does not know, reorganisations\n"
@@ -544,6 +545,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "cases")) return cmd_cases(n, args, db_path);
     if (!strcmp(cmd, "export")) return cmd_export(n, args, db_path);
     if (!strcmp(cmd, "parse")) return cmd_parse(n, args, plugin_dir);
+    if (!strcmp(cmd, "decode")) return omb_cli_decode(n, args);
     if (!strcmp(cmd, "authorities")) return omb_cli_authorities(n, args, db_path);
     if (!strcmp(cmd, "new-plugin")) return omb_cli_new_plugin(n, args);
     if (!strcmp(cmd, "metric")) return omb_cli_metric(n, args, db_path, plugin_dir);
