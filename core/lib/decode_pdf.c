@@ -51,10 +51,16 @@ static int by_x(const void *a, const void *b)
     return p->x1 < q->x1 ? -1 : p->x1 > q->x1;
 }
 
-static int by_double(const void *a, const void *b)
+/* A segment's start and whether its line has three cells or more. */
+struct start {
+    double x;
+    int strong;
+};
+
+static int by_start(const void *a, const void *b)
 {
-    double p = *(const double *)a, q = *(const double *)b;
-    return p < q ? -1 : p > q;
+    const struct start *p = a, *q = b;
+    return p->x < q->x ? -1 : p->x > q->x;
 }
 
 /* Is the gap between two words of a line a column gap?  A word space is a
@@ -72,7 +78,12 @@ static size_t find_columns(const struct word *w, const struct line *lines, size_
 {
     size_t n_x = 0, cap_x = 64, multi = 0;
     double *xs = malloc(cap_x * sizeof *xs);
-    if (!xs) return 0;
+    int *strong = malloc(cap_x * sizeof *strong); /* from a line of three cells or more */
+    if (!xs || !strong) {
+        free(xs);
+        free(strong);
+        return 0;
+    }
     for (size_t l = 0; l < n_lines; l++) {
         const struct line *L = &lines[l];
         size_t segs = 1;
@@ -82,27 +93,46 @@ static size_t find_columns(const struct word *w, const struct line *lines, size_
         for (size_t i = 0; i < L->n; i++) {
             if (i && !column_gap(&w[L->first + i - 1], &w[L->first + i], L->height)) continue;
             if (n_x == cap_x) {
-                double *p = realloc(xs, (cap_x *= 2) * sizeof *p);
-                if (!p) {
+                double *p = realloc(xs, cap_x * 2 * sizeof *p);
+                if (p) xs = p;
+                int *q = p ? realloc(strong, cap_x * 2 * sizeof *q) : NULL;
+                if (q) strong = q;
+                if (!p || !q) {
                     free(xs);
+                    free(strong);
                     return 0;
                 }
-                xs = p;
+                cap_x *= 2;
             }
+            strong[n_x] = segs >= 3;
             xs[n_x++] = w[L->first + i].x1;
         }
     }
     size_t n_cols = 0;
     if (multi >= 2) {
-        qsort(xs, n_x, sizeof *xs, by_double);
+        /* sort the starts by x, each with its strength */
+        struct start *st = malloc(n_x * sizeof *st);
+        if (!st) {
+            free(xs);
+            free(strong);
+            return 0;
+        }
+        for (size_t i = 0; i < n_x; i++) st[i] = (struct start){xs[i], strong[i]};
+        qsort(st, n_x, sizeof *st, by_start);
+        for (size_t i = 0; i < n_x; i++) xs[i] = st[i].x, strong[i] = st[i].strong;
+        free(st);
+        /* a column: a start shared by two lines, or one of a line that has
+         * three cells or more (the last row of a table alone on its page) */
         for (size_t i = 0; i < n_x;) {
             size_t j = i + 1;
-            while (j < n_x && xs[j] - xs[j - 1] <= COL_TOL) j++;
-            if (j - i >= 2 && n_cols < cap) cols[n_cols++] = xs[i];
+            int any_strong = strong[i];
+            while (j < n_x && xs[j] - xs[j - 1] <= COL_TOL) any_strong |= strong[j++];
+            if ((j - i >= 2 || any_strong) && n_cols < cap) cols[n_cols++] = xs[i];
             i = j;
         }
     }
     free(xs);
+    free(strong);
     return n_cols >= 2 ? n_cols : 0;
 }
 
@@ -154,8 +184,12 @@ static size_t page_text(PopplerPage *page, struct omb_tb *tb, int *oom)
         } else {
             double h = r->y2 - r->y1;
             struct word *cur = n_words ? &w[n_words - 1] : NULL;
-            /* a glyph that jumps back, or to another line, starts a word */
-            if (in_word && cur && (r->x1 < cur->x2 - h * 0.5 || fabs((r->y1 + r->y2) / 2 - (cur->y1 + cur->y2) / 2) > h * 0.5))
+            /* a glyph that jumps back, ahead past a space's width, or to
+             * another line starts a word (poppler does not always put a
+             * blank between the cells of a table) */
+            if (in_word && cur &&
+                (r->x1 < cur->x2 - h * 0.5 || r->x1 - cur->x2 > h * 0.2 ||
+                 fabs((r->y1 + r->y2) / 2 - (cur->y1 + cur->y2) / 2) > h * 0.5))
                 in_word = 0;
             if (in_word) {
                 cur->x2 = r->x2 > cur->x2 ? r->x2 : cur->x2;
@@ -295,8 +329,8 @@ int omb_decode_pdf(const char *raw, size_t n, struct omb_tb *tb, unsigned *n_pag
         if (!words && i == SCAN_PAGES) break; /* no text on the first pages: a scan, stop here */
         PopplerPage *page = poppler_document_get_page(doc, i);
         if (!page) continue;
+        if (i) omb_tb_blank(tb); /* the blank line between pages ends the page before */
         tb->page = (unsigned)i + 1;
-        if (i) omb_tb_blank(tb);
         words += page_text(page, tb, &oom);
         g_object_unref(page);
         *n_pages = (unsigned)i + 1;
