@@ -253,7 +253,9 @@ static int finish(struct omb_tb *tb, const char *kind, omb_decoded *out, char *e
     size_t i = 0;
     while (i < out->len && (out->text[i] == ' ' || out->text[i] == '\n' || out->text[i] == '\t')) i++;
     if (i == out->len) {
-        snprintf(err, err_cap, "no readable text in this %s document", kind);
+        snprintf(err, err_cap, "no readable text in this %s (expected %s)",
+                 !strcmp(kind, "html") ? "HTML page" : !strcmp(kind, "pdf") ? "PDF" : "Word document",
+                 !strcmp(kind, "html") ? "a saved web page with its body: is it truncated?" : "a document with text");
         omb_decoded_free(out);
         return OMB_EPARSE;
     }

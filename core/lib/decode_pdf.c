@@ -36,6 +36,8 @@ struct word {
 struct line {
     size_t first, n; /* in the sorted word array */
     double y1, y2, height;
+    int table; /* a row of the page's table: cells tab-separated */
+    int multi; /* has a column gap */
 };
 
 static int by_center(const void *a, const void *b)
@@ -157,6 +159,28 @@ static int aligned(const struct word *w, const struct line *L, const double *col
     return 1;
 }
 
+/* Does line L continue line P, which the page wrapped?  Both are running
+ * text (not table rows, no column gaps), L starts no further left than P
+ * and not with a list marker, and L's first word would not have fitted at
+ * the end of P before the right edge: which is why the line was broken. */
+static int wrapped(const char *text, const struct word *w, const struct line *P, const struct line *L, double right)
+{
+    if (P->table || L->table || P->multi || L->multi) return 0;
+    const struct word *first = &w[L->first], *last = &w[P->first + P->n - 1];
+    if (first->x1 < w[P->first].x1 - COL_TOL) return 0;
+    double space = P->height * 0.3;
+    if (last->x2 + space + (first->x2 - first->x1) <= right) return 0;
+    /* "•", "-", "1.", "2)", "(a)" open an item of their own */
+    const char *t = text + first->at;
+    size_t n = first->n, i = 0;
+    if ((n >= 3 && !memcmp(t, "\xE2\x80\xA2", 3)) || (n == 1 && (*t == '-' || *t == '*'))) return 0;
+    if (i < n && t[i] == '(') i++;
+    size_t d = i;
+    while (i < n && ((t[i] >= '0' && t[i] <= '9') || (i == d && t[i] >= 'a' && t[i] <= 'z'))) i++;
+    if (i > d && i + 1 == n && (t[i] == '.' || t[i] == ')')) return 0;
+    return 1;
+}
+
 /* Writes one page's text into tb.  Returns the number of words. */
 static size_t page_text(PopplerPage *page, struct omb_tb *tb, int *oom)
 {
@@ -224,28 +248,45 @@ static size_t page_text(PopplerPage *page, struct omb_tb *tb, int *oom)
             if (w[i].y2 > L->y2) L->y2 = w[i].y2;
             if (h > L->height) L->height = h;
         } else {
-            lines[n_lines++] = (struct line){i, 1, w[i].y1, w[i].y2, h > 0 ? h : 1};
+            lines[n_lines++] = (struct line){i, 1, w[i].y1, w[i].y2, h > 0 ? h : 1, 0, 0};
         }
     }
     for (size_t l = 0; l < n_lines; l++) qsort(w + lines[l].first, lines[l].n, sizeof *w, by_x);
     double cols[32];
     size_t n_cols = find_columns(w, lines, n_lines, cols, 32);
+    /* which lines are table rows: the table runs from its first line of
+     * several cells while lines keep to its columns */
     int in_table = 0;
+    double right = 0; /* the right edge of the page's running text */
     for (size_t l = 0; l < n_lines; l++) {
-        const struct line *L = &lines[l];
-        /* a gap of more than half a line between lines is a paragraph break */
-        if (l && L->y1 - lines[l - 1].y2 > 0.6 * L->height) omb_tb_blank(tb);
+        struct line *L = &lines[l];
         int multi = 0;
         for (size_t i = 1; i < L->n; i++) multi |= column_gap(&w[L->first + i - 1], &w[L->first + i], L->height);
-        /* the table runs from its first line of several cells while lines
-         * keep to its columns */
         if (n_cols && multi && aligned(w, L, cols, n_cols)) in_table = 1;
         else if (in_table && !aligned(w, L, cols, n_cols)) in_table = 0;
+        L->table = in_table;
+        L->multi = multi;
+        /* running text has several words and no column gaps; a print
+         * footer's "1/3" at the far right is not where lines wrap */
+        if (!in_table && !multi && L->n >= 4 && w[L->first + L->n - 1].x2 > right) right = w[L->first + L->n - 1].x2;
+    }
+    for (size_t l = 0; l < n_lines; l++) {
+        const struct line *L = &lines[l];
+        if (l) {
+            const struct line *P = &lines[l - 1];
+            /* a gap of more than half a line between lines is a paragraph
+             * break; a line the page wrapped is joined to the next again,
+             * so that a label keeps its value and a sentence stays whole,
+             * as in the HTML the PDF was printed from */
+            if (L->y1 - P->y2 > 0.6 * L->height) omb_tb_blank(tb);
+            else if (wrapped(text, w, P, L, right)) omb_tb_raw(tb, " ", 1);
+            else omb_tb_newline(tb);
+        }
         size_t col = 0;
         for (size_t i = 0; i < L->n; i++) {
             const struct word *x = &w[L->first + i];
             int gap = i && column_gap(&w[L->first + i - 1], x, L->height);
-            if (in_table && (i == 0 || gap)) {
+            if (L->table && (i == 0 || gap)) {
                 size_t c = column_of(cols, n_cols, x->x1);
                 if (i && c <= col) omb_tb_raw(tb, " ", 1);
                 for (; col < c; col++) omb_tb_raw(tb, "\t", 1);
@@ -256,8 +297,8 @@ static size_t page_text(PopplerPage *page, struct omb_tb *tb, int *oom)
             }
             omb_tb_raw(tb, text + x->at, x->n);
         }
-        omb_tb_newline(tb);
     }
+    omb_tb_newline(tb);
     goto done;
 nomem:
     *oom = 1;
