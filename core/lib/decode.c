@@ -241,6 +241,11 @@ static int finish(struct omb_tb *tb, const char *kind, omb_decoded *out, char *e
     }
     size_t n_lines = tb->n_lines;
     tb->len = omb_furniture_filter(tb->buf, tb->len, tb->line_page, tb->line_page ? &n_lines : NULL, 0);
+    /* the text ends with its last line, not with blank ones */
+    while (tb->len >= 2 && tb->buf[tb->len - 1] == '\n' && tb->buf[tb->len - 2] == '\n') {
+        tb->buf[--tb->len] = '\0';
+        if (n_lines) n_lines--;
+    }
     out->text = tb->buf;
     out->len = tb->len;
     out->kind = kind;
