@@ -31,14 +31,47 @@ struct walk {
     int cell;        /* cells written on the current table row */
 };
 
-static int name_is(const xmlNode *n, const char *name) { return !strcasecmp((const char *)n->name, name); }
+/* libxml2's HTML parser gives element names in lower case, so plain
+ * comparisons do.  What the walk does with each element: */
+enum role { R_INLINE, R_DROP, R_PARA, R_BLOCK, R_BR, R_IMG, R_LIST, R_OLIST, R_DL, R_TABLE, R_HEADER, R_CELL };
 
-static int name_in(const xmlNode *n, const char *const *names)
+struct named_role {
+    const char *name;
+    enum role role;
+};
+
+static const struct named_role roles[] = {
+    {"a", R_INLINE},        {"address", R_PARA},   {"article", R_BLOCK},  {"aside", R_BLOCK},
+    {"blockquote", R_PARA}, {"body", R_BLOCK},     {"br", R_BR},          {"button", R_DROP},
+    {"canvas", R_DROP},     {"caption", R_BLOCK},  {"center", R_BLOCK},   {"dd", R_BLOCK},
+    {"details", R_PARA},    {"dialog", R_DROP},    {"div", R_BLOCK},      {"dl", R_DL},
+    {"dt", R_BLOCK},        {"embed", R_DROP},     {"fieldset", R_BLOCK}, {"figcaption", R_BLOCK},
+    {"figure", R_PARA},     {"footer", R_HEADER},  {"form", R_DROP},      {"h1", R_PARA},
+    {"h2", R_PARA},         {"h3", R_PARA},        {"h4", R_PARA},        {"h5", R_PARA},
+    {"h6", R_PARA},         {"head", R_DROP},      {"header", R_HEADER},  {"hgroup", R_BLOCK},
+    {"hr", R_PARA},         {"html", R_BLOCK},     {"iframe", R_DROP},    {"img", R_IMG},
+    {"input", R_DROP},      {"label", R_DROP},     {"legend", R_BLOCK},   {"li", R_BLOCK},
+    {"main", R_BLOCK},      {"map", R_DROP},       {"menu", R_LIST},      {"nav", R_DROP},
+    {"noscript", R_DROP},   {"object", R_DROP},    {"ol", R_OLIST},       {"option", R_DROP},
+    {"p", R_PARA},          {"pre", R_PARA},       {"script", R_DROP},    {"section", R_BLOCK},
+    {"select", R_DROP},     {"style", R_DROP},     {"summary", R_BLOCK},  {"svg", R_DROP},
+    {"table", R_TABLE},     {"td", R_CELL},        {"template", R_DROP},  {"textarea", R_DROP},
+    {"th", R_CELL},         {"tr", R_BLOCK},       {"ul", R_LIST},
+};
+
+static int cmp_role(const void *key, const void *elem)
 {
-    for (; *names; names++)
-        if (name_is(n, *names)) return 1;
-    return 0;
+    return strcmp(key, ((const struct named_role *)elem)->name);
 }
+
+static enum role role_of(const xmlNode *n)
+{
+    const struct named_role *r =
+        bsearch(n->name, roles, sizeof roles / sizeof roles[0], sizeof roles[0], cmp_role);
+    return r ? r->role : R_INLINE;
+}
+
+static int name_is(const xmlNode *n, const char *name) { return !strcmp((const char *)n->name, name); }
 
 /* The attribute's value (caller frees with xmlFree), or NULL. */
 static char *attr(const xmlNode *n, const char *name) { return (char *)xmlGetProp(n, (const xmlChar *)name); }
@@ -47,39 +80,45 @@ static int contains_ci(const char *s, const char *word)
 {
     size_t k = strlen(word);
     for (; *s; s++)
-        if (!strncasecmp(s, word, k)) return 1;
+        if ((*s | 0x20) == word[0] && !strncasecmp(s, word, k)) return 1;
     return 0;
 }
 
-/* Is the element hidden, or a cookie or consent dialog? */
+/* An attribute's value without copying it (NULL when it has none or it is
+ * not plain text). */
+static const char *attr_text(const xmlAttr *a)
+{
+    return a->children && a->children->type == XML_TEXT_NODE && !a->children->next ? (const char *)a->children->content
+                                                                                    : NULL;
+}
+
+/* Is the element hidden, or a cookie or consent dialog?  One pass over its
+ * attributes, without copies: this runs for every element of the page. */
 static int hidden(const xmlNode *n)
 {
-    if (xmlHasProp(n, (const xmlChar *)"hidden")) return 1;
-    int drop = 0;
-    char *v = attr(n, "aria-hidden");
-    if (v && !strcasecmp(v, "true")) drop = 1;
-    xmlFree(v);
-    if (!drop && (v = attr(n, "style"))) {
-        /* "display:none", "display: none", "visibility:hidden" */
-        char squeezed[256];
-        size_t o = 0;
-        for (const char *p = v; *p && o + 1 < sizeof squeezed; p++)
-            if (*p != ' ' && *p != '\t') squeezed[o++] = *p;
-        squeezed[o] = '\0';
-        drop = contains_ci(squeezed, "display:none") || contains_ci(squeezed, "visibility:hidden");
-        xmlFree(v);
-    }
     static const char *const dialog_words[] = {"cookie", "consent", "gdpr", "breadcrumb", NULL};
-    for (int a = 0; !drop && a < 2; a++) {
-        v = attr(n, a ? "class" : "id");
-        for (int k = 0; v && !drop && dialog_words[k]; k++) drop = contains_ci(v, dialog_words[k]);
-        xmlFree(v);
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        const char *name = (const char *)a->name, *v = attr_text(a);
+        if (!strcmp(name, "hidden")) return 1;
+        if (!v) continue;
+        if (!strcmp(name, "aria-hidden")) {
+            if (!strcasecmp(v, "true")) return 1;
+        } else if (!strcmp(name, "style")) {
+            /* "display:none", "display: none", "visibility:hidden" */
+            char squeezed[256];
+            size_t o = 0;
+            for (const char *p = v; *p && o + 1 < sizeof squeezed; p++)
+                if (*p != ' ' && *p != '\t') squeezed[o++] = *p;
+            squeezed[o] = '\0';
+            if (contains_ci(squeezed, "display:none") || contains_ci(squeezed, "visibility:hidden")) return 1;
+        } else if (!strcmp(name, "class") || !strcmp(name, "id")) {
+            for (int k = 0; dialog_words[k]; k++)
+                if (contains_ci(v, dialog_words[k])) return 1;
+        } else if (!strcmp(name, "role")) {
+            if (!strcasecmp(v, "navigation") || !strcasecmp(v, "search") || !strcasecmp(v, "alertdialog")) return 1;
+        }
     }
-    if (!drop && (v = attr(n, "role"))) {
-        drop = !strcasecmp(v, "navigation") || !strcasecmp(v, "search") || !strcasecmp(v, "alertdialog");
-        xmlFree(v);
-    }
-    return drop;
+    return 0;
 }
 
 static void walk_children(struct walk *w, xmlNode *n);
@@ -113,7 +152,7 @@ static void walk_list(struct walk *w, xmlNode *list, int ordered)
             continue;
         }
         if (!name_is(c, "li")) {
-            if (!hidden(c)) walk_children(w, c);
+            if (role_of(c) != R_DROP && !hidden(c)) walk_children(w, c);
             continue;
         }
         if (hidden(c)) continue;
@@ -206,30 +245,27 @@ static void walk_node(struct walk *w, xmlNode *n)
         return;
     }
     if (n->type != XML_ELEMENT_NODE) return;
-    static const char *const dropped[] = {"script", "style", "noscript", "template", "form", "nav", "button",
-                                          "select", "textarea", "input", "svg", "iframe", "object", "embed",
-                                          "canvas", "dialog", "head", "label", "option", "map", NULL};
-    if (name_in(n, dropped) || hidden(n)) return;
-    if ((name_is(n, "header") || name_is(n, "footer")) && !w->in_main) return; /* the site's, not the document's */
-    if (name_is(n, "br")) {
+    enum role role = role_of(n);
+    if (role == R_DROP || (n->properties && hidden(n))) return;
+    switch (role) {
+    case R_HEADER:
+        if (!w->in_main) return; /* the site's header or footer, not the document's */
+        break;
+    case R_BR:
         if (w->inline_only) w->tb->space = 1;
         else omb_tb_break(w->tb);
         return;
-    }
-    if (name_is(n, "img")) {
-        /* an image's text alternative is read only when it says something;
-         * logos are furniture either way */
+    case R_IMG:
+        /* an image's text alternative is not read: logos are furniture */
         return;
-    }
-    if (name_is(n, "ul") || name_is(n, "menu") || name_is(n, "ol")) {
-        walk_list(w, n, name_is(n, "ol"));
+    case R_LIST:
+    case R_OLIST:
+        walk_list(w, n, role == R_OLIST);
         return;
-    }
-    if (name_is(n, "dl")) {
+    case R_DL:
         walk_dl(w, n);
         return;
-    }
-    if (name_is(n, "table")) {
+    case R_TABLE:
         if (w->inline_only) { /* a table inside a cell: its text, inline */
             walk_children(w, n);
             return;
@@ -238,13 +274,10 @@ static void walk_node(struct walk *w, xmlNode *n)
         walk_table_part(w, n);
         block_start(w, 1);
         return;
+    default:
+        break;
     }
-    static const char *const paragraphs[] = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
-                                             "figure", "address", "hr", "details", NULL};
-    static const char *const blocks[] = {"div", "section", "article", "main", "aside", "body", "html", "header",
-                                         "footer", "figcaption", "center", "fieldset", "summary", "li", "dt", "dd",
-                                         "tr", "caption", "legend", "hgroup", NULL};
-    int para = name_in(n, paragraphs), block = !para && name_in(n, blocks);
+    int para = role == R_PARA, block = role == R_BLOCK || role == R_HEADER;
     int main_here = name_is(n, "main") || name_is(n, "article");
     int pre_here = name_is(n, "pre");
     if (para || block) block_start(w, para);
@@ -254,7 +287,7 @@ static void walk_node(struct walk *w, xmlNode *n)
     w->pre -= pre_here;
     w->in_main -= main_here;
     if (para || block) block_start(w, para);
-    else if (name_is(n, "td") || name_is(n, "th")) w->tb->space = 1;
+    else if (role == R_CELL) w->tb->space = 1;
 }
 
 static void walk_children(struct walk *w, xmlNode *n)
