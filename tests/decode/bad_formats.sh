@@ -69,9 +69,11 @@ c = cairo.Context(s)
 for i in range(10000):
     c.show_page()
 s.finish()' "$tmp/empty.pdf"
-  # a minute of CPU and 512 MiB are far beyond what it needs (0.3 s)
-  ( ulimit -t 60 -v 524288 2>/dev/null; OMBUDS_DB="$tmp/empty.db" "$OMBUDS" ingest "$tmp/empty.pdf" ) >"$tmp/out" 2>&1; rc=$?
-  if [ $rc -ne 0 ]; then ok "10,000 empty pages: ingest fails (status $rc)"; else notok "10,000 empty pages: ingest fails (status $rc)"; fi
+  # a minute of CPU is far beyond what it needs (0.3 s: the first 50 empty
+  # pages already say "scan"); no address-space limit, which a sanitizer
+  # build could not start under
+  ( ulimit -t 60 2>/dev/null; OMBUDS_DB="$tmp/empty.db" "$OMBUDS" ingest "$tmp/empty.pdf" ) >"$tmp/out" 2>&1; rc=$?
+  check "10,000 empty pages: ingest fails with status 1" 1 "$rc"
   if grep -q "^failed    $tmp/empty.pdf: no text layer (a scanned PDF?)" "$tmp/out"; then ok "10,000 empty pages: refused as having no text"
   else notok "10,000 empty pages: refused as having no text"; sed 's/^/# /' "$tmp/out"; fi
 else
