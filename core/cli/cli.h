@@ -26,6 +26,10 @@ int omb_cli_authorities(int argc, char **argv, const char *db_path);
  * the exit status. */
 int omb_cli_metric(int argc, char **argv, const char *db_path, const char *plugin_dir);
 
+/* `ombuds decode FILE` (cli_decode.c): prints the decoded text; argv[0] is
+ * "decode".  Returns the exit status. */
+int omb_cli_decode(int argc, char **argv);
+
 /* `ombuds new-plugin NAME --kind source|metric` (cli_newplugin.c). */
 int omb_cli_new_plugin(int argc, char **argv);
 

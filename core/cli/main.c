@@ -45,6 +45,7 @@ static const char usage_text[] =
     "                      every case with everything known about it\n"
     "  parse [--format NAME] [--authority NAME] FILE\n"
     "                      show what a plugin reads from FILE, without storing it\n"
+    "  decode FILE         print the text plugins read from FILE (a saved web page, PDF, .docx or text)\n"
     "  authorities [--unmatched | --lineage] [--load FILE] [--load-subjects FILE]\n"
     "              [--load-population FILE.csv]\n"
     "                      the authority register, names it does not know, reorganisations\n"
@@ -526,6 +527,11 @@ static int run_new_plugin(const struct omb_cli *c, int argc, char **argv)
     (void)c;
     return omb_cli_new_plugin(argc, argv);
 }
+static int run_decode(const struct omb_cli *c, int argc, char **argv)
+{
+    (void)c;
+    return omb_cli_decode(argc, argv);
+}
 static int run_metric(const struct omb_cli *c, int argc, char **argv)
 {
     return omb_cli_metric(argc, argv, c->db_path, c->plugin_dir);
@@ -553,6 +559,7 @@ static const struct {
     {"cases", run_cases},
     {"export", run_export},
     {"parse", run_parse},
+    {"decode", run_decode},
     {"authorities", run_authorities},
     {"new-plugin", run_new_plugin},
     {"metric", run_metric},

@@ -1,163 +1,315 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * decode.c -- decoding documents to UTF-8 (decode.h).  Conversions go through the
- * C library's iconv rather than hand-written tables.  What a document means is
- * the plugins' business; this file only makes sure they get clean UTF-8.
+ * decode.c -- the decode layer's dispatch (decode.h): recognises what a file
+ * is by its first bytes (PDF, ZIP, old OLE Word, markup), hands it to the
+ * decoder of that kind, filters page furniture and checks that plugins get
+ * what plugin.h promises.  It also holds the line builder the decoders share.
+ * Plain text stays with text.c; HTML, PDF and .docx are decode_html.c,
+ * decode_pdf.c and decode_docx.c.
  */
 #include "decode.h"
 
-#include <errno.h>
-#include <iconv.h>
 #include <ombuds/plugin.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-int omb_utf8_valid(const char *s, size_t n, size_t *bad_at)
+#include "decode_int.h"
+#include "decode_text.h"
+
+/* ---- the line builder --------------------------------------------------------- */
+
+void omb_tb_init(struct omb_tb *tb) { memset(tb, 0, sizeof *tb); }
+
+void omb_tb_free(struct omb_tb *tb)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = p[i];
-        size_t k;
-        unsigned cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            k = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            k = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            k = 3;
-            cp = c & 0x07;
-        } else
-            goto bad;
-        for (size_t j = 1; j <= k; j++) {
-            if (i + j >= n || (p[i + j] & 0xC0) != 0x80) goto bad;
-            cp = (cp << 6) | (p[i + j] & 0x3F);
-        }
-        /* overlong forms, surrogates and values past U+10FFFF are invalid */
-        if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            goto bad;
-        i += k + 1;
+    free(tb->buf);
+    free(tb->line_page);
+    memset(tb, 0, sizeof *tb);
+}
+
+static int reserve(struct omb_tb *tb, size_t more)
+{
+    if (tb->failed) return -1;
+    if (tb->len + more + 1 <= tb->cap) return 0;
+    size_t cap = tb->cap ? tb->cap : 4096;
+    while (cap < tb->len + more + 1) cap *= 2;
+    char *p = realloc(tb->buf, cap);
+    if (!p) {
+        tb->failed = 1;
+        return -1;
     }
-    return 1;
-bad:
-    if (bad_at) *bad_at = i;
+    tb->buf = p;
+    tb->cap = cap;
     return 0;
 }
 
-static size_t line_at(const char *p, size_t at)
+int omb_tb_at_line_start(const struct omb_tb *tb) { return tb->len == 0 || tb->buf[tb->len - 1] == '\n'; }
+
+/* Appends bytes as they are. */
+static void put(struct omb_tb *tb, const char *s, size_t n)
 {
-    size_t line = 1;
-    for (size_t i = 0; i < at; i++)
-        if (p[i] == '\n') line++;
-    return line;
+    if (reserve(tb, n)) return;
+    memcpy(tb->buf + tb->len, s, n);
+    tb->len += n;
+    tb->buf[tb->len] = '\0';
 }
 
-/* Converts with iconv into a fresh buffer; returns OMB_OK or OMB_EPARSE. */
-static int convert(const char *from, const char *in, size_t n, char **out, size_t *out_n)
+/* Ends a line: trailing blanks go, and the line's page is noted. */
+static void end_line(struct omb_tb *tb)
 {
-    iconv_t cd = iconv_open("UTF-8", from);
-    if (cd == (iconv_t)-1) return OMB_EPARSE;
-    size_t cap = n * 3 + 4, left_out = cap, left_in = n;
-    char *buf = malloc(cap + 1);
-    if (!buf) {
-        iconv_close(cd);
+    while (tb->len && (tb->buf[tb->len - 1] == ' ' || tb->buf[tb->len - 1] == '\t')) tb->len--;
+    put(tb, "\n", 1);
+    if (tb->failed || !tb->page) return;
+    if (tb->n_lines == tb->cap_lines) {
+        size_t cap = tb->cap_lines ? tb->cap_lines * 2 : 256;
+        unsigned *p = realloc(tb->line_page, cap * sizeof *p);
+        if (!p) {
+            tb->failed = 1;
+            return;
+        }
+        tb->line_page = p;
+        tb->cap_lines = cap;
+    }
+    tb->line_page[tb->n_lines++] = tb->page;
+}
+
+void omb_tb_raw(struct omb_tb *tb, const char *s, size_t n)
+{
+    tb->space = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n') end_line(tb);
+        else put(tb, s + i, 1);
+    }
+}
+
+void omb_tb_text(struct omb_tb *tb, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = 1;
+        int ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) ws = 1, k = 2; /* no-break space */
+        if (c == 0) ws = 1;
+        if (ws) {
+            tb->space = 1;
+            i += k;
+            continue;
+        }
+        /* the run of ordinary bytes up to the next blank */
+        size_t j = i;
+        while (j < n) {
+            unsigned char d = (unsigned char)s[j];
+            if (d <= ' ' || (d == 0xC2 && j + 1 < n && (unsigned char)s[j + 1] == 0xA0)) break;
+            j++;
+        }
+        if (tb->space && !omb_tb_at_line_start(tb) && tb->buf[tb->len - 1] != '\t' && tb->buf[tb->len - 1] != ' ')
+            put(tb, " ", 1);
+        tb->space = 0;
+        put(tb, s + i, j - i);
+        i = j;
+    }
+}
+
+void omb_tb_newline(struct omb_tb *tb)
+{
+    tb->space = 0;
+    if (!omb_tb_at_line_start(tb)) end_line(tb);
+}
+
+void omb_tb_blank(struct omb_tb *tb)
+{
+    omb_tb_newline(tb);
+    if (tb->len == 0) return;
+    if (tb->len >= 2 && tb->buf[tb->len - 2] == '\n') return;
+    end_line(tb);
+}
+
+void omb_tb_break(struct omb_tb *tb)
+{
+    tb->space = 0;
+    end_line(tb);
+}
+
+/* ---- recognising the kind ----------------------------------------------------- */
+
+static int has_prefix_ci(const char *p, size_t n, const char *s)
+{
+    size_t k = strlen(s);
+    return n >= k && !strncasecmp(p, s, k);
+}
+
+static const char *extension(const char *name)
+{
+    const char *slash = name ? strrchr(name, '/') : NULL;
+    const char *base = slash ? slash + 1 : name ? name : "";
+    const char *dot = strrchr(base, '.');
+    return dot ? dot + 1 : "";
+}
+
+/* Does the text start like markup (after a byte-order mark, blanks and
+ * comments)?  Saved pages open with a doctype, <html>, or for fragments
+ * <head>, <body>, <meta>, <p>, <div>, <h1>...; a plain-text document
+ * practically never starts with '<' followed by one of those. */
+static int looks_like_html(const char *name, const char *p, size_t n)
+{
+    static const char *const openers[] = {"<!doctype html", "<html", "<head", "<body", "<meta", "<title", "<p>",
+                                          "<p ", "<div", "<h1", "<h2", "<table", "<ul", "<ol", "<section",
+                                          "<article", "<main", "<header", "<nav", "<link", "<script", "<style"};
+    size_t i = 0;
+    if (n >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF) i = 3;
+    for (int guard = 0; guard < 64; guard++) {
+        while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) i++;
+        if (has_prefix_ci(p + i, n - i, "<?xml") || has_prefix_ci(p + i, n - i, "<!--")) {
+            const char *end = has_prefix_ci(p + i, n - i, "<!--") ? "-->" : "?>";
+            size_t lim = n - i < 65536 ? n - i : 65536;
+            const char *e = NULL;
+            for (size_t j = 0; j + strlen(end) <= lim; j++)
+                if (!memcmp(p + i + j, end, strlen(end))) {
+                    e = p + i + j;
+                    break;
+                }
+            if (!e) break;
+            i = (size_t)(e - p) + strlen(end);
+            continue;
+        }
+        break;
+    }
+    for (size_t k = 0; k < sizeof openers / sizeof openers[0]; k++)
+        if (has_prefix_ci(p + i, n - i, openers[k])) return 1;
+    /* a .html file that starts with other markup is still a page */
+    const char *ext = extension(name);
+    if ((!strcasecmp(ext, "html") || !strcasecmp(ext, "htm") || !strcasecmp(ext, "xhtml")) && i < n && p[i] == '<')
+        return 1;
+    return 0;
+}
+
+/* UTF-16 with a byte-order mark: does it hold markup?  Rare (Windows
+ * "Unicode" saves), and libxml2 reads the mark itself. */
+static int utf16_html(const char *p, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (n < 8 || !((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) return 0;
+    size_t at = u[0] == 0xFF ? 2 : 3; /* the low byte of the first character */
+    return p[at] == '<';
+}
+
+/* ---- the dispatch ------------------------------------------------------------- */
+
+void omb_decoded_free(omb_decoded *d)
+{
+    if (!d) return;
+    free(d->text);
+    free(d->line_page);
+    memset(d, 0, sizeof *d);
+}
+
+unsigned omb_decoded_page(const omb_decoded *d, size_t line)
+{
+    if (!d->line_page || !d->n_lines || line == 0) return 0;
+    return d->line_page[(line <= d->n_lines ? line : d->n_lines) - 1];
+}
+
+/* Hands the builder's text over to out, after the furniture filter and the
+ * checks plugins rely on. */
+static int finish(struct omb_tb *tb, const char *kind, omb_decoded *out, char *err, size_t err_cap)
+{
+    omb_tb_newline(tb);
+    if (tb->failed) {
+        snprintf(err, err_cap, "out of memory decoding the %s document", kind);
+        omb_tb_free(tb);
         return OMB_ENOMEM;
     }
-    char *ip = (char *)in, *op = buf;
-    size_t r = iconv(cd, &ip, &left_in, &op, &left_out);
-    iconv_close(cd);
-    if (r == (size_t)-1) {
-        free(buf);
+    if (!tb->buf && reserve(tb, 1) == 0) tb->buf[0] = '\0';
+    if (tb->failed) {
+        omb_tb_free(tb);
+        return OMB_ENOMEM;
+    }
+    /* decoders write UTF-8, but a damaged file can still carry a NUL or a
+     * control character through; plugins are promised neither */
+    for (size_t i = 0; i < tb->len; i++) {
+        unsigned char c = (unsigned char)tb->buf[i];
+        if (c < 0x20 && c != '\n' && c != '\t') tb->buf[i] = ' ';
+    }
+    size_t bad;
+    if (!omb_utf8_valid(tb->buf, tb->len, &bad)) {
+        snprintf(err, err_cap, "the %s document decodes to text that is not UTF-8 (offset %zu)", kind, bad);
+        omb_tb_free(tb);
         return OMB_EPARSE;
     }
-    *out_n = cap - left_out;
-    buf[*out_n] = '\0';
-    *out = buf;
+    size_t n_lines = tb->n_lines;
+    tb->len = omb_furniture_filter(tb->buf, tb->len, tb->line_page, tb->line_page ? &n_lines : NULL, 0);
+    /* the text ends with its last line, not with blank ones */
+    while (tb->len >= 2 && tb->buf[tb->len - 1] == '\n' && tb->buf[tb->len - 2] == '\n') {
+        tb->buf[--tb->len] = '\0';
+        if (n_lines) n_lines--;
+    }
+    out->text = tb->buf;
+    out->len = tb->len;
+    out->kind = kind;
+    out->line_page = tb->line_page;
+    out->n_lines = tb->line_page ? n_lines : 0;
+    tb->buf = NULL;
+    tb->line_page = NULL;
+    omb_tb_free(tb);
+    /* nothing readable is an error, not an empty document */
+    size_t i = 0;
+    while (i < out->len && (out->text[i] == ' ' || out->text[i] == '\n' || out->text[i] == '\t')) i++;
+    if (i == out->len) {
+        snprintf(err, err_cap, "no readable text in this %s (expected %s)",
+                 !strcmp(kind, "html") ? "HTML page" : !strcmp(kind, "pdf") ? "PDF" : "Word document",
+                 !strcmp(kind, "html") ? "a saved web page with its body: is it truncated?" : "a document with text");
+        omb_decoded_free(out);
+        return OMB_EPARSE;
+    }
     return OMB_OK;
 }
 
-/* Folds CRLF (and lone CR) to LF in place; returns the new length. */
-static size_t fold_newlines(char *p, size_t n)
+int omb_decode(const char *name, const char *raw, size_t n, omb_decoded *out, char *note, size_t note_cap, char *err,
+               size_t err_cap)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] == '\r') {
-            p[o++] = '\n';
-            if (i + 1 < n && p[i + 1] == '\n') i++;
-        } else
-            p[o++] = p[i];
-    }
-    p[o] = '\0';
-    return o;
-}
-
-int omb_text_decode(const char *raw, size_t n, char **out, size_t *out_n, char *note, size_t note_cap, char *err,
-                    size_t err_cap)
-{
-    const unsigned char *u = (const unsigned char *)raw;
-    *out = NULL;
-    *out_n = 0;
+    memset(out, 0, sizeof *out);
     if (note_cap) note[0] = '\0';
     if (err_cap) err[0] = '\0';
+    struct omb_tb tb;
+    omb_tb_init(&tb);
     int rc;
-    if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
-        const char *enc = u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
-        rc = convert(enc, raw + 2, n - 2, out, out_n);
-        if (rc) {
-            snprintf(err, err_cap, "line 1: invalid %s text after its byte-order mark", enc);
-            return rc == OMB_ENOMEM ? rc : OMB_EPARSE;
-        }
-        /* plugins are promised text without NUL (plugin.h), as UTF-8 input is */
-        const char *nul = memchr(*out, '\0', *out_n);
-        if (nul) {
-            snprintf(err, err_cap, "line %zu: NUL character in %s text: not a text document",
-                     line_at(*out, (size_t)(nul - *out)), enc);
-            free(*out);
-            *out = NULL;
-            *out_n = 0;
-            return OMB_EPARSE;
-        }
-        snprintf(note, note_cap, "converted from %s", enc);
-    } else {
-        size_t skip = (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) ? 3 : 0;
-        const char *nul = memchr(raw + skip, '\0', n - skip);
-        if (nul) {
-            snprintf(err, err_cap, "line %zu: NUL byte at offset %zu: not a text document", line_at(raw, (size_t)(nul - raw)),
-                     (size_t)(nul - raw));
-            return OMB_EPARSE;
-        }
-        size_t bad;
-        if (omb_utf8_valid(raw + skip, n - skip, &bad)) {
-            *out = malloc(n - skip + 1);
-            if (!*out) return OMB_ENOMEM;
-            memcpy(*out, raw + skip, n - skip);
-            (*out)[n - skip] = '\0';
-            *out_n = n - skip;
-        } else {
-            /* Not UTF-8.  Text from older council systems is Windows-1252
-             * ("£" as byte 0xA3); convert and say so.  Control bytes that
-             * Windows-1252 leaves undefined mean binary. */
-            size_t controls = 0;
-            for (size_t i = 0; i < n; i++)
-                if (u[i] < 0x20 && u[i] != '\n' && u[i] != '\r' && u[i] != '\t' && u[i] != '\f') controls++;
-            if (controls > n / 100 + 1 ||
-                convert("WINDOWS-1252", raw + skip, n - skip, out, out_n) != OMB_OK) {
-                /* bad counts from after the byte-order mark */
-                snprintf(err, err_cap, "line %zu: byte 0x%02X is neither UTF-8 nor Windows-1252 text: not a text document",
-                         line_at(raw, skip + bad), u[skip + bad]);
-                return OMB_EPARSE;
-            }
-            snprintf(note, note_cap, "converted from Windows-1252 (first non-UTF-8 byte on line %zu)",
-                     line_at(raw, skip + bad));
-        }
+    if (n >= 5 && !memcmp(raw, "%PDF-", 5)) {
+        rc = omb_decode_pdf(raw, n, &tb, &out->n_pages, err, err_cap);
+        if (rc) goto fail;
+        unsigned pages = out->n_pages;
+        rc = finish(&tb, "pdf", out, err, err_cap);
+        out->n_pages = pages;
+        return rc;
     }
-    *out_n = fold_newlines(*out, *out_n);
+    if (n >= 4 && !memcmp(raw, "PK\x03\x04", 4)) {
+        rc = omb_decode_docx(raw, n, &tb, err, err_cap);
+        if (rc) goto fail;
+        return finish(&tb, "docx", out, err, err_cap);
+    }
+    if (n >= 8 && !memcmp(raw, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) {
+        snprintf(err, err_cap, "old binary Word document (.doc): save it as .docx or PDF and ingest that");
+        return OMB_EPARSE;
+    }
+    if (n >= 4 && (!memcmp(raw, "PK\x05\x06", 4) || !memcmp(raw, "PK\x07\x08", 4))) {
+        snprintf(err, err_cap, "not a Word document: an empty or split ZIP archive");
+        return OMB_EPARSE;
+    }
+    if (looks_like_html(name, raw, n) || utf16_html(raw, n)) {
+        rc = omb_decode_html(raw, n, &tb, note, note_cap, err, err_cap);
+        if (rc) goto fail;
+        return finish(&tb, "html", out, err, err_cap);
+    }
+    /* plain text: text.c, then furniture lines emptied in place so that line
+     * numbers stay those of the file */
+    rc = omb_text_decode(raw, n, &out->text, &out->len, note, note_cap, err, err_cap);
+    if (rc) return rc;
+    out->kind = "text";
+    out->len = omb_furniture_filter(out->text, out->len, NULL, NULL, 1);
     return OMB_OK;
+fail:
+    omb_tb_free(&tb);
+    return rc;
 }

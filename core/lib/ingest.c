@@ -142,20 +142,28 @@ const struct omb_loaded_plugin *omb_detect_format(const omb_registry *reg, const
  * that comes after reading it). */
 int omb_ingest_prepare_raw(const omb_registry *reg, const char *path, const char *raw, size_t n,
                            const char *format, char **text, size_t *len, const struct omb_loaded_plugin **plugin, char *note,
-                       size_t note_cap, char *err, size_t err_cap)
+                           size_t note_cap, char *err, size_t err_cap, unsigned **line_page, size_t *n_line_page)
 {
     *text = NULL;
     *plugin = NULL;
+    if (line_page) *line_page = NULL, *n_line_page = 0;
     if (n == 0) {
         snprintf(err, err_cap, "%s: empty file", path);
         return OMB_EPARSE;
     }
-    char why[256];
-    int rc = omb_text_decode(raw, n, text, len, note, note_cap, why, sizeof why);
+    /* the decode layer (decode.c): text, HTML, PDF or .docx */
+    char why[512];
+    omb_decoded dec;
+    int rc = omb_decode(path, raw, n, &dec, note, note_cap, why, sizeof why);
     if (rc) {
-        snprintf(err, err_cap, "%s:%s", path, why + (strncmp(why, "line ", 5) ? 0 : 5));
+        if (!strncmp(why, "line ", 5)) snprintf(err, err_cap, "%s:%s", path, why + 5);
+        else snprintf(err, err_cap, "%s: %s", path, why);
         return rc;
     }
+    *text = dec.text;
+    *len = dec.len;
+    if (line_page) *line_page = dec.line_page, *n_line_page = dec.n_lines;
+    else free(dec.line_page);
     if (format) {
         *plugin = omb_registry_find(reg, format);
         if (!*plugin || (*plugin)->desc->kind != OMB_PLUGIN_SOURCE) {
@@ -169,6 +177,7 @@ int omb_ingest_prepare_raw(const omb_registry *reg, const char *path, const char
     if (!*plugin) {
         free(*text);
         *text = NULL;
+        if (line_page) free(*line_page), *line_page = NULL, *n_line_page = 0;
         return OMB_EPARSE;
     }
     return OMB_OK;
@@ -186,7 +195,7 @@ int omb_ingest_prepare(const omb_registry *reg, const char *path, const char *fo
     if (rc) return rc;
     if (raw_size) *raw_size = n;
     if (sha_hex) omb_ingest_sha256_hex((const unsigned char *)raw, n, sha_hex);
-    rc = omb_ingest_prepare_raw(reg, path, raw, n, format, text, len, plugin, note, note_cap, err, err_cap);
+    rc = omb_ingest_prepare_raw(reg, path, raw, n, format, text, len, plugin, note, note_cap, err, err_cap, NULL, NULL);
     free(raw);
     return rc;
 }

@@ -16,9 +16,11 @@ void omb_ingest_sha256_hex(const unsigned char *p, size_t n, char out[65]);
  * (malloc'd); returns OMB_OK or an error with err set. */
 int omb_ingest_read_file(const char *path, char **data, size_t *n, char *err, size_t cap);
 /* Decodes raw bytes and picks the plugin, as omb_ingest_prepare does for a
- * file already read. */
+ * file already read.  With line_page not NULL, *line_page receives the page
+ * of each decoded line (PDFs; caller frees) or NULL. */
 int omb_ingest_prepare_raw(const omb_registry *reg, const char *path, const char *raw, size_t n,
                            const char *format, char **text, size_t *len, const struct omb_loaded_plugin **plugin,
-                           char *note, size_t note_cap, char *err, size_t err_cap);
+                           char *note, size_t note_cap, char *err, size_t err_cap, unsigned **line_page,
+                           size_t *n_line_page);
 
 #endif

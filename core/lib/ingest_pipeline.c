@@ -180,6 +180,8 @@ struct job {
     char note[128];    /* how the text was decoded */
     char *text;        /* the decoded document (the sink points into it) */
     size_t len;
+    unsigned *line_page; /* page of each line (PDF), or NULL */
+    size_t n_line_page;
     int has_sink;
     struct omb_sink sink;
 };
@@ -189,6 +191,7 @@ static void job_free(struct job *j)
     if (!j) return;
     if (j->has_sink) omb_sink_clear(&j->sink);
     free(j->text);
+    free(j->line_page);
     free(j->path);
     free(j->message);
     free(j);
@@ -225,7 +228,7 @@ static struct job *produce(struct walk *w, omb_store *seen, const char *path)
          * plugin's state could not take two threads at once. */
         pthread_mutex_lock(&w->plugin_mu);
         rc = omb_ingest_prepare_raw(w->reg, path, raw, n, w->opts->format, &j->text, &j->len, &j->plugin, j->note,
-                         sizeof j->note, err, sizeof err);
+                                    sizeof j->note, err, sizeof err, &j->line_page, &j->n_line_page);
         pthread_mutex_unlock(&w->plugin_mu);
         free(raw);
     }
@@ -238,6 +241,8 @@ static struct job *produce(struct walk *w, omb_store *seen, const char *path)
     const struct omb_loaded_plugin *p = j->plugin;
     j->has_sink = 1;
     omb_sink_init(&j->sink, j->text, j->len, j->path, p->desc->name);
+    j->sink.line_page = j->line_page; /* so the store can record each case's page */
+    j->sink.n_line_page = j->n_line_page;
     if (j->note[0]) omb_sink_warnf(&j->sink, 1, "%s", j->note);
     pthread_mutex_lock(&w->plugin_mu);
     rc = omb_ingest_parse(p, &j->sink, j->text, j->len, j->path, w->opts->authority);

@@ -29,6 +29,8 @@ struct omb_sink {
     const char *plugin; /* name of the plugin parsing it */
     size_t *line_starts; /* offsets where each line starts; built on first use */
     size_t n_lines;
+    const unsigned *line_page; /* page of each line (line_page[i] for line i + 1; PDFs), borrowed, or NULL */
+    size_t n_line_page;
 
     omb_case **cases;
     size_t n_cases, cap_cases;

@@ -266,6 +266,9 @@ static const char *const migrations[] = {
     "  t.case_id, c.ref, c.unref_key, t.document_id, d.path AS document"
     "  FROM search s JOIN search_text t ON t.id = s.rowid JOIN cases c ON c.id = t.case_id"
     "  JOIN documents d ON d.id = t.document_id;",
+    /* 6: the page of a PDF a case starts on (NULL for documents without
+     * pages), for `sources` in the export */
+    "ALTER TABLE case_sources ADD COLUMN page INTEGER;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -312,8 +315,8 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_UPSERT_REF] = "INSERT INTO cases(ref) VALUES (?1) ON CONFLICT(ref) DO UPDATE SET ref = excluded.ref RETURNING id",
     [S_UPSERT_UNREF] = "INSERT INTO cases(unref_key) VALUES (?1) ON CONFLICT(unref_key) DO UPDATE SET"
                        " unref_key = excluded.unref_key RETURNING id",
-    [S_INSERT_SOURCE] = "INSERT OR IGNORE INTO case_sources(case_id, document_id, line, ref_as_written)"
-                        " VALUES (?1, ?2, ?3, ?4)",
+    [S_INSERT_SOURCE] = "INSERT OR IGNORE INTO case_sources(case_id, document_id, line, ref_as_written, page)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_INSERT_FACTS] = "INSERT INTO case_facts(case_id, document_id, authority, authority_line, category,"
                        " category_line, subcategory, subcategory_line, council_subject, council_subject_line,"
                        " outcome, outcome_line, decision_date, decision_date_line, summary, summary_line)"
@@ -710,6 +713,8 @@ struct write_ctx {
     const struct omb_doc_meta *meta;
     char *err;
     size_t cap;
+    const unsigned *line_page; /* the sink's page of each line, or NULL */
+    size_t n_line_page;
 };
 
 static int fail_sql(struct write_ctx *w, const char *what)
@@ -878,6 +883,8 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
     sqlite3_bind_int64(s, 2, w->doc_id);
     sqlite3_bind_int64(s, 3, (sqlite3_int64)c->line);
     bind_text_or_null(s, 4, c->ref_written);
+    if (w->line_page && c->line >= 1 && c->line <= w->n_line_page) sqlite3_bind_int64(s, 5, w->line_page[c->line - 1]);
+    else sqlite3_bind_null(s, 5);
     if (step_done(s)) return fail_sql(w, "a case source");
 
     if (insert_facts(w, c, case_id)) return OMB_ESTORE;
@@ -1037,7 +1044,7 @@ static int write_all(struct write_ctx *w, struct omb_sink *sink, int *result)
 int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_sink *sink, int *result, char *err,
                     size_t cap)
 {
-    struct write_ctx w = {st, 0, meta, err, cap};
+    struct write_ctx w = {st, 0, meta, err, cap, sink->line_page, sink->n_line_page};
     sqlite3_int64 indexed_before = st->indexed_upto; /* restored if the savepoint is rolled back */
     *result = 0;
     if (cap) err[0] = '\0';

@@ -11,7 +11,7 @@
 #include <ombuds/plugin.h>
 
 #include "fuzz.h"
-#include "decode.h"
+#include "decode_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

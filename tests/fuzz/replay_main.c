@@ -100,6 +100,12 @@ int main(int argc, char **argv)
             snprintf(dir, sizeof dir, "%s/tests/golden/%s", src, golden[k]);
             add_dir(&l, dir, strcmp(golden[k], "csv_export") ? ".txt" : ".csv");
         }
+        /* the decoders also get the decode tests' documents, good and bad */
+        static const char *const decode_dirs[] = {"bad", "same/decision", "same/listing", "same/annex", "same/minutes"};
+        for (size_t k = 0; !strncmp(FUZZ_TARGET, "fuzz_decode", 11) && k < sizeof decode_dirs / sizeof decode_dirs[0]; k++) {
+            snprintf(dir, sizeof dir, "%s/tests/decode/%s", src, decode_dirs[k]);
+            add_dir(&l, dir, NULL);
+        }
     }
     int failed = 0;
     printf("1..%zu\n", l.n);

@@ -4,7 +4,7 @@
  * the small pieces of the case model that every plugin's output goes
  * through: case.c's totals and names, category.c's sub-category table.
  */
-#include "decode.h"
+#include "decode_text.h"
 
 #include <ombuds/plugin.h>
 #include <stdlib.h>
