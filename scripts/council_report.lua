@@ -337,13 +337,13 @@ local function headline(list, p)
   end
   h.rate = h.decided > 0 and h.upheld / h.decided or nil
   -- remedies late or outstanding: cases with a late or missing compliance
-  -- event dated in the period; events about the council with no case
-  -- reference (a press release on an unnamed complaint often gives two:
-  -- "remedy late", "new date promised") count once per date
+  -- event dated in the period, each case once (an unreferenced complaint of
+  -- a press release is a case too, told apart by its case_id); events about
+  -- the council with no case at all count once per date
   local seen = {}
   for _, e in ipairs(events) do
     if is_late(e) and in_period(p, event_date(e)) then
-      local key = e.ref or ("about the council on " .. tostring(e.date))
+      local key = e.ref or (e.case_id and ("case " .. e.case_id)) or ("about the council on " .. tostring(e.date))
       if not seen[key] then
         seen[key] = true
         h.late = h.late + 1

@@ -88,8 +88,8 @@ check "Dudley 2024: two remedies late or outstanding" "2 2" \
   "$(fig dudley.html late current) $(figtext dudley.html late current)"
 check "Dudley 2024: the compliance section lists the public report with its date" 1 \
   "$(tr '\n' ' ' <dudley.html | grep -o 'id="compliance".*</table>' | grep -c '6 March 2024</th><td>22 013 701</td><td>public report')"
-contains "Dudley: the undated case is placed by the press release's date" \
-  "1 case gives no decision date and is counted in this period" "$(cat dudley.html)"
+contains "Dudley: the two undated complaints are placed by the press release's date" \
+  "2 cases give no decision date and are counted in this period" "$(cat dudley.html)"
 
 # ---- seed 002 for Somerset Council: undated, reported whole ----
 seed002=$(ls "$SEEDS"/002_*.txt 2>/dev/null | head -1)

@@ -109,14 +109,15 @@ static int compliance_events(omb_call *ctx, const char *authority)
     struct omb_value p = authority ? OMB_TEXT(authority) : OMB_NULL;
     int rc;
     static const char *const names[] = {"authority", "year", "ref", "class", "type", "date", "decided", "agreed",
-                                        "days", "text"};
+                                        "days", "text", "case_id"};
+    /* case_id tells apart the unreferenced complaints of one release */
     static const int types[] = {OMB_VALUE_TEXT, OMB_VALUE_INT,  OMB_VALUE_TEXT, OMB_VALUE_TEXT, OMB_VALUE_TEXT,
                                 OMB_VALUE_TEXT, OMB_VALUE_TEXT, OMB_VALUE_TEXT, OMB_VALUE_INT | OMB_COLUMN_CHART,
-                                OMB_VALUE_TEXT};
+                                OMB_VALUE_TEXT, OMB_VALUE_INT};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
         if ((rc = h->table_column(ctx, names[k], types[k]))) return rc;
     return h->query(ctx,
-                    EVENTS_CTE " SELECT authority, year, ref, class, type, date, decision_date, agreed_date, days, text"
+                    EVENTS_CTE " SELECT authority, year, ref, class, type, date, decision_date, agreed_date, days, text, case_id"
                                " FROM ev3 ORDER BY authority, coalesce(date, decision_date), id",
                     &p, 1, add_row, &r);
 }

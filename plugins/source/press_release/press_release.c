@@ -392,15 +392,19 @@ struct reader {
 static const char *const ordinals[4] = {"first", "second", "third", "fourth"};
 static const char *const number_words[] = {"two", "three", "four", "five", "six", "seven", "eight", NULL};
 
-/* Which complaint ("In the second complaint", "The first case") a sentence
+/* Which complaint ("In the second complaint", "The first case", "In a
+ * second complaint") a sentence
  * opens with, or -1.  Only those forms: "after the second complaint" is a
  * second complaint by the same person, not a second case of the release. */
 static int ordinal_of(const struct omb_host *h, const char *t, size_t a, size_t b)
 {
     for (int k = 0; k < 4; k++) {
         char x[40];
-        const char *forms[] = {"in the %s case", "in the %s complaint", "the %s case", "the %s complaint"};
-        for (int f = 0; f < 4; f++) {
+        /* "In a second complaint" introduces the next one as surely as
+         * "In the second complaint" does */
+        const char *forms[] = {"in the %s case", "in the %s complaint", "the %s case", "the %s complaint",
+                               "in a %s case",   "in a %s complaint",   "a %s case",   "a %s complaint"};
+        for (int f = 0; f < 8; f++) {
             snprintf(x, sizeof x, forms[f], ordinals[k]);
             const char *p = h->find_ci(t + a, b - a, x);
             /* at the start of the sentence, or after the closing line's
@@ -892,7 +896,12 @@ static int press_parse(const struct omb_host *h, omb_sink *sink, const struct om
     struct count_state cs = {0, 0};
     r.auth_a = start_a, r.auth_b = start_b;
     if ((rc = each_sentence(&r, title_b, end, count_sentence, &cs))) return rc;
-    r.n = r.n_refs ? r.n_refs : cs.count > cs.max_ord ? cs.count : cs.max_ord;
+    /* as many complaints as the release names by reference, counts or
+     * orders ("In a second complaint" after one referenced case is a second,
+     * unreferenced complaint), whichever is most */
+    r.n = r.n_refs;
+    if (cs.count > r.n) r.n = cs.count;
+    if (cs.max_ord > r.n) r.n = cs.max_ord;
     if (r.n < 1) r.n = 1;
     if (r.n > MAX_COMPLAINTS) r.n = MAX_COMPLAINTS;
     for (int k = 0; k < r.n; k++) {
