@@ -14,7 +14,7 @@
 
 #include "fuzz.h"
 #include "lib/decode.h"
-#include "text.h"
+#include "decode_text.h"
 
 static inline int fuzz_decode(const uint8_t *data, size_t size, const char *magic, const char *name)
 {
