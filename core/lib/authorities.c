@@ -3,7 +3,8 @@
  * authorities.c -- reads the authority register, the council subject map and
  * population CSVs into the store (authorities.h).  TSV files are simple enough to
  * split by hand; the population CSV comes from users' spreadsheets, so it goes
- * through libcsv.  Applying the register to cases is store.c's merge rule.
+ * through libcsv.  Applying the register to cases is the store's merge rule
+ * (S_RECOMPUTE in store_stmt.c).
  */
 #include "authorities.h"
 

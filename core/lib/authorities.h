@@ -4,7 +4,7 @@
  * predecessor/successor links), the map from councils' own subject headings to
  * the ombudsman's categories, and population figures, all loaded from data
  * files into the store's tables.  How the register is applied when cases are
- * merged is store.c (S_RECOMPUTE, S_MAP_SUBJECT).
+ * merged is store_stmt.c (S_RECOMPUTE, S_MAP_SUBJECT).
  */
 #ifndef OMB_AUTHORITIES_H
 #define OMB_AUTHORITIES_H

@@ -2,7 +2,7 @@
 /*
  * case.c -- building and freeing the in-memory case model (case.h).  It only
  * copies and owns strings; deciding what a value means is normalise.c and
- * remedy.c, and storing it is store.c.
+ * remedy.c, and storing it is store_write.c.
  */
 #include "case.h"
 

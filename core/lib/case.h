@@ -2,7 +2,7 @@
 /*
  * case.h -- the in-memory case model: what one document says about one case,
  * with the line each value was read on.  The core builds these from plugin
- * calls (host.c), the store writes them (store.c), dump.c prints them.
+ * calls (sink.c), the store writes them (store_write.c), dump.c prints them.
  * Normalising the values themselves is normalise.c.
  */
 #ifndef OMB_CASE_H

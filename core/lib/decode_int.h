@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * decode_int.h -- what the decoders (decode_*.c) share and nothing else
- * includes: a text builder that collapses markup whitespace into lines, and
- * each decoder's entry point.  The dispatch by content is decode.c.
+ * includes: a text builder that collapses markup whitespace into lines
+ * (decode_lines.c), and each decoder's entry point.  The dispatch by content
+ * is decode.c.
  */
 #ifndef OMB_DECODE_INT_H
 #define OMB_DECODE_INT_H
@@ -22,7 +23,11 @@ struct omb_tb {
     unsigned page;       /* the page text is being added for (0: not kept) */
 };
 
+/* The builder (decode_lines.c). */
 void omb_tb_init(struct omb_tb *tb);
+/* Makes room for more bytes and the NUL; 0, or -1 (and tb->failed) when
+ * out of memory. */
+int omb_tb_reserve(struct omb_tb *tb, size_t more);
 void omb_tb_free(struct omb_tb *tb);
 /* Inline text: runs of whitespace (and U+00A0) become one space. */
 void omb_tb_text(struct omb_tb *tb, const char *s, size_t n);

@@ -2,10 +2,11 @@
 /*
  * ffi_bridge.h -- calling metric plugin functions through libffi: signature
  * parsing and ffi_prep_cif once at plugin load, one generic call path, and
- * the two front ends that need no per-function glue: SQL functions on a
- * SQLite connection and a Lua table of callable functions.  The services a
- * running metric gets (query, result table, errors, data files) are
- * metric_host.c; the result table itself is metric_table.c.
+ * a front end that needs no per-function glue: SQL functions on a SQLite
+ * connection.  The other front end, a Lua table of callable functions, is
+ * core/lua/lua_metric.c (declared in lua_int.h).  The services a running
+ * metric gets (query, result table, errors, data files) are metric_host.c;
+ * the result table itself is metric_table.c.
  */
 #ifndef OMB_FFI_BRIDGE_H
 #define OMB_FFI_BRIDGE_H
@@ -106,23 +107,6 @@ int omb_ffi_call(const struct omb_ffi_fn *f, sqlite3 *db, const union omb_ffi_ar
  * type.  reg must outlive db's use of the functions.  Returns OMB_OK or
  * OMB_ESTORE with err set. */
 int omb_ffi_register_sql(sqlite3 *db, const omb_registry *reg, char *err, size_t cap);
-
-/* ---- Lua (lua_metric.c) -------------------------------------------------- */
-struct lua_State;
-/* Returns the connection metric calls run against (NULL: none open; the
- * call then fails when the metric queries).  May raise a Lua error. */
-typedef sqlite3 *(*omb_lua_store_fn)(struct lua_State *L, void *ud);
-
-/* Pushes a new table mapping each metric function's name to a Lua function
- * that converts its arguments by the signature (raising "bad argument #2 to
- * 'uphold_share' (an integer (i, 32-bit) expected, got string)"), calls it
- * through omb_ffi_call with the connection store(L, ud) returns, and returns
- * its result: boolean, integer, number (nil for NaN), string (nil for NULL),
- * nothing for `v`, or an ombuds.MetricTable userdata for `t` (methods rows,
- * columns, coverage, notes, csv, json, text, chart; __len, __index by row
- * number, __tostring).  Stack effect: pushes one value (the table); returns
- * 1.  reg (and ud) must outlive every function in the table. */
-int omb_lua_push_metrics(struct lua_State *L, const omb_registry *reg, omb_lua_store_fn store, void *ud);
 
 /* ---- services for a running call (metric_host.c) ------------------------- */
 

@@ -3,7 +3,7 @@
  * sink.c -- the table of services given to plugins (struct omb_host) and the
  * sink that collects what one document's parse produced.  Plugins never see
  * SQLite: they call these functions, which copy, normalise and attach line
- * numbers; store.c later writes the sink in one transaction.  Normalisers are
+ * numbers; store_write.c later writes the sink in one transaction.  Normalisers are
  * normalise.c, the remedy extractor remedy.c.
  */
 #include "sink.h"

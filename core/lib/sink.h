@@ -2,7 +2,7 @@
 /*
  * sink.h -- what one document's parse produced: its cases, notes, authority
  * events and warnings, plus the line index that turns byte offsets into line
- * numbers.  host.c fills it from plugin calls; store.c writes it in one
+ * numbers.  sink.c fills it from plugin calls; store_write.c writes it in one
  * transaction; dump.c prints it.  Reading files is ingest.c.
  */
 #ifndef OMB_SINK_H

@@ -41,7 +41,8 @@ static size_t metric_function_count(const omb_registry *reg)
     return n;
 }
 
-/* Hands SQLite an error message it will free (R4.4: its allocator). */
+/* Hands SQLite an error message, made with sqlite3_mprintf because SQLite
+ * frees it with sqlite3_free. */
 static int refuse(char **pz_err, int rc, const char *msg)
 {
     if (pz_err) *pz_err = sqlite3_mprintf("ombuds extension: %s", msg);

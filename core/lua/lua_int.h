@@ -100,6 +100,24 @@ void omb_lua_normalise_ref(lua_State *L);
 /* (lua_aux.c) Is the value at idx a case table? */
 int omb_lua_is_case(lua_State *L, int idx);
 
+/* ---- metric functions (lua_metric.c) ---- */
+
+/* Returns the connection metric calls run against (NULL: none open; the
+ * call then fails when the metric queries).  May raise a Lua error. */
+typedef sqlite3 *(*omb_lua_store_fn)(lua_State *L, void *ud);
+
+/* Pushes a new table mapping each metric function's name to a Lua function
+ * that converts its arguments by the signature (raising "bad argument #2 to
+ * 'uphold_share' (an integer (i, 32-bit) expected, got string)"), calls it
+ * through omb_ffi_call (ffi_bridge.h) with the connection store(L, ud)
+ * returns, and returns its result: boolean, integer, number (nil for NaN),
+ * string (nil for NULL), nothing for `v`, or an ombuds.MetricTable userdata
+ * for `t` (methods rows, columns, coverage, notes, csv, json, text, chart;
+ * __len, __index by row number, __tostring).  Stack effect: pushes one value
+ * (the table); returns 1.  reg (and ud) must outlive every function in the
+ * table. */
+int omb_lua_push_metrics(lua_State *L, const omb_registry *reg, omb_lua_store_fn store, void *ud);
+
 /* ---- statements guarded by a userdata (lua_aux.c) ---- */
 
 

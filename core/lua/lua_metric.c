@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lua_metric.c -- metric functions as Lua functions (omb_lua_push_metrics,
- * declared in ffi_bridge.h) and the ombuds.MetricTable type that table-valued
+ * declared in lua_int.h) and the ombuds.MetricTable type that table-valued
  * metrics return.  One C closure serves every metric: it converts the Lua
  * arguments by the signature letters before anything is acquired, so a
  * wrong argument raises with nothing to leak, and no Lua error can cross

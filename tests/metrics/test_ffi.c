@@ -18,6 +18,7 @@
 
 #include "../tap.h"
 #include "ffi_bridge.h"
+#include "lua_int.h"
 #include "store.h"
 
 static char text_buf[1024];

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * store_int.h -- what the four files of the store share (not installed, and
+ * included by nothing outside core/lib/store*.c): the connection struct, the
+ * ids of the prepared statements, and the helpers each file exports to the
+ * others.  The public interface is store.h.  The files, lowest first:
+ * store_stmt.c (the statement table and cache), store_schema.c (migrations),
+ * store.c (open, close, transactions and batches), store_write.c (writing a
+ * document, the merge).  Each calls only files before it in this list.
+ */
+#ifndef OMB_STORE_INT_H
+#define OMB_STORE_INT_H
+
+#include <ombuds/plugin.h>
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "store.h"
+
+/* The prepared statements of the store, by id; their SQL is the table in
+ * store_stmt.c. */
+enum stmt_id {
+    S_FIND_SAME,
+    S_FIND_PATH,
+    S_DELETE_DOC,
+    S_DOC_CASES,
+    S_INSERT_DOC,
+    S_UPSERT_REF,
+    S_UPSERT_UNREF,
+    S_INSERT_SOURCE,
+    S_INSERT_FACTS,
+    S_INSERT_REMEDY,
+    S_INSERT_IMPROVEMENT,
+    S_INSERT_EVENT,
+    S_INSERT_NOTE,
+    S_INSERT_WARNING,
+    S_INSERT_SEARCH,
+    S_RECOMPUTE,
+    S_MAP_SUBJECT,
+    S_DELETE_ORPHAN,
+    S_FIND_REF,
+    S_INSERT_NEW_CASE,
+    S_INDEX_PENDING,
+    S_MAX_TEXT_ID,
+    S_BEGIN,
+    S_COMMIT,
+    S_ROLLBACK,
+    S_SAVEPOINT,
+    S_RELEASE,
+    S_ROLLBACK_TO,
+    S__COUNT
+};
+
+/* One open store.  Invariants: stmt[i] is NULL or prepared on db from the
+ * SQL of id i (store_stmt.c); every search_text row with an id up to
+ * indexed_upto is in the FTS index (so store_write.c lowers it when a new
+ * row reuses an id). */
+struct omb_store {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *stmt[S__COUNT]; /* prepared on first use, kept for the run */
+    int batched;                  /* documents are savepoints in a transaction the caller commits */
+    int optimistic;               /* in a batch, documents are written without a savepoint each */
+    sqlite3_int64 indexed_upto;   /* search_text rows up to this id are in the FTS index */
+};
+
+/* ---- store_stmt.c ---- */
+
+/* The cached statement id, prepared on first use and kept until
+ * omb_store_close, reset and with its bindings cleared; NULL when it cannot
+ * be prepared (sqlite3_errmsg says why).  Owned by st: never finalize it. */
+sqlite3_stmt *omb_store_stmt(omb_store *st, enum stmt_id id);
+/* Runs one-off sql (any number of statements).  OMB_OK, or OMB_ESTORE with
+ * "STORE: message" in err. */
+int omb_store_exec(omb_store *st, const char *sql, char *err, size_t cap);
+/* Steps a control statement (S_BEGIN .. S_ROLLBACK_TO) to its end.  OMB_OK,
+ * or OMB_ESTORE with the store, the SQL and SQLite's message in err (nothing
+ * written when cap is 0). */
+int omb_store_control(omb_store *st, enum stmt_id id, char *err, size_t cap);
+
+/* ---- store_schema.c ---- */
+
+/* The schema version (PRAGMA user_version) this ombuds writes: the number of
+ * migrations. */
+extern const int omb_store_schema_version;
+/* Brings a writable store's schema up to omb_store_schema_version, one
+ * transaction per migration.  OMB_OK, or OMB_ESTORE with err (also for a
+ * store newer than this ombuds). */
+int omb_store_migrate(omb_store *st, char *err, size_t cap);
+
+/* ---- store.c ---- */
+
+/* Sets st->indexed_upto to the highest committed search_text id. */
+void omb_store_reset_indexed(omb_store *st);
+/* Adds the search_text rows above st->indexed_upto to the FTS index.
+ * OMB_OK, or OMB_ESTORE with err. */
+int omb_store_index_pending(omb_store *st, char *err, size_t cap);
+/* Indexes pending text and commits the open transaction; on failure rolls
+ * it back.  OMB_OK, or OMB_ESTORE with err. */
+int omb_store_commit(omb_store *st, char *err, size_t cap);
+
+/* The short names the store's functions had when the store was one file:
+ * the moved code calls them unchanged, so an edit made to store.c on an
+ * older branch still applies to the function it was made in. */
+static inline sqlite3_stmt *stmt(omb_store *st, enum stmt_id id) { return omb_store_stmt(st, id); }
+static inline int exec(omb_store *st, const char *sql, char *err, size_t cap)
+{
+    return omb_store_exec(st, sql, err, cap);
+}
+static inline int control(omb_store *st, enum stmt_id id, char *err, size_t cap)
+{
+    return omb_store_control(st, id, err, cap);
+}
+static inline int migrate(omb_store *st, char *err, size_t cap) { return omb_store_migrate(st, err, cap); }
+static inline void reset_indexed(omb_store *st) { omb_store_reset_indexed(st); }
+static inline int index_pending(omb_store *st, char *err, size_t cap) { return omb_store_index_pending(st, err, cap); }
+static inline int commit(omb_store *st, char *err, size_t cap) { return omb_store_commit(st, err, cap); }
+static inline int step_done(sqlite3_stmt *s) { return sqlite3_step(s) == SQLITE_DONE ? OMB_OK : OMB_ESTORE; }
+
+#endif

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * store_schema.c -- the store's schema as numbered migrations (PRAGMA
+ * user_version), and bringing a store up to date.  Tables, views and
+ * triggers are documented in docs/schema.md.  Opening a store, and when to
+ * migrate it, is store.c; the statements that read and write the tables are
+ * store_stmt.c.
+ */
+#include <stdio.h>
+
+#include "store_int.h"
+
+/* Migrations, applied in order; index + 1 is the user_version they reach.
+ * Never edit a shipped migration: append a new one. */
+static const char *const migrations[] = {
+    /* 1: the initial schema */
+    "CREATE TABLE documents("
+    "  id INTEGER PRIMARY KEY,"
+    "  path TEXT NOT NULL UNIQUE,"
+    "  sha256 TEXT NOT NULL,"
+    "  plugin TEXT NOT NULL,"
+    "  plugin_version TEXT NOT NULL,"
+    "  rank INTEGER NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  note TEXT,"
+    "  ingested_at TEXT NOT NULL,"
+    "  n_cases INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX documents_sha256 ON documents(sha256);"
+    "CREATE TABLE cases("
+    "  id INTEGER PRIMARY KEY,"
+    "  ref TEXT UNIQUE,"
+    "  unref_key TEXT UNIQUE,"
+    "  authority TEXT,"
+    "  category TEXT,"
+    "  subcategory TEXT,"
+    "  council_subject TEXT,"
+    "  outcome TEXT NOT NULL DEFAULT 'unknown',"
+    "  decision_date TEXT,"
+    "  year INTEGER GENERATED ALWAYS AS (CAST(substr(decision_date, 1, 4) AS INTEGER)) VIRTUAL,"
+    "  summary TEXT,"
+    "  remedy_document_id INTEGER,"
+    "  improvement_document_id INTEGER,"
+    "  CHECK ((ref IS NULL) <> (unref_key IS NULL))"
+    ") STRICT;"
+    "CREATE INDEX cases_authority ON cases(authority);"
+    "CREATE INDEX cases_category ON cases(category, subcategory);"
+    "CREATE INDEX cases_year ON cases(year);"
+    "CREATE INDEX cases_outcome ON cases(outcome);"
+    "CREATE TABLE case_sources("
+    "  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  line INTEGER NOT NULL,"
+    "  ref_as_written TEXT,"
+    "  PRIMARY KEY (case_id, document_id, line)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX case_sources_document ON case_sources(document_id);"
+    "CREATE TABLE facts("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  field TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  line INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX facts_case ON facts(case_id, field);"
+    "CREATE INDEX facts_document ON facts(document_id);"
+    "CREATE TABLE remedies("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('apology','payment','waiver','service','other')),"
+    "  amount_pence INTEGER CHECK (amount_pence IS NULL OR amount_pence >= 0),"
+    "  purposes TEXT NOT NULL DEFAULT '[]',"
+    "  text TEXT NOT NULL,"
+    "  line INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX remedies_case ON remedies(case_id, document_id);"
+    "CREATE INDEX remedies_document ON remedies(document_id);"
+    "CREATE TABLE improvements("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  text TEXT NOT NULL,"
+    "  line INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX improvements_case ON improvements(case_id, document_id);"
+    "CREATE INDEX improvements_document ON improvements(document_id);"
+    "CREATE TABLE events("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER REFERENCES cases(id) ON DELETE CASCADE,"
+    "  authority TEXT,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  type TEXT NOT NULL,"
+    "  date TEXT,"
+    "  date_text TEXT,"
+    "  text TEXT NOT NULL,"
+    "  line INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX events_case ON events(case_id);"
+    "CREATE INDEX events_authority ON events(authority);"
+    "CREATE INDEX events_document ON events(document_id);"
+    "CREATE TABLE document_notes("
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  key TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  line INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX document_notes_document ON document_notes(document_id);"
+    "CREATE TABLE warnings("
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  line INTEGER NOT NULL,"
+    "  message TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX warnings_document ON warnings(document_id);"
+    /* Full-text search over summaries and improvements.  search_text holds
+     * the rows; search is an external-content FTS5 index kept in step by
+     * triggers, so a cascade delete of a document also unindexes its text. */
+    "CREATE TABLE search_text("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL,"
+    "  text TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX search_text_document ON search_text(document_id);"
+    "CREATE INDEX search_text_case ON search_text(case_id);"
+    "CREATE VIRTUAL TABLE search USING fts5(text, content='search_text', content_rowid='id',"
+    "  tokenize='porter unicode61 remove_diacritics 2');"
+    "CREATE TRIGGER search_text_ai AFTER INSERT ON search_text BEGIN"
+    "  INSERT INTO search(rowid, text) VALUES (new.id, new.text); END;"
+    "CREATE TRIGGER search_text_ad AFTER DELETE ON search_text BEGIN"
+    "  INSERT INTO search(search, rowid, text) VALUES ('delete', old.id, old.text); END;"
+    /* The shown remedies and improvements of a case come from one document,
+     * the best-ranked one that has any (see S_RECOMPUTE in store_stmt.c). */
+    "CREATE VIEW case_remedies AS SELECT r.* FROM remedies r JOIN cases c"
+    "  ON r.case_id = c.id AND r.document_id = c.remedy_document_id;"
+    "CREATE VIEW case_improvements AS SELECT i.* FROM improvements i JOIN cases c"
+    "  ON i.case_id = c.id AND i.document_id = c.improvement_document_id;"
+    "CREATE VIEW case_totals AS SELECT c.id AS case_id,"
+    "  coalesce(sum(CASE WHEN r.kind = 'payment' THEN r.amount_pence END), 0) AS payment_pence,"
+    "  count(r.id) AS n_remedies,"
+    "  max(r.kind = 'apology') AS apology"
+    "  FROM cases c LEFT JOIN case_remedies r ON r.case_id = c.id GROUP BY c.id;",
+    /* 2: the authority register, council subject mapping and populations
+     * (authorities.c loads them from data/ files) */
+    "CREATE TABLE authorities("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  type TEXT,"
+    "  abolished TEXT"
+    ") STRICT;"
+    "CREATE TABLE authority_names("
+    "  name TEXT PRIMARY KEY COLLATE NOCASE,"
+    "  authority_id INTEGER NOT NULL REFERENCES authorities(id) ON DELETE CASCADE"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE authority_successors("
+    "  predecessor_id INTEGER NOT NULL REFERENCES authorities(id) ON DELETE CASCADE,"
+    "  successor_id INTEGER NOT NULL REFERENCES authorities(id) ON DELETE CASCADE,"
+    "  on_date TEXT,"
+    "  PRIMARY KEY (predecessor_id, successor_id)"
+    ") STRICT;"
+    "CREATE TABLE authority_population("
+    "  authority TEXT PRIMARY KEY COLLATE NOCASE,"
+    "  population INTEGER NOT NULL CHECK (population > 0),"
+    "  year INTEGER,"
+    "  source TEXT"
+    ") STRICT;"
+    "CREATE TABLE subject_map("
+    "  subject TEXT PRIMARY KEY COLLATE NOCASE,"
+    "  category TEXT NOT NULL,"
+    "  subcategory TEXT"
+    ") STRICT;"
+    "CREATE VIEW authority_lineage AS SELECT p.name AS predecessor, s.name AS successor, x.on_date"
+    "  FROM authority_successors x JOIN authorities p ON p.id = x.predecessor_id"
+    "  JOIN authorities s ON s.id = x.successor_id;"
+    "CREATE VIEW unmatched_authorities AS SELECT f.value AS name, count(DISTINCT f.case_id) AS cases,"
+    "  min(d.path) AS first_seen_in FROM facts f JOIN documents d ON d.id = f.document_id"
+    "  WHERE f.field = 'authority' AND NOT EXISTS (SELECT 1 FROM authority_names n WHERE n.name = f.value)"
+    "  GROUP BY f.value COLLATE NOCASE;",
+    /* 3: index search_text once per transaction (index_pending) instead of
+     * by a per-row trigger.  Once an FTS5 table is part of a transaction,
+     * every later statement's savepoint makes it flush its pending terms, so
+     * row-at-a-time indexing wrote a tiny segment per statement and
+     * dominated ingest time. */
+    "DROP TRIGGER search_text_ai;",
+    /* 4: one case_facts row per (case, document) instead of a facts row per
+     * field: a decision page wrote six rows and twelve index entries for one
+     * case, the largest single cost of an ingest (docs/performance.md).
+     * `facts` stays, as a view with the same columns, for queries written
+     * against versions 1-3.  Old rows move one field to a row, which keeps
+     * each value, its line and its order. */
+    "CREATE TABLE case_facts("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  authority TEXT, authority_line INTEGER,"
+    "  category TEXT, category_line INTEGER,"
+    "  subcategory TEXT, subcategory_line INTEGER,"
+    "  council_subject TEXT, council_subject_line INTEGER,"
+    "  outcome TEXT, outcome_line INTEGER,"
+    "  decision_date TEXT, decision_date_line INTEGER,"
+    "  summary TEXT, summary_line INTEGER"
+    ") STRICT;"
+    "INSERT INTO case_facts(case_id, document_id, authority, authority_line, category, category_line,"
+    "  subcategory, subcategory_line, council_subject, council_subject_line, outcome, outcome_line,"
+    "  decision_date, decision_date_line, summary, summary_line)"
+    "  SELECT case_id, document_id,"
+    "  iif(field = 'authority', value, NULL), iif(field = 'authority', line, NULL),"
+    "  iif(field = 'category', value, NULL), iif(field = 'category', line, NULL),"
+    "  iif(field = 'subcategory', value, NULL), iif(field = 'subcategory', line, NULL),"
+    "  iif(field = 'council_subject', value, NULL), iif(field = 'council_subject', line, NULL),"
+    "  iif(field = 'outcome', value, NULL), iif(field = 'outcome', line, NULL),"
+    "  iif(field = 'decision_date', value, NULL), iif(field = 'decision_date', line, NULL),"
+    "  iif(field = 'summary', value, NULL), iif(field = 'summary', line, NULL)"
+    "  FROM facts ORDER BY id;"
+    "DROP VIEW unmatched_authorities;"
+    "DROP TABLE facts;"
+    "CREATE INDEX case_facts_case ON case_facts(case_id);"
+    "CREATE INDEX case_facts_document ON case_facts(document_id);"
+    "CREATE VIEW facts(id, case_id, document_id, field, value, line) AS"
+    "  SELECT id * 8 + 0, case_id, document_id, 'authority', authority, authority_line FROM case_facts"
+    "   WHERE authority IS NOT NULL UNION ALL"
+    "  SELECT id * 8 + 1, case_id, document_id, 'category', category, category_line FROM case_facts"
+    "   WHERE category IS NOT NULL UNION ALL"
+    "  SELECT id * 8 + 2, case_id, document_id, 'subcategory', subcategory, subcategory_line FROM case_facts"
+    "   WHERE subcategory IS NOT NULL UNION ALL"
+    "  SELECT id * 8 + 3, case_id, document_id, 'council_subject', council_subject, council_subject_line"
+    "   FROM case_facts WHERE council_subject IS NOT NULL UNION ALL"
+    "  SELECT id * 8 + 4, case_id, document_id, 'outcome', outcome, outcome_line FROM case_facts"
+    "   WHERE outcome IS NOT NULL UNION ALL"
+    "  SELECT id * 8 + 5, case_id, document_id, 'decision_date', decision_date, decision_date_line FROM case_facts"
+    "   WHERE decision_date IS NOT NULL UNION ALL"
+    "  SELECT id * 8 + 6, case_id, document_id, 'summary', summary, summary_line FROM case_facts"
+    "   WHERE summary IS NOT NULL;"
+    "CREATE VIEW unmatched_authorities AS SELECT f.authority AS name, count(DISTINCT f.case_id) AS cases,"
+    "  min(d.path) AS first_seen_in FROM case_facts f JOIN documents d ON d.id = f.document_id"
+    "  WHERE f.authority IS NOT NULL"
+    "  AND NOT EXISTS (SELECT 1 FROM authority_names n WHERE n.name = f.authority)"
+    "  GROUP BY f.authority COLLATE NOCASE;"
+    /* Documents are recognised by file name and content, not by content
+     * alone: an index on the hash takes each new document at a random place,
+     * and at a million documents keeping it was half of ingest time (every
+     * commit rewrote thousands of its pages).  Names arrive in order, so
+     * (name, sha256) grows at its end.  name is the path's last component
+     * (rtrim strips the trailing characters that are not '/'). */
+    "ALTER TABLE documents ADD COLUMN name TEXT;"
+    "UPDATE documents SET name = substr(path, length(rtrim(path, replace(path, '/', ''))) + 1);"
+    "DROP INDEX documents_sha256;"
+    "CREATE INDEX documents_name_sha ON documents(name, sha256);",
+    /* 5: search_hits, the full-text index with the case and document each
+     * match belongs to (SELECT ref, document FROM search_hits WHERE search
+     * MATCH 'x').  `search` is the FTS5 table's hidden column of the same
+     * name, so MATCH and ORDER BY rank reach the index through the view. */
+    "CREATE VIEW search_hits AS SELECT s.search AS search, s.rank AS rank, t.id AS text_id, t.kind, t.text,"
+    "  t.case_id, c.ref, c.unref_key, t.document_id, d.path AS document"
+    "  FROM search s JOIN search_text t ON t.id = s.rowid JOIN cases c ON c.id = t.case_id"
+    "  JOIN documents d ON d.id = t.document_id;",
+    /* 6: the page of a PDF a case starts on (NULL for documents without
+     * pages), for `sources` in the export */
+    "ALTER TABLE case_sources ADD COLUMN page INTEGER;",
+};
+
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+const int omb_store_schema_version = N_MIGRATIONS;
+
+static int user_version(omb_store *st)
+{
+    sqlite3_stmt *s;
+    int version = -1;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return version;
+}
+
+/* Brings the schema up to date.  The version is read inside the write
+ * transaction, so two processes opening a new store at once cannot both run
+ * the same migration: the second waits, then finds nothing left to do. */
+int omb_store_migrate(omb_store *st, char *err, size_t cap)
+{
+    for (;;) {
+        if (exec(st, "BEGIN IMMEDIATE", err, cap)) return OMB_ESTORE;
+        int version = user_version(st);
+        if (version < 0) {
+            snprintf(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return OMB_ESTORE;
+        }
+        if (version > N_MIGRATIONS) {
+            snprintf(err, cap, "%s: store schema version %d is newer than this ombuds understands (%d); upgrade ombuds",
+                     st->path, version, N_MIGRATIONS);
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return OMB_ESTORE;
+        }
+        if (version == N_MIGRATIONS) return exec(st, "COMMIT", err, cap);
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", version + 1);
+        if (exec(st, migrations[version], err, cap) || exec(st, bump, err, cap)) {
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return OMB_ESTORE;
+        }
+        if (exec(st, "COMMIT", err, cap)) return OMB_ESTORE;
+    }
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * store_stmt.c -- the SQL the store runs again and again, as one table of
+ * statements by id (enum stmt_id, store_int.h), prepared on first use and
+ * cached on the connection; the merge rule (S_RECOMPUTE) is written here
+ * once.  Also one-off SQL (exec) and the transaction control statements.
+ * Nothing here decides when statements run: the schema they run against is
+ * store_schema.c, transactions store.c, writing a document store_write.c.
+ */
+#include <stdio.h>
+
+#include "store_int.h"
+
+static const char *const stmt_sql[S__COUNT] = {
+    [S_FIND_SAME] = "SELECT path FROM documents WHERE name = ?2 AND sha256 = ?1 LIMIT 1",
+    [S_FIND_PATH] = "SELECT id FROM documents WHERE path = ?1",
+    [S_DELETE_DOC] = "DELETE FROM documents WHERE id = ?1",
+    [S_DOC_CASES] = "SELECT DISTINCT case_id FROM case_sources WHERE document_id = ?1",
+    [S_INSERT_DOC] = "INSERT INTO documents(path, sha256, plugin, plugin_version, rank, size, note, ingested_at,"
+                     " n_cases, name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [S_UPSERT_REF] = "INSERT INTO cases(ref) VALUES (?1) ON CONFLICT(ref) DO UPDATE SET ref = excluded.ref RETURNING id",
+    [S_UPSERT_UNREF] = "INSERT INTO cases(unref_key) VALUES (?1) ON CONFLICT(unref_key) DO UPDATE SET"
+                       " unref_key = excluded.unref_key RETURNING id",
+    [S_INSERT_SOURCE] = "INSERT OR IGNORE INTO case_sources(case_id, document_id, line, ref_as_written, page)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_INSERT_FACTS] = "INSERT INTO case_facts(case_id, document_id, authority, authority_line, category,"
+                       " category_line, subcategory, subcategory_line, council_subject, council_subject_line,"
+                       " outcome, outcome_line, decision_date, decision_date_line, summary, summary_line)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    [S_INSERT_REMEDY] = "INSERT INTO remedies(case_id, document_id, kind, amount_pence, purposes, text, line)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [S_INSERT_IMPROVEMENT] = "INSERT INTO improvements(case_id, document_id, text, line) VALUES (?1, ?2, ?3, ?4)",
+    [S_INSERT_EVENT] = "INSERT INTO events(case_id, authority, document_id, type, date, date_text, text, line)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_INSERT_NOTE] = "INSERT INTO document_notes(document_id, key, value, line) VALUES (?1, ?2, ?3, ?4)",
+    [S_INSERT_WARNING] = "INSERT INTO warnings(document_id, line, message) VALUES (?1, ?2, ?3)",
+    [S_INSERT_SEARCH] = "INSERT INTO search_text(case_id, document_id, kind, text) VALUES (?1, ?2, ?3, ?4)",
+    /* The merge rule, in one place.  For each field: the fact from the
+     * best-ranked document, newest document breaking ties, last line within a
+     * document last; an "unknown" outcome never hides a known one. */
+    [S_RECOMPUTE] =
+        "UPDATE cases SET"
+        " authority = (SELECT coalesce((SELECT a.name FROM authority_names n JOIN authorities a"
+        "   ON a.id = n.authority_id WHERE n.name = f.authority), f.authority) FROM case_facts f JOIN documents d"
+        "   ON d.id = f.document_id WHERE f.case_id = cases.id AND f.authority IS NOT NULL"
+        "   ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
+        " category = (SELECT f.category FROM case_facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.category IS NOT NULL ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
+        " subcategory = (SELECT f.subcategory FROM case_facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.subcategory IS NOT NULL"
+        "   ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
+        " council_subject = (SELECT f.council_subject FROM case_facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.council_subject IS NOT NULL"
+        "   ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
+        " outcome = coalesce((SELECT f.outcome FROM case_facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.outcome IS NOT NULL"
+        "   ORDER BY f.outcome = 'unknown', d.rank DESC, d.id DESC, f.id DESC LIMIT 1), 'unknown'),"
+        " decision_date = (SELECT f.decision_date FROM case_facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.decision_date IS NOT NULL"
+        "   ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
+        " summary = (SELECT f.summary FROM case_facts f JOIN documents d ON d.id = f.document_id"
+        "   WHERE f.case_id = cases.id AND f.summary IS NOT NULL ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
+        " remedy_document_id = (SELECT r.document_id FROM remedies r JOIN documents d ON d.id = r.document_id"
+        "   WHERE r.case_id = cases.id ORDER BY d.rank DESC, d.id DESC LIMIT 1),"
+        " improvement_document_id = (SELECT i.document_id FROM improvements i JOIN documents d ON d.id = i.document_id"
+        "   WHERE i.case_id = cases.id ORDER BY d.rank DESC, d.id DESC LIMIT 1)"
+        " WHERE id = ?1",
+    /* A council's own subject heading gives the category when no document
+     * states it and the mapping is clear (subject_map; longest prefix wins). */
+    [S_MAP_SUBJECT] =
+        "UPDATE cases SET"
+        " category = (SELECT m.category FROM subject_map m WHERE cases.council_subject LIKE m.subject || '%'"
+        "   ORDER BY length(m.subject) DESC LIMIT 1),"
+        " subcategory = (SELECT nullif(m.subcategory, '') FROM subject_map m"
+        "   WHERE cases.council_subject LIKE m.subject || '%' ORDER BY length(m.subject) DESC LIMIT 1)"
+        " WHERE id = ?1 AND category IS NULL AND council_subject IS NOT NULL",
+    [S_FIND_REF] = "SELECT id FROM cases WHERE ref = ?1",
+    /* The merge rule for a case that only this document mentions: the same
+     * result as S_RECOMPUTE (the register still names the authority) in the
+     * one insert, without searching facts that can only be this document's. */
+    [S_INSERT_NEW_CASE] =
+        "INSERT INTO cases(ref, authority, category, subcategory, council_subject, outcome, decision_date, summary,"
+        " remedy_document_id, improvement_document_id) VALUES (?1,"
+        " coalesce((SELECT a.name FROM authority_names n JOIN authorities a ON a.id = n.authority_id"
+        "   WHERE n.name = ?2), ?2), ?3, ?4, ?5, coalesce(?6, 'unknown'), ?7, ?8, ?9, ?10)",
+    [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT id, text FROM search_text WHERE id > ?1",
+    [S_MAX_TEXT_ID] = "SELECT coalesce(max(id), 0) FROM search_text",
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_SAVEPOINT] = "SAVEPOINT document",
+    [S_RELEASE] = "RELEASE document",
+    [S_ROLLBACK_TO] = "ROLLBACK TO document",
+    [S_DELETE_ORPHAN] = "DELETE FROM cases WHERE id = ?1 AND NOT EXISTS"
+                        " (SELECT 1 FROM case_sources WHERE case_id = ?1)",
+};
+
+int omb_store_exec(omb_store *st, const char *sql, char *err, size_t cap)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, cap, "%s: %s", st->path, msg ? msg : sqlite3_errmsg(st->db));
+        sqlite3_free(msg);
+        return OMB_ESTORE;
+    }
+    return OMB_OK;
+}
+
+/* Runs a cached control statement (BEGIN, COMMIT, SAVEPOINT, ...); these run
+ * once or twice per document, so parsing them each time showed in profiles. */
+int omb_store_control(omb_store *st, enum stmt_id id, char *err, size_t cap)
+{
+    sqlite3_stmt *s = stmt(st, id);
+    int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
+    if (s) sqlite3_reset(s);
+    if (rc == SQLITE_DONE) return OMB_OK;
+    if (cap) snprintf(err, cap, "%s: %s: %s", st->path, stmt_sql[id], sqlite3_errmsg(st->db));
+    return OMB_ESTORE;
+}
+
+sqlite3_stmt *omb_store_stmt(omb_store *st, enum stmt_id id)
+{
+    if (!st->stmt[id] && sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[id], NULL) !=
+                             SQLITE_OK)
+        return NULL;
+    sqlite3_reset(st->stmt[id]);
+    sqlite3_clear_bindings(st->stmt[id]);
+    return st->stmt[id];
+}

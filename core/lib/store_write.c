@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * store_write.c -- writing one parsed document: its row, its cases (each
+ * value stored as a fact with its document and line), remedies,
+ * improvements, events, notes and warnings, replacing what an older version
+ * at the same path gave; then the merge: the value shown in `cases` is
+ * recomputed from the facts, highest plugin rank first (decision pages
+ * outrank listings, which outrank council annexes), then the newest
+ * document.  The merge's SQL is in store_stmt.c; the transaction around a
+ * write (and batches) is store.c; the schema store_schema.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "case.h"
+#include "store_int.h"
+
+const char *omb_doc_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+int omb_store_find_same(omb_store *st, const char *sha256, const char *path, char *path_out, size_t cap)
+{
+    sqlite3_stmt *s = stmt(st, S_FIND_SAME);
+    if (!s) return 0;
+    sqlite3_bind_text(s, 1, sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, omb_doc_name(path), -1, SQLITE_STATIC);
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    if (found && cap) snprintf(path_out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_reset(s);
+    return found;
+}
+
+/* ---- writing one document --------------------------------------------------- */
+
+/* JSON array of the ';'-separated purposes, e.g. ["avoidable distress"]. */
+static char *purposes_json(const char *list)
+{
+    size_t n = strlen(list);
+    char *out = malloc(n * 2 + 8);
+    if (!out) return NULL;
+    size_t o = 0;
+    out[o++] = '[';
+    const char *p = list;
+    int first = 1;
+    while (*p) {
+        const char *e = strchr(p, ';');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        while (len && *p == ' ') p++, len--;
+        while (len && p[len - 1] == ' ') len--;
+        if (len) {
+            if (!first) out[o++] = ',';
+            out[o++] = '"';
+            for (size_t i = 0; i < len; i++) {
+                if (p[i] == '"' || p[i] == '\\') out[o++] = '\\';
+                out[o++] = p[i];
+            }
+            out[o++] = '"';
+            first = 0;
+        }
+        p += len;
+        while (*p == ' ') p++;
+        if (*p == ';') p++;
+    }
+    out[o++] = ']';
+    out[o] = '\0';
+    return out;
+}
+
+struct write_ctx {
+    omb_store *st;
+    sqlite3_int64 doc_id;
+    const struct omb_doc_meta *meta;
+    char *err;
+    size_t cap;
+    const unsigned *line_page; /* the sink's page of each line, or NULL */
+    size_t n_line_page;
+};
+
+static int fail_sql(struct write_ctx *w, const char *what)
+{
+    snprintf(w->err, w->cap, "%s: storing %s in %s: %s", w->meta->path, what, w->st->path,
+             sqlite3_errmsg(w->st->db));
+    return OMB_ESTORE;
+}
+
+static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(s, i);
+}
+
+static int recompute_case(omb_store *st, sqlite3_int64 case_id)
+{
+    sqlite3_stmt *s = stmt(st, S_RECOMPUTE);
+    if (!s) return OMB_ESTORE;
+    sqlite3_bind_int64(s, 1, case_id);
+    if (step_done(s)) return OMB_ESTORE;
+    if (!(s = stmt(st, S_MAP_SUBJECT))) return OMB_ESTORE;
+    sqlite3_bind_int64(s, 1, case_id);
+    return step_done(s);
+}
+
+static int recompute(struct write_ctx *w, sqlite3_int64 case_id)
+{
+    return recompute_case(w->st, case_id) ? fail_sql(w, "the merged case") : OMB_OK;
+}
+
+int omb_store_remerge_all(omb_store *st, char *err, size_t cap)
+{
+    sqlite3_stmt *ids;
+    if (exec(st, "SAVEPOINT remerge", err, cap)) return OMB_ESTORE;
+    if (sqlite3_prepare_v2(st->db, "SELECT id FROM cases", -1, &ids, NULL) != SQLITE_OK) goto fail;
+    int rc = OMB_OK;
+    while (rc == OMB_OK && sqlite3_step(ids) == SQLITE_ROW) rc = recompute_case(st, sqlite3_column_int64(ids, 0));
+    sqlite3_finalize(ids);
+    if (rc) goto fail;
+    return exec(st, "RELEASE remerge", err, cap);
+fail:
+    snprintf(err, cap, "%s: re-merging cases: %s", st->path, sqlite3_errmsg(st->db));
+    sqlite3_exec(st->db, "ROLLBACK TO remerge; RELEASE remerge", NULL, NULL, NULL);
+    return OMB_ESTORE;
+}
+
+static int insert_event(struct write_ctx *w, sqlite3_int64 case_id, const struct omb_event *ev)
+{
+    sqlite3_stmt *s = stmt(w->st, S_INSERT_EVENT);
+    if (!s) return fail_sql(w, "an event");
+    if (case_id) sqlite3_bind_int64(s, 1, case_id);
+    else sqlite3_bind_null(s, 1);
+    bind_text_or_null(s, 2, ev->authority);
+    sqlite3_bind_int64(s, 3, w->doc_id);
+    sqlite3_bind_text(s, 4, ev->type, -1, SQLITE_STATIC);
+    bind_text_or_null(s, 5, ev->date);
+    bind_text_or_null(s, 6, ev->date_text);
+    sqlite3_bind_text(s, 7, ev->text, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 8, (sqlite3_int64)ev->line);
+    return step_done(s) ? fail_sql(w, "an event") : OMB_OK;
+}
+
+static int insert_search(struct write_ctx *w, sqlite3_int64 case_id, const char *kind, const char *text)
+{
+    sqlite3_stmt *s = stmt(w->st, S_INSERT_SEARCH);
+    if (!s) return fail_sql(w, "the search index");
+    sqlite3_bind_int64(s, 1, case_id);
+    sqlite3_bind_int64(s, 2, w->doc_id);
+    sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, text, -1, SQLITE_STATIC);
+    if (step_done(s)) return fail_sql(w, "the search index");
+    /* search_text ids are max(id) + 1, so once a document replacing another
+     * has deleted the top rows, new rows reuse ids at or below indexed_upto:
+     * lower it, or index_pending skips them and a later delete corrupts the
+     * FTS index (found by tests/fuzz; docs/testing.md). */
+    sqlite3_int64 id = sqlite3_last_insert_rowid(w->st->db);
+    if (id <= w->st->indexed_upto) w->st->indexed_upto = id - 1;
+    return OMB_OK;
+}
+
+/* The scalar fields a document gives a case, in the order of the columns
+ * of cases (from authority on) and of case_facts. */
+static const int merged_fields[] = {OMB_FIELD_AUTHORITY,     OMB_FIELD_CATEGORY, OMB_FIELD_SUBCATEGORY,
+                                    OMB_FIELD_COUNCIL_SUBJECT, OMB_FIELD_OUTCOME,  OMB_FIELD_DECISION_DATE,
+                                    OMB_FIELD_SUMMARY};
+#define N_MERGED_FIELDS ((int)(sizeof merged_fields / sizeof merged_fields[0]))
+
+/* Inserts a case no document has mentioned yet, merged values and all. */
+static int insert_new_case(struct write_ctx *w, const omb_case *c, const char *ref, sqlite3_int64 *case_id)
+{
+    sqlite3_stmt *s = stmt(w->st, S_INSERT_NEW_CASE);
+    if (!s) return fail_sql(w, "a case");
+    sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
+    for (int k = 0; k < N_MERGED_FIELDS; k++) bind_text_or_null(s, k + 2, c->fields[merged_fields[k]].value);
+    if (c->n_remedies) sqlite3_bind_int64(s, 9, w->doc_id);
+    if (c->n_improvements) sqlite3_bind_int64(s, 10, w->doc_id);
+    if (step_done(s)) return fail_sql(w, "a case");
+    *case_id = sqlite3_last_insert_rowid(w->st->db);
+    return OMB_OK;
+}
+
+/* Writes the case's scalar values as one case_facts row (nothing when the
+ * document gives none). */
+static int insert_facts(struct write_ctx *w, const omb_case *c, sqlite3_int64 case_id)
+{
+    int any = 0;
+    for (int k = 0; k < N_MERGED_FIELDS; k++) any |= c->fields[merged_fields[k]].value != NULL;
+    if (!any) return OMB_OK;
+    sqlite3_stmt *s = stmt(w->st, S_INSERT_FACTS);
+    if (!s) return fail_sql(w, "a fact");
+    sqlite3_bind_int64(s, 1, case_id);
+    sqlite3_bind_int64(s, 2, w->doc_id);
+    for (int k = 0; k < N_MERGED_FIELDS; k++) {
+        const struct omb_fact *f = &c->fields[merged_fields[k]];
+        if (!f->value) continue;
+        sqlite3_bind_text(s, 3 + 2 * k, f->value, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 4 + 2 * k, (sqlite3_int64)f->line);
+    }
+    if (step_done(s)) return fail_sql(w, "a fact");
+    if (c->fields[OMB_FIELD_SUMMARY].value &&
+        insert_search(w, case_id, "summary", c->fields[OMB_FIELD_SUMMARY].value))
+        return OMB_ESTORE;
+    return OMB_OK;
+}
+
+static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
+{
+    sqlite3_stmt *s;
+    sqlite3_int64 case_id = 0;
+    const char *ref = c->fields[OMB_FIELD_REF].value;
+    char key[160];
+    int is_new = 0;
+    if (ref) {
+        /* look first: a case no document has mentioned yet is inserted
+         * whole instead of going through the full merge */
+        if (!(s = stmt(w->st, S_FIND_REF))) return fail_sql(w, "a case");
+        sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
+        int found = sqlite3_step(s);
+        if (found == SQLITE_ROW) case_id = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+        if (found == SQLITE_DONE) {
+            if (insert_new_case(w, c, ref, &case_id)) return OMB_ESTORE;
+            is_new = 1;
+        } else if (found != SQLITE_ROW) {
+            return fail_sql(w, "a case");
+        }
+    } else {
+        /* An unreferenced case belongs to its document: key it by the
+         * document's hash and the plugin's row key (or its position). */
+        const char *row = c->fields[OMB_FIELD_ROW_KEY].value;
+        if (row) snprintf(key, sizeof key, "%s:%s", w->meta->sha256, row);
+        else snprintf(key, sizeof key, "%s:case %zu", w->meta->sha256, index + 1);
+        s = stmt(w->st, S_UPSERT_UNREF);
+        if (!s) return fail_sql(w, "a case");
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) != SQLITE_ROW) return fail_sql(w, "a case");
+        case_id = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+    }
+
+    if (!(s = stmt(w->st, S_INSERT_SOURCE))) return fail_sql(w, "a case source");
+    sqlite3_bind_int64(s, 1, case_id);
+    sqlite3_bind_int64(s, 2, w->doc_id);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)c->line);
+    bind_text_or_null(s, 4, c->ref_written);
+    if (w->line_page && c->line >= 1 && c->line <= w->n_line_page) sqlite3_bind_int64(s, 5, w->line_page[c->line - 1]);
+    else sqlite3_bind_null(s, 5);
+    if (step_done(s)) return fail_sql(w, "a case source");
+
+    if (insert_facts(w, c, case_id)) return OMB_ESTORE;
+    for (size_t i = 0; i < c->n_remedies; i++) {
+        const struct omb_remedy *r = &c->remedies[i];
+        char *json = purposes_json(r->purposes);
+        if (!json) return OMB_ENOMEM;
+        if (!(s = stmt(w->st, S_INSERT_REMEDY))) {
+            free(json);
+            return fail_sql(w, "a remedy");
+        }
+        sqlite3_bind_int64(s, 1, case_id);
+        sqlite3_bind_int64(s, 2, w->doc_id);
+        sqlite3_bind_text(s, 3, omb_remedy_kind_name(r->kind), -1, SQLITE_STATIC);
+        if (r->amount_pence >= 0) sqlite3_bind_int64(s, 4, r->amount_pence);
+        else sqlite3_bind_null(s, 4);
+        sqlite3_bind_text(s, 5, json, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 6, r->text, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 7, (sqlite3_int64)r->line);
+        int rc = step_done(s);
+        sqlite3_reset(s);
+        free(json);
+        if (rc) return fail_sql(w, "a remedy");
+    }
+    for (size_t i = 0; i < c->n_improvements; i++) {
+        if (!(s = stmt(w->st, S_INSERT_IMPROVEMENT))) return fail_sql(w, "an improvement");
+        sqlite3_bind_int64(s, 1, case_id);
+        sqlite3_bind_int64(s, 2, w->doc_id);
+        sqlite3_bind_text(s, 3, c->improvements[i].text, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 4, (sqlite3_int64)c->improvements[i].line);
+        if (step_done(s)) return fail_sql(w, "an improvement");
+        if (insert_search(w, case_id, "improvement", c->improvements[i].text)) return OMB_ESTORE;
+    }
+    for (size_t i = 0; i < c->n_events; i++)
+        if (insert_event(w, case_id, &c->events[i])) return OMB_ESTORE;
+    if (!is_new) return recompute(w, case_id);
+    /* the subject map only fills a category no document gave */
+    if (c->fields[OMB_FIELD_CATEGORY].value || !c->fields[OMB_FIELD_COUNCIL_SUBJECT].value) return OMB_OK;
+    if (!(s = stmt(w->st, S_MAP_SUBJECT))) return fail_sql(w, "the merged case");
+    sqlite3_bind_int64(s, 1, case_id);
+    return step_done(s) ? fail_sql(w, "the merged case") : OMB_OK;
+}
+
+/* Removes what the document at doc_id contributed, then re-merges (or drops)
+ * the cases it touched. */
+static int remove_document(struct write_ctx *w, sqlite3_int64 doc_id)
+{
+    /* The delete trigger removes the old rows from the FTS index, which is
+     * only sound for rows the index holds: index what this transaction wrote
+     * so far first (replacements are rare, so the extra flush costs little). */
+    if (index_pending(w->st, w->err, w->cap)) return OMB_ESTORE;
+    sqlite3_stmt *s = stmt(w->st, S_DOC_CASES);
+    if (!s) return fail_sql(w, "the old version");
+    sqlite3_bind_int64(s, 1, doc_id);
+    sqlite3_int64 *ids = NULL;
+    size_t n = 0, cap = 0;
+    int rc = OMB_OK;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            sqlite3_int64 *p = realloc(ids, cap * sizeof *ids);
+            if (!p) {
+                rc = OMB_ENOMEM;
+                break;
+            }
+            ids = p;
+        }
+        ids[n++] = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_reset(s);
+    if (rc == OMB_OK) {
+        if (!(s = stmt(w->st, S_DELETE_DOC))) rc = fail_sql(w, "the old version");
+        else {
+            sqlite3_bind_int64(s, 1, doc_id);
+            if (step_done(s)) rc = fail_sql(w, "the old version");
+        }
+    }
+    for (size_t i = 0; i < n && rc == OMB_OK; i++) {
+        if (!(s = stmt(w->st, S_DELETE_ORPHAN))) {
+            rc = fail_sql(w, "the old version");
+            break;
+        }
+        sqlite3_bind_int64(s, 1, ids[i]);
+        if (step_done(s)) rc = fail_sql(w, "the old version");
+        else if (sqlite3_changes(w->st->db) == 0) rc = recompute(w, ids[i]);
+    }
+    free(ids);
+    return rc;
+}
+
+static int write_all(struct write_ctx *w, struct omb_sink *sink, int *result)
+{
+    const struct omb_doc_meta *m = w->meta;
+    sqlite3_stmt *s = stmt(w->st, S_FIND_SAME);
+    if (!s) return fail_sql(w, "the document");
+    sqlite3_bind_text(s, 1, m->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, omb_doc_name(m->path), -1, SQLITE_STATIC);
+    int rcs = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rcs == SQLITE_ROW) {
+        *result = OMB_DOC_UNCHANGED;
+        return OMB_OK;
+    }
+    if (rcs != SQLITE_DONE) return fail_sql(w, "the document");
+
+    if (!(s = stmt(w->st, S_FIND_PATH))) return fail_sql(w, "the document");
+    sqlite3_bind_text(s, 1, m->path, -1, SQLITE_STATIC);
+    sqlite3_int64 old = 0;
+    if (sqlite3_step(s) == SQLITE_ROW) old = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    *result = old ? OMB_DOC_UPDATED : OMB_DOC_NEW;
+    if (old && remove_document(w, old)) return OMB_ESTORE;
+
+    char now[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!(s = stmt(w->st, S_INSERT_DOC))) return fail_sql(w, "the document");
+    sqlite3_bind_text(s, 1, m->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, m->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, m->plugin, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, m->plugin_version ? m->plugin_version : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 5, m->rank);
+    sqlite3_bind_int64(s, 6, (sqlite3_int64)m->size);
+    bind_text_or_null(s, 7, m->note && *m->note ? m->note : NULL);
+    sqlite3_bind_text(s, 8, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 9, (sqlite3_int64)sink->n_cases);
+    sqlite3_bind_text(s, 10, omb_doc_name(m->path), -1, SQLITE_STATIC);
+    if (step_done(s)) return fail_sql(w, "the document");
+    w->doc_id = sqlite3_last_insert_rowid(w->st->db);
+
+    for (size_t i = 0; i < sink->n_cases; i++)
+        if (write_case(w, sink->cases[i], i)) return OMB_ESTORE;
+    for (size_t i = 0; i < sink->n_authority_events; i++)
+        if (insert_event(w, 0, &sink->authority_events[i])) return OMB_ESTORE;
+    for (size_t i = 0; i < sink->n_notes; i++) {
+        if (!(s = stmt(w->st, S_INSERT_NOTE))) return fail_sql(w, "a note");
+        sqlite3_bind_int64(s, 1, w->doc_id);
+        sqlite3_bind_text(s, 2, sink->notes[i].key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, sink->notes[i].value, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 4, (sqlite3_int64)sink->notes[i].line);
+        if (step_done(s)) return fail_sql(w, "a note");
+    }
+    for (size_t i = 0; i < sink->n_warnings; i++) {
+        if (!(s = stmt(w->st, S_INSERT_WARNING))) return fail_sql(w, "a warning");
+        sqlite3_bind_int64(s, 1, w->doc_id);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)sink->warnings[i].line);
+        sqlite3_bind_text(s, 3, sink->warnings[i].message, -1, SQLITE_STATIC);
+        if (step_done(s)) return fail_sql(w, "a warning");
+    }
+    return OMB_OK;
+}
+
+int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_sink *sink, int *result, char *err,
+                    size_t cap)
+{
+    struct write_ctx w = {st, 0, meta, err, cap, sink->line_page, sink->n_line_page};
+    sqlite3_int64 indexed_before = st->indexed_upto; /* restored if the savepoint is rolled back */
+    *result = 0;
+    if (cap) err[0] = '\0';
+    /* In a batch the document is a savepoint inside the batch's transaction,
+     * so it is still stored whole or not at all; alone it is a transaction. */
+    int savepoint = st->batched && !st->optimistic;
+    if (st->batched) {
+        if (sqlite3_get_autocommit(st->db) && control(st, S_BEGIN, err, cap)) return OMB_ESTORE;
+        if (savepoint && control(st, S_SAVEPOINT, err, cap)) return OMB_ESTORE;
+    } else if (control(st, S_BEGIN, err, cap)) {
+        return OMB_ESTORE;
+    }
+    int rc = write_all(&w, sink, result);
+    if (rc) {
+        if (st->batched && !savepoint) {
+            /* no savepoint to return to: the batch goes, and is written again */
+            control(st, S_ROLLBACK, NULL, 0);
+            reset_indexed(st);
+            return OMB_STORE_RETRY;
+        }
+        if (st->batched) {
+            control(st, S_ROLLBACK_TO, NULL, 0);
+            control(st, S_RELEASE, NULL, 0);
+            st->indexed_upto = indexed_before;
+        } else {
+            control(st, S_ROLLBACK, NULL, 0);
+            reset_indexed(st);
+        }
+        if (rc == OMB_ENOMEM && cap) snprintf(err, cap, "%s: out of memory while storing", meta->path);
+        return rc;
+    }
+    if (savepoint) return control(st, S_RELEASE, err, cap);
+    if (st->batched) return OMB_OK;
+    return commit(st, err, cap);
+}
