@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * cli.h -- what main.c hands to the Lua side of the command line: the
- * console (no command), `ombuds run SCRIPT`, `ombuds -e CODE`, and piped
- * scripts on standard input.  Implemented in lua_cli.c.
+ * cli.h -- the commands main.c dispatches to, one cli_<family>.c each, and
+ * what they share (cli_common.c): the Lua side (the console, `ombuds run
+ * SCRIPT`, `ombuds -e CODE`, piped scripts; lua_cli.c), ingest, sql, cases
+ * and export, parse, plugins, metric, authorities, decode, report.
  */
 #ifndef OMB_CLI_H
 #define OMB_CLI_H
@@ -36,5 +37,28 @@ int omb_cli_new_plugin(int argc, char **argv);
 /* `ombuds report ...` (cli_report.c): runs scripts/council_report.lua with
  * the arguments after "report".  Returns the exit status. */
 int omb_cli_report(const struct omb_cli *cli, int argc, char **argv);
+
+/* `ombuds ingest`, `plugins`, `sql`, `cases`, `export`, `parse`
+ * (cli_ingest.c, cli_plugins.c, cli_sql.c, cli_cases.c, cli_parse.c); argv[0]
+ * is the command word.  Each returns the exit status. */
+int omb_cli_ingest(const struct omb_cli *cli, int argc, char **argv);
+int omb_cli_plugins(const struct omb_cli *cli, int argc, char **argv);
+int omb_cli_sql(const struct omb_cli *cli, int argc, char **argv);
+int omb_cli_cases(const struct omb_cli *cli, int argc, char **argv);
+int omb_cli_export(const struct omb_cli *cli, int argc, char **argv);
+int omb_cli_parse(const struct omb_cli *cli, int argc, char **argv);
+
+/* Shared by the commands (cli_common.c). */
+struct omb_registry;
+struct omb_store;
+/* Loads the plugins (plugin_dir first; NULL for the default path) into reg;
+ * with show_errors prints the ones that failed.  Returns -1 when out of
+ * memory (message printed), else 0. */
+int omb_cli_load_plugins(struct omb_registry *reg, const char *plugin_dir, int show_errors);
+/* Opens the store at path with omb_store_open flags; prints the error and
+ * returns -1 on failure, else 0 with *st to close with omb_store_close. */
+int omb_cli_open_store(const char *path, int flags, struct omb_store **st);
+/* OMB_OUT_TABLE when standard output is a terminal, else OMB_OUT_CSV. */
+int omb_cli_default_format(void);
 
 #endif
