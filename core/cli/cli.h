@@ -58,6 +58,10 @@ int omb_cli_load_plugins(struct omb_registry *reg, const char *plugin_dir, int s
 /* Opens the store at path with omb_store_open flags; prints the error and
  * returns -1 on failure, else 0 with *st to close with omb_store_close. */
 int omb_cli_open_store(const char *path, int flags, struct omb_store **st);
+/* 0 when a store exists at path; else prints "ombuds CMD: no store at PATH
+ * (ingest documents first, or give --db)" and returns -1 (exit with
+ * OMB_EXIT_STORE).  Every command but ingest checks this first. */
+int omb_cli_need_store(const char *path, const char *cmd);
 /* OMB_OUT_TABLE when standard output is a terminal, else OMB_OUT_CSV. */
 int omb_cli_default_format(void);
 

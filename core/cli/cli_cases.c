@@ -71,7 +71,7 @@ int omb_cli_cases(const struct omb_cli *cli, int argc, char **argv)
     int format = omb_cli_default_format();
     if (parse_filter(argc, argv, &flt, &format, NULL, "cases")) return OMB_EXIT_USAGE;
     omb_store *st;
-    if (omb_cli_open_store(db_path, 0, &st)) return OMB_EXIT_STORE;
+    if (omb_cli_need_store(db_path, "cases") || omb_cli_open_store(db_path, 0, &st)) return OMB_EXIT_STORE;
     sqlite3 *db = omb_store_db(st);
     sqlite3_stmt *s = NULL;
     static const char sql[] =
@@ -122,7 +122,7 @@ int omb_cli_export(const struct omb_cli *cli, int argc, char **argv)
         return OMB_EXIT_USAGE;
     }
     omb_store *st;
-    if (omb_cli_open_store(db_path, 0, &st)) return OMB_EXIT_STORE;
+    if (omb_cli_need_store(db_path, "export") || omb_cli_open_store(db_path, 0, &st)) return OMB_EXIT_STORE;
     FILE *f = stdout;
     if (out && strcmp(out, "-") && !(f = fopen(out, "w"))) {
         fprintf(stderr, "ombuds export: cannot write %s: %s\n", out, strerror(errno));

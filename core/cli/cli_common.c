@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "terminal.h"
+
 #include "cli.h"
 #include "output.h"
 #include "plugin_loader.h"
@@ -37,3 +39,13 @@ int omb_cli_open_store(const char *path, int flags, omb_store **st)
 /* An aligned table for people; CSV when the output goes to a pipe or file,
  * where another program is more likely to read it. */
 int omb_cli_default_format(void) { return isatty(STDOUT_FILENO) ? OMB_OUT_TABLE : OMB_OUT_CSV; }
+
+/* Only `ingest` creates a store: a typing mistake in --db, or a command run
+ * in the wrong folder, would otherwise leave an empty store behind and
+ * answer "0 cases" as if that were the truth (issue 16). */
+int omb_cli_need_store(const char *path, const char *cmd)
+{
+    if (access(path, F_OK) == 0) return 0;
+    fprintf(stderr, "ombuds %s: no store at %s (ingest documents first, or give --db)\n", cmd, path);
+    return -1;
+}

@@ -68,7 +68,7 @@ int omb_cli_sql(const struct omb_cli *cli, int argc, char **argv)
     omb_store *st;
     omb_registry reg = {0};
     char err[512];
-    if (omb_cli_open_store(db_path, 0, &st)) return OMB_EXIT_STORE;
+    if (omb_cli_need_store(db_path, "sql") || omb_cli_open_store(db_path, 0, &st)) return OMB_EXIT_STORE;
     /* metric functions are SQL functions too: SELECT uphold_share(...) */
     if (omb_cli_load_plugins(&reg, plugin_dir, 0) || omb_ffi_register_sql(omb_store_db(st), &reg, err, sizeof err)) {
         fprintf(stderr, "ombuds sql: %s\n", reg.n ? err : "cannot load plugins");
