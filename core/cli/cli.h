@@ -47,6 +47,8 @@ int omb_cli_sql(const struct omb_cli *cli, int argc, char **argv);
 int omb_cli_cases(const struct omb_cli *cli, int argc, char **argv);
 int omb_cli_export(const struct omb_cli *cli, int argc, char **argv);
 int omb_cli_parse(const struct omb_cli *cli, int argc, char **argv);
+/* `ombuds forget PATH...` (cli_forget.c). */
+int omb_cli_forget(const struct omb_cli *cli, int argc, char **argv);
 
 /* Shared by the commands (cli_common.c). */
 struct omb_registry;

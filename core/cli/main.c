@@ -103,6 +103,7 @@ static const struct {
     {"cases", omb_cli_cases},
     {"export", omb_cli_export},
     {"parse", omb_cli_parse},
+    {"forget", omb_cli_forget},
     {"decode", run_decode},
     {"authorities", run_authorities},
     {"new-plugin", run_new_plugin},

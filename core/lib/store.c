@@ -19,6 +19,7 @@
 #include "case.h"
 #include "sqlfuncs.h"
 #include "authorities.h"
+#include "store_forget.h"
 
 /* Migrations, applied in order; index + 1 is the user_version they reach.
  * Never edit a shipped migration: append a new one. */
@@ -1080,3 +1081,6 @@ int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_s
     if (st->batched) return OMB_OK;
     return commit(st, err, cap);
 }
+
+/* For store_forget.c: the one merge rule, for one case. */
+int omb_store_remerge_case(omb_store *st, sqlite3_int64 case_id) { return recompute_case(st, case_id); }
