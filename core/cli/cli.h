@@ -50,6 +50,13 @@ int omb_cli_parse(const struct omb_cli *cli, int argc, char **argv);
 /* `ombuds forget PATH...` (cli_forget.c). */
 int omb_cli_forget(const struct omb_cli *cli, int argc, char **argv);
 
+/* `ombuds COMMAND --help` (cli_help.c): the help of a getopt command (usage,
+ * every option, one example), or NULL for a command that prints its own
+ * (metric, report, run).  omb_cli_wants_help is 1 when --help or -h comes
+ * among argv[1..] before a "--". */
+const char *omb_cli_help_text(const char *command);
+int omb_cli_wants_help(int argc, char **argv);
+
 /* Shared by the commands (cli_common.c). */
 struct omb_registry;
 struct omb_store;

@@ -14,21 +14,6 @@
 #include "store.h"
 #include "store_forget.h"
 
-static const char forget_usage[] =
-    "usage: ombuds forget PATH...\n"
-    "\n"
-    "Removes what each stored document contributed: a case that only it supported\n"
-    "goes, other cases lose only its values and are merged again from the rest.\n"
-    "Each document is one transaction.  PATH is the path the document was ingested\n"
-    "under (or the same file named another way).  To read a document again with\n"
-    "other options, ingest it again with them instead.\n"
-    "\n"
-    "options:\n"
-    "  -h, --help          this help\n"
-    "\n"
-    "example:\n"
-    "  ombuds forget decisions/22-011-234.html\n";
-
 int omb_cli_forget(const struct omb_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
@@ -36,10 +21,10 @@ int omb_cli_forget(const struct omb_cli *cli, int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         if (c == 'h') {
-            fputs(forget_usage, stdout);
+            fputs(omb_cli_help_text("forget"), stdout);
             return 0;
         }
-        fputs(forget_usage, stderr);
+        fputs(omb_cli_help_text("forget"), stderr);
         return OMB_EXIT_USAGE;
     }
     if (optind >= argc) {

@@ -110,8 +110,7 @@ int omb_cli_ingest(const struct omb_cli *cli, int argc, char **argv)
         }
         case 'n': o.dry_run = 1; break;
         case 'h':
-            fputs("usage: ombuds ingest [--format NAME] [--authority NAME] [--batch N] [--dry-run] [--quiet] PATH...\n",
-                  stdout);
+            fputs(omb_cli_help_text("ingest"), stdout);
             return 0;
         default: return OMB_EXIT_USAGE;
         }

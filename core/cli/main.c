@@ -21,16 +21,20 @@ static const char usage_text[] =
     "Gathers ombudsman complaint decisions into one SQLite case store and answers\n"
     "questions of it.  With no command, opens the interactive Lua console.\n"
     "\n"
-    "commands:\n"
-    "  ingest [--format NAME] [--authority NAME] [--quiet] PATH...\n"
-    "                      read documents (directories recursively) into the store\n"
+    "commands (each takes --help):\n"
+    "  ingest [--format NAME] [--authority NAME] [--batch N] [--dry-run] [--quiet] PATH...\n"
+    "                      read documents (directories recursively) into the store;\n"
+    "                      the only command that creates a store\n"
+    "  forget PATH...      take documents out of the store again\n"
     "  plugins             list the plugins found and any that failed to load\n"
     "  sql [--format table|csv|json] SQL [PARAM...]\n"
     "                      run a read-only query; PARAMs bind to ?1, ?2, ...\n"
-    "  cases [--authority A] [--category C] [--year Y] [--format table|csv|json]\n"
+    "  cases [FILTER...] [--format table|csv|json]\n"
     "                      list cases with their payment totals\n"
-    "  export [--format jsonl|csv] [--authority A] [--category C] [--year Y] [--out FILE]\n"
+    "  export [FILTER...] [--format jsonl|csv] [--out FILE]\n"
     "                      every case with everything known about it\n"
+    "      FILTER: --authority NAME --category C --subcategory S --outcome O --year YYYY\n"
+    "              --from YYYY-MM-DD --to YYYY-MM-DD --search TEXT\n"
     "  parse [--format NAME] [--authority NAME] FILE\n"
     "                      show what a plugin reads from FILE, without storing it\n"
     "  decode FILE         print the text plugins read from FILE (a saved web page, PDF, .docx or text)\n"
@@ -51,7 +55,8 @@ static const char usage_text[] =
     "  --db PATH           the store (default: $OMBUDS_DB, else ./ombuds.db)\n"
     "  --plugin-dir DIR    look for plugins in DIR first\n"
     "  --no-history        do not read or write the console history\n"
-    "  --help, --version\n"
+    "  --help, -h          this help (ombuds COMMAND --help: the command's)\n"
+    "  --version, -V       the version and plugin ABI\n"
     "\n"
     "See ombuds(1) and docs/ for more.\n";
 
@@ -144,8 +149,15 @@ int main(int argc, char **argv)
     struct omb_cli cli = {db_path, plugin_dir, no_history};
     if (n == 0) return omb_cli_lua(&cli, n, args); /* the console */
     const char *cmd = args[0];
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(cmd, commands[i].name)) return commands[i].run(&cli, n, args);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(cmd, commands[i].name)) continue;
+        const char *help = omb_cli_help_text(cmd);
+        if (help && omb_cli_wants_help(n, args)) {
+            fputs(help, stdout);
+            return 0;
+        }
+        return commands[i].run(&cli, n, args);
+    }
     fprintf(stderr, "ombuds: unknown command \"%s\" (try ombuds --help)\n", cmd);
     return OMB_EXIT_USAGE;
 }
