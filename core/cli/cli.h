@@ -13,6 +13,7 @@ struct omb_cli {
     const char *db_path;
     const char *plugin_dir;
     int no_history;
+    int store_optional; /* a missing store is no error: no `db` (report --help) */
 };
 
 /* Runs the Lua front end with the arguments after the global options

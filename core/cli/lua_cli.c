@@ -197,9 +197,10 @@ static int run_script(lua_State *L, char **argv, int argc, int script, int safe)
  * (a read-only file or directory) is opened read-only rather than refused.
  * A missing store is not created (only ingest creates one): the interactive
  * console starts without `db` and says so; a script or -e CODE stops. */
-static int open_store(lua_State *L, const char *path, int interactive)
+static int open_store(lua_State *L, const char *path, int interactive, int cli_store_optional)
 {
     if (access(path, F_OK) != 0) {
+        if (cli_store_optional) return 1;
         fprintf(stderr, PROGNAME ": no store at %s (ingest documents first, or give --db)\n", path);
         return interactive;
     }
@@ -288,7 +289,7 @@ static int pmain(lua_State *L)
     lua_pop(L, 1);
     create_arg_table(L, argv, argc, p.script);
     int interactive = p.has_i || (p.script == argc && !p.has_e && isatty(STDIN_FILENO));
-    if (!open_store(L, run->cli->db_path, interactive)) {
+    if (!open_store(L, run->cli->db_path, interactive, run->cli->store_optional)) {
         run->exit_code = OMB_EXIT_STORE;
         return 0;
     }

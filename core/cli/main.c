@@ -146,7 +146,7 @@ int main(int argc, char **argv)
     }
     int n = argc - optind;
     char **args = argv + optind;
-    struct omb_cli cli = {db_path, plugin_dir, no_history};
+    struct omb_cli cli = {db_path, plugin_dir, no_history, 0};
     if (n == 0) return omb_cli_lua(&cli, n, args); /* the console */
     const char *cmd = args[0];
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {

@@ -35,6 +35,20 @@ static sqlite3_int64 find_document(sqlite3 *db, const char *path, char *found, s
         sqlite3_reset(s);
     }
     sqlite3_finalize(s);
+    if (id || !tries[1]) return id;
+    /* stored by a relative path: the document of the same name that is
+     * this very file when resolved from here */
+    if (sqlite3_prepare_v2(db, "SELECT id, path FROM documents WHERE name = ?1", -1, &s, NULL) != SQLITE_OK) return -1;
+    sqlite3_bind_text(s, 1, omb_doc_name(path), -1, SQLITE_STATIC);
+    char other[PATH_MAX];
+    while (!id && sqlite3_step(s) == SQLITE_ROW) {
+        const char *p = (const char *)sqlite3_column_text(s, 1);
+        if (realpath(p, other) && !strcmp(other, abs)) {
+            id = sqlite3_column_int64(s, 0);
+            snprintf(found, cap, "%s", p);
+        }
+    }
+    sqlite3_finalize(s);
     return id;
 }
 

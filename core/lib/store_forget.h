@@ -19,8 +19,9 @@ struct omb_forget_result {
     char path[4096];        /* the stored path that matched */
 };
 
-/* Forgets the stored document whose path is `path` (as stored, or the file's
- * absolute path when that is how it was stored), in one transaction: its
+/* Forgets the stored document whose path is `path` (as stored; else the
+ * same file named another way: its absolute path, or a relative path stored
+ * from another folder that resolves to it from here), in one transaction: its
  * rows go (the schema's cascades), a case no other document supports goes,
  * and every other case it touched is merged again.  Returns OMB_OK with *res
  * filled, OMB_ENOTFOUND when no document has that path (nothing changed,
