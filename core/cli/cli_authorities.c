@@ -65,6 +65,7 @@ int omb_cli_authorities(int argc, char **argv, const char *db_path)
     }
     omb_store *st;
     char err[1024];
+    if (omb_cli_need_store(db_path, "authorities")) return 3;
     if (omb_store_open(db_path, 0, &st, err, sizeof err)) {
         fprintf(stderr, "ombuds: %s\n", err);
         return 3;

@@ -205,8 +205,7 @@ int omb_cli_metric(int argc, char **argv, const char *db_path, const char *plugi
         }
         args[k].s = NULL; /* a string left out means "the default" */
     }
-    if (access(db_path, F_OK) != 0) {
-        fprintf(stderr, "ombuds metric: no store at %s (ingest documents first, or give --db)\n", db_path);
+    if (omb_cli_need_store(db_path, "metric")) {
         rc = OMB_EXIT_STORE;
         goto done;
     }

@@ -58,7 +58,10 @@ int omb_cli_report(const struct omb_cli *cli, int argc, char **argv)
     args[0] = (char *)"run";
     args[1] = (char *)script;
     for (int i = 1; i < argc; i++) args[i + 1] = argv[i];
-    int rc = omb_cli_lua(cli, argc + 1, args);
+    /* the script prints its own help, which needs no store */
+    struct omb_cli c = *cli;
+    c.store_optional = omb_cli_wants_help(argc, argv);
+    int rc = omb_cli_lua(&c, argc + 1, args);
     free(args);
     return rc;
 }

@@ -194,9 +194,16 @@ static int run_script(lua_State *L, char **argv, int argc, int script, int safe)
 }
 
 /* Opens the store at path as global `db`.  A store that cannot be written
- * (a read-only file or directory) is opened read-only rather than refused. */
-static int open_store(lua_State *L, const char *path)
+ * (a read-only file or directory) is opened read-only rather than refused.
+ * A missing store is not created (only ingest creates one): the interactive
+ * console starts without `db` and says so; a script or -e CODE stops. */
+static int open_store(lua_State *L, const char *path, int interactive, int cli_store_optional)
 {
+    if (access(path, F_OK) != 0) {
+        if (cli_store_optional) return 1;
+        fprintf(stderr, PROGNAME ": no store at %s (ingest documents first, or give --db)\n", path);
+        return interactive;
+    }
     for (int attempt = 0; attempt < 2; attempt++) {
         struct stat sb;
         int flags = attempt ? OMB_STORE_READONLY : 0;
@@ -229,12 +236,16 @@ static int open_store(lua_State *L, const char *path)
 static void print_banner(lua_State *L, const char *db_path)
 {
     long long n = -1;
-    lua_getglobal(L, "db");
-    lua_getfield(L, -1, "count");
-    lua_pushvalue(L, -2);
-    if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_isinteger(L, -1)) n = (long long)lua_tointeger(L, -1);
-    lua_pop(L, 2);
+    int have_db = lua_getglobal(L, "db") != LUA_TNIL;
+    if (have_db) {
+        lua_getfield(L, -1, "count");
+        lua_pushvalue(L, -2);
+        if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_isinteger(L, -1)) n = (long long)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
     printf("ombuds %s (%s), store %s", PACKAGE_VERSION, LUA_RELEASE, db_path);
+    if (!have_db) printf(" (none yet, so no `db`: ingest documents first)");
     if (n >= 0) printf(" (%lld case%s)", n, n == 1 ? "" : "s");
     printf("\nType Lua or .help; Tab completes; Ctrl-D leaves.\n");
     fflush(stdout);
@@ -277,7 +288,8 @@ static int pmain(lua_State *L)
     luaL_requiref(L, "ombuds", luaopen_ombuds, 1);
     lua_pop(L, 1);
     create_arg_table(L, argv, argc, p.script);
-    if (!open_store(L, run->cli->db_path)) {
+    int interactive = p.has_i || (p.script == argc && !p.has_e && isatty(STDIN_FILENO));
+    if (!open_store(L, run->cli->db_path, interactive, run->cli->store_optional)) {
         run->exit_code = OMB_EXIT_STORE;
         return 0;
     }

@@ -34,8 +34,7 @@ const char omb_case_json_sql[] =
     "'unreferenced', json(CASE WHEN c.ref IS NULL THEN 'true' ELSE 'false' END))";
 
 #define FILTER_SQL                                                                                                     \
-    " FROM cases c WHERE (?1 IS NULL OR c.authority = ?1 COLLATE NOCASE)"                                             \
-    " AND (?2 IS NULL OR c.category = ?2 COLLATE NOCASE) AND (?3 IS NULL OR c.year = ?3)"                             \
+    " FROM cases c" OMB_CASE_FILTER_SQL                                                                               \
     " ORDER BY c.decision_date IS NULL, c.decision_date, c.ref, c.id"
 
 static const char csv_sql[] =
@@ -46,24 +45,30 @@ static const char csv_sql[] =
     " (SELECT count(*) FROM case_improvements WHERE case_id = c.id) AS n_improvements,"
     " (SELECT count(*) FROM events WHERE case_id = c.id) AS n_events,"
     " (SELECT count(*) FROM case_sources WHERE case_id = c.id) AS n_sources"
-    " FROM cases c JOIN case_totals t ON t.case_id = c.id WHERE (?1 IS NULL OR c.authority = ?1 COLLATE NOCASE)"
-    " AND (?2 IS NULL OR c.category = ?2 COLLATE NOCASE) AND (?3 IS NULL OR c.year = ?3)"
+    " FROM cases c JOIN case_totals t ON t.case_id = c.id" OMB_CASE_FILTER_SQL
     " ORDER BY c.decision_date IS NULL, c.decision_date, c.ref, c.id";
+
+void omb_case_filter_bind(sqlite3_stmt *s, const struct omb_case_filter *f)
+{
+    if (!f) return;
+    const char *text[] = {f->authority, f->category, NULL, f->subcategory, f->outcome, f->from, f->to, f->search};
+    for (int i = 0; i < 8; i++)
+        if (text[i]) sqlite3_bind_text(s, i + 1, text[i], -1, SQLITE_STATIC);
+    if (f->year) sqlite3_bind_int(s, 3, f->year);
+}
 
 int omb_export(omb_store *st, FILE *f, int format, const struct omb_case_filter *filter, char *err, size_t cap)
 {
     sqlite3 *db = omb_store_db(st);
     sqlite3_stmt *s = NULL;
-    char sql[sizeof omb_case_json_sql + 512];
+    char sql[sizeof omb_case_json_sql + sizeof FILTER_SQL + 64];
     if (format == OMB_OUT_CSV) {
         if (sqlite3_prepare_v2(db, csv_sql, -1, &s, NULL) != SQLITE_OK) goto fail;
     } else {
         snprintf(sql, sizeof sql, "SELECT %s AS case_json %s", omb_case_json_sql, FILTER_SQL);
         if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) goto fail;
     }
-    if (filter && filter->authority) sqlite3_bind_text(s, 1, filter->authority, -1, SQLITE_STATIC);
-    if (filter && filter->category) sqlite3_bind_text(s, 2, filter->category, -1, SQLITE_STATIC);
-    if (filter && filter->year) sqlite3_bind_int(s, 3, filter->year);
+    omb_case_filter_bind(s, filter);
     int rc;
     if (format == OMB_OUT_CSV) {
         rc = omb_output_stmt(f, s, OMB_OUT_CSV, 0, 0, err, cap);

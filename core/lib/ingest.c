@@ -44,6 +44,18 @@ void omb_ingest_sha256_hex(const unsigned char *p, size_t n, char out[65])
     out[64] = '\0';
 }
 
+void omb_ingest_identity(char sha[65], const char *format, const char *authority)
+{
+    /* A document read without options keeps the plain hash of its bytes, so
+     * stores written before options counted still recognise it. */
+    if (!format && !authority) return;
+    char buf[65 + 2 * 512 + 32];
+    int n = snprintf(buf, sizeof buf, "%s\nformat=%.511s\nauthority=%.511s", sha, format ? format : "",
+                     authority ? authority : "");
+    if (n < 0) return;
+    omb_ingest_sha256_hex((const unsigned char *)buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1, sha);
+}
+
 /* Reads the whole file; returns OMB_OK or OMB_EIO with err set.  Plain
  * open/fstat/read rather than stdio: on a corpus of small pages the calls
  * themselves are the cost, and stdio adds a buffer and a copy to each. */

@@ -12,6 +12,12 @@
 
 /* Writes the SHA-256 of p[0, n) as 64 hex digits and a NUL. */
 void omb_ingest_sha256_hex(const unsigned char *p, size_t n, char out[65]);
+/* The options a document was read with (--format, --authority) are part of
+ * what it is: with any given, replaces sha (the bytes' hash) by the hash of
+ * it and the options, so the same file read with other options is a changed
+ * document (re-read, replacing its contribution) and not "unchanged".
+ * documents.sha256 holds this identity. */
+void omb_ingest_identity(char sha[65], const char *format, const char *authority);
 /* Reads a whole file (refusing one over the size limit) into *data
  * (malloc'd); returns OMB_OK or an error with err set. */
 int omb_ingest_read_file(const char *path, char **data, size_t *n, char *err, size_t cap);

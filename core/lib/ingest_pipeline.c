@@ -216,6 +216,7 @@ static struct job *produce(struct walk *w, omb_store *seen, const char *path)
     int rc = omb_ingest_read_file(path, &raw, &n, err, sizeof err);
     if (rc == OMB_OK) {
         omb_ingest_sha256_hex((const unsigned char *)raw, n, j->sha);
+        omb_ingest_identity(j->sha, w->opts->format, w->opts->authority);
         j->raw_size = n;
         if (omb_store_find_same(seen, j->sha, path, same, sizeof same)) {
             j->kind = JOB_UNCHANGED;

@@ -16,6 +16,7 @@
 
 #include "case.h"
 #include "store_int.h"
+#include "store_forget.h"
 
 const char *omb_doc_name(const char *path)
 {
@@ -440,3 +441,6 @@ int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_s
     if (st->batched) return OMB_OK;
     return commit(st, err, cap);
 }
+
+/* For store_forget.c: the one merge rule, for one case. */
+int omb_store_remerge_case(omb_store *st, sqlite3_int64 case_id) { return recompute_case(st, case_id); }
