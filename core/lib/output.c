@@ -79,7 +79,7 @@ static int ends_with(const char *s, const char *suffix)
     return n >= k && !strcmp(s + n - k, suffix);
 }
 
-int omb_out_is_money(const char *name) { return name && ends_with(name, "_pence"); }
+int omb_out_is_money(const char *name) { return name && (ends_with(name, "_pence") || strstr(name, "_pence_")); }
 
 int omb_out_is_identifier(const char *name)
 {
@@ -173,9 +173,11 @@ struct omb_rows {
     struct omb_out out;
     struct omb_out_opts o;
     int nc, err;
-    char **names;
+    char **names, **headers;
     int *money, *ident, *numeric;
     size_t *w, *content; /* column width; widest cell (header apart) */
+    int64_t *sum;        /* totals: sum of each column over every row (money rounded to the penny) */
+    char **total_cells;  /* totals: the text of the "total" line */
     char **cells;        /* table: shown rows, row-major, each cell's text */
     size_t n_rows, cap_rows, total;
 };
@@ -200,20 +202,32 @@ static void emitf(omb_rows *r, const char *fmt, ...)
 static void free_rows(omb_rows *r)
 {
     if (!r) return;
-    for (int i = 0; i < r->nc; i++) free(r->names[i]);
+    for (int i = 0; i < r->nc; i++) {
+        free(r->names[i]);
+        free(r->headers[i]);
+    }
+    free(r->headers);
     for (size_t k = 0; k < r->n_rows * (size_t)r->nc; k++) free(r->cells[k]);
     free(r->names);
     free(r->money);
     free(r->w);
     free(r->cells);
+    if (r->total_cells)
+        for (int i = 0; i < r->nc; i++) free(r->total_cells[i]);
+    free(r->total_cells);
+    free(r->sum);
     free(r);
 }
 
-/* The name shown over a column: money without its "_pence". */
-static size_t header_len(const omb_rows *r, int i)
+/* The name shown over a column: money without its "_pence"
+ * ("payment_total_pence" -> "payment_total", "trend_pence_per_year" ->
+ * "trend_per_year"), since the cells say £. */
+static char *header_text(const char *name, int money)
 {
-    size_t n = strlen(r->names[i]);
-    return r->money[i] && n > 6 ? n - 6 : n;
+    char *h = strdup(name);
+    char *p = h && money ? strstr(h, "_pence") : NULL;
+    if (p) memmove(p, p + 6, strlen(p + 6) + 1);
+    return h;
 }
 
 omb_rows *omb_rows_begin(struct omb_out out, const struct omb_out_opts *o, int nc, const char *const *names)
@@ -224,9 +238,11 @@ omb_rows *omb_rows_begin(struct omb_out out, const struct omb_out_opts *o, int n
     r->o = *o;
     if (nc < 0) nc = 0;
     r->names = calloc((size_t)nc + 1, sizeof *r->names);
+    r->headers = calloc((size_t)nc + 1, sizeof *r->headers);
     r->money = calloc(3 * ((size_t)nc + 1), sizeof *r->money);
     r->w = calloc(2 * ((size_t)nc + 1), sizeof *r->w);
-    if (!r->names || !r->money || !r->w) {
+    r->sum = calloc((size_t)nc + 1, sizeof *r->sum);
+    if (!r->names || !r->headers || !r->money || !r->w || !r->sum) {
         free_rows(r);
         return NULL;
     }
@@ -235,15 +251,16 @@ omb_rows *omb_rows_begin(struct omb_out out, const struct omb_out_opts *o, int n
     r->content = r->w + nc + 1;
     for (int i = 0; i < nc; i++) {
         r->names[i] = strdup(names[i] ? names[i] : "");
-        if (!r->names[i]) {
+        r->money[i] = omb_out_is_money(names[i] ? names[i] : "");
+        r->headers[i] = header_text(names[i] ? names[i] : "", r->money[i]);
+        r->nc = i + 1;
+        if (!r->names[i] || !r->headers[i]) {
             free_rows(r);
             return NULL;
         }
-        r->nc = i + 1;
-        r->money[i] = omb_out_is_money(r->names[i]);
         r->ident[i] = omb_out_is_identifier(r->names[i]);
         r->numeric[i] = 1;
-        r->w[i] = omb_utf8_width(r->names[i], header_len(r, i));
+        r->w[i] = omb_utf8_width(r->headers[i], strlen(r->headers[i]));
     }
     if (r->o.format == OMB_OUT_CSV) {
         for (int i = 0; i < nc; i++) {
@@ -313,6 +330,11 @@ int omb_rows_add(omb_rows *r, const struct omb_out_cell *cells)
     char buf[64];
     if (r->o.format == OMB_OUT_TABLE) {
         r->total++;
+        if (r->o.totals)
+            for (int i = 0; i < nc; i++) {
+                if (cells[i].type == OMB_VALUE_INT) r->sum[i] += cells[i].i;
+                else if (cells[i].type == OMB_VALUE_REAL && r->money[i]) r->sum[i] += omb_out_round_pence(cells[i].d);
+            }
         if (r->o.max_rows && r->n_rows >= r->o.max_rows) return OMB_OK;
         if (r->n_rows == r->cap_rows) {
             size_t cap = r->cap_rows ? r->cap_rows * 2 : 64;
@@ -433,10 +455,30 @@ static void write_table(omb_rows *r)
         emitf(r, "(%s row%s, no columns)\n", count, r->total == 1 ? "" : "s");
         return;
     }
+    if (r->o.totals && r->total) { /* the total line takes part in the widths */
+        r->total_cells = calloc((size_t)nc, sizeof *r->total_cells);
+        if (!r->total_cells) {
+            r->err = OMB_ENOMEM;
+            return;
+        }
+        for (int i = 0; i < nc; i++) {
+            char buf[64] = "";
+            if (i == 0) snprintf(buf, sizeof buf, "total");
+            else if (r->numeric[i] && !r->ident[i]) snprintf(buf, sizeof buf, "%lld", (long long)r->sum[i]);
+            else if (r->money[i]) omb_out_money(buf, sizeof buf, r->sum[i]);
+            r->total_cells[i] = strdup(buf);
+            if (!r->total_cells[i]) {
+                r->err = OMB_ENOMEM;
+                return;
+            }
+            size_t cw = omb_utf8_width(buf, strlen(buf));
+            if (cw > r->w[i]) r->w[i] = cw;
+        }
+    }
     fit(r);
     if (r->o.color) emits(r, "\033[1m");
     for (int i = 0; i < nc; i++) {
-        put_cell(r, r->names[i], header_len(r, i), r->w[i], r->numeric[i], i + 1 == nc);
+        put_cell(r, r->headers[i], strlen(r->headers[i]), r->w[i], r->numeric[i], i + 1 == nc);
         if (i + 1 < nc) emits(r, "  ");
     }
     if (r->o.color) emits(r, "\033[0m");
@@ -450,6 +492,18 @@ static void write_table(omb_rows *r)
         for (int i = 0; i < nc; i++) {
             const char *c = r->cells[row * (size_t)nc + (size_t)i];
             put_cell(r, c, strlen(c), r->w[i], r->numeric[i], i + 1 == nc);
+            if (i + 1 < nc) emits(r, "  ");
+        }
+        emits(r, "\n");
+    }
+    if (r->total_cells) {
+        for (int i = 0; i < nc; i++) {
+            for (size_t k = 0; k < r->w[i]; k++) emits(r, "-");
+            if (i + 1 < nc) emits(r, "  ");
+        }
+        emits(r, "\n");
+        for (int i = 0; i < nc; i++) {
+            put_cell(r, r->total_cells[i], strlen(r->total_cells[i]), r->w[i], r->numeric[i], i + 1 == nc);
             if (i + 1 < nc) emits(r, "  ");
         }
         emits(r, "\n");
@@ -479,6 +533,12 @@ int omb_rows_end(omb_rows *r)
 
 int omb_output_stmt(FILE *f, sqlite3_stmt *s, int format, size_t max_rows, int width, char *err, size_t cap)
 {
+    struct omb_out_opts o = {format, width, max_rows, 0, 0, 0};
+    return omb_output_stmt_opts(f, s, &o, err, cap);
+}
+
+int omb_output_stmt_opts(FILE *f, sqlite3_stmt *s, const struct omb_out_opts *o, char *err, size_t cap)
+{
     int nc = sqlite3_column_count(s), step, rc = OMB_OK;
     const char **names = calloc((size_t)nc + 1, sizeof *names);
     struct omb_out_cell *cells = calloc((size_t)nc + 1, sizeof *cells);
@@ -489,8 +549,7 @@ int omb_output_stmt(FILE *f, sqlite3_stmt *s, int format, size_t max_rows, int w
         return OMB_ENOMEM;
     }
     for (int i = 0; i < nc; i++) names[i] = sqlite3_column_name(s, i);
-    struct omb_out_opts o = {format, width, max_rows, 0, 0};
-    omb_rows *r = omb_rows_begin(omb_out_file(f), &o, nc, names);
+    omb_rows *r = omb_rows_begin(omb_out_file(f), o, nc, names);
     free(names);
     if (!r) {
         free(cells);

@@ -53,6 +53,8 @@ struct omb_out_opts {
     size_t max_rows; /* table: rows shown before "... N more rows" (0: all) */
     int color;       /* table: header in bold (ANSI) */
     int compact;     /* JSON: the array on one line and NULL members left out (the Lua API's r:json()) */
+    int totals;      /* table: a "total" line summing the number and money columns that are not
+                        identifiers (never a row of CSV or JSON: a total is not a record) */
 };
 
 typedef struct omb_rows omb_rows;
@@ -71,6 +73,9 @@ int omb_rows_end(omb_rows *r);
  * statement's column names).  width 0 means no limit; max_rows 0 all rows.
  * Returns OMB_OK, or OMB_ESTORE with the SQLite message in err. */
 int omb_output_stmt(FILE *f, sqlite3_stmt *s, int format, size_t max_rows, int width, char *err, size_t err_cap);
+
+/* The same with every option given (o->format, width, max_rows, totals...). */
+int omb_output_stmt_opts(FILE *f, sqlite3_stmt *s, const struct omb_out_opts *o, char *err, size_t err_cap);
 
 /* Writes s (length n) as a JSON string literal, with quotes. */
 void omb_out_json_string(const struct omb_out *o, const char *s, size_t n);

@@ -265,7 +265,7 @@ static int l_result_pretty(lua_State *L)
         return 1;
     }
     struct omb_out_opts o = {OMB_OUT_TABLE, (int)luaL_optinteger(L, 2, 0), (size_t)luaL_optinteger(L, 4, 0),
-                             lua_toboolean(L, 3), 0};
+                             lua_toboolean(L, 3), 0, 0};
     omb_lua_result_parts(L, 1);
     omb_lua_rows_render(L, -2, -1, &o);
     return 1;
@@ -276,7 +276,7 @@ static int l_result_pretty(lua_State *L)
 static int l_result_tojson(lua_State *L)
 {
     check_result(L, 1);
-    struct omb_out_opts o = {OMB_OUT_JSON, 0, 0, 0, 1};
+    struct omb_out_opts o = {OMB_OUT_JSON, 0, 0, 0, 1, 0};
     omb_lua_result_parts(L, 1);
     omb_lua_rows_render(L, -2, -1, &o);
     return 1;
@@ -342,7 +342,7 @@ static int l_result_csv(lua_State *L)
     check_result(L, 1);
     const char *path = luaL_optstring(L, 2, NULL);
     omb_lua_result_parts(L, 1);
-    struct omb_out_opts o = {OMB_OUT_CSV, 0, 0, 0, 0};
+    struct omb_out_opts o = {OMB_OUT_CSV, 0, 0, 0, 0, 0};
     omb_lua_rows_render(L, -2, -1, &o);
     if (!path) return 1;
     write_file(L, path, "csv");
@@ -360,7 +360,7 @@ static int l_result_print(lua_State *L)
     luaL_argcheck(L, mode == OMB_OUT_TABLE || mode == OMB_OUT_CSV || mode == OMB_OUT_JSON, 2,
                   "format must be \"table\", \"csv\" or \"json\"");
     omb_lua_result_parts(L, 1);
-    struct omb_out_opts o = {mode, mode == OMB_OUT_TABLE ? omb_lua_terminal_width(L) : 0, 0, 0, 1};
+    struct omb_out_opts o = {mode, mode == OMB_OUT_TABLE ? omb_lua_terminal_width(L) : 0, 0, 0, 1, 0};
     omb_lua_rows_render(L, -2, -1, &o);
     if (mode == OMB_OUT_JSON) {
         lua_pushliteral(L, "\n");

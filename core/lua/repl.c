@@ -119,7 +119,7 @@ static int print_values(lua_State *L)
     int mode = omb_lua_get_mode(L);
     for (int i = 1; i <= n; i++) {
         if (mode != OMB_OUT_TABLE && omb_lua_is_result(L, i)) { /* .mode csv or json */
-            struct omb_out_opts o = {mode == OMB_OUT_CSV ? OMB_OUT_CSV : OMB_OUT_JSON, 0, 0, 0, 1};
+            struct omb_out_opts o = {mode == OMB_OUT_CSV ? OMB_OUT_CSV : OMB_OUT_JSON, 0, 0, 0, 1, 0};
             omb_lua_result_parts(L, i);
             omb_lua_rows_render(L, -2, -1, &o);
             lua_replace(L, -3);

@@ -109,10 +109,12 @@ static void rows_free(struct rows *rs)
     " FROM p GROUP BY g, year ORDER BY g, year"
 
 /* Least-squares slope of a group's yearly totals over every year of the
- * period (a year with no case in the group counts as zero). */
+ * period (a year with no case in the group counts as zero).  A trend needs
+ * two years with cases in the group (docs/metrics.md): one year is a level,
+ * not a direction, so it has none. */
 static double trend(const struct row *r, size_t n, int y0, int y1)
 {
-    if (y1 <= y0) return NAN;
+    if (y1 <= y0 || n < 2) return NAN;
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     int m = y1 - y0 + 1;
     size_t k = 0;
