@@ -407,6 +407,7 @@ static void spaces(omb_rows *r, size_t n)
 static void put_cell(omb_rows *r, const char *c, size_t len, size_t w, int right, int last)
 {
     size_t cw = omb_utf8_width(c, len);
+    if (cw == 0 && last) return; /* no trailing blanks for an empty last cell */
     if (cw <= w) {
         if (right) spaces(r, w - cw);
         emit(r, c, len);

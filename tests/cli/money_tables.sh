@@ -67,5 +67,16 @@ check "metric: a group with one year has no trend" 0 "$one_year_trends"
 two=$(echo "$mcsv" | tail -n +2 | awk -F, '{y[$1]++; t[$1]=$NF} END {for (g in y) if (y[g] >= 2 && t[g] != "") c++; print c + 0}')
 [ "$two" -gt 0 ] && ok "metric: groups with two years have a trend ($two)" || notok "metric: groups with two years have a trend"
 
+# ---- charts: words, coverage in the footnote, nothing drawn when empty
+"$OMBUDS" --db "$db" metric remedy_per_category --by category --chart "$tmp/r.svg" >/dev/null 2>&1
+svg=$(cat "$tmp/r.svg" 2>/dev/null)
+contains "chart subtitle in words with the unit" "Redress paid, $(printf '\302\243'), by year" "$svg"
+used=$("$OMBUDS" --db "$db" metric remedy_per_category --by category 2>&1 | sed -n 's/^coverage: \([0-9]*\) cases used.*/\1/p')
+contains "chart footnote states the coverage the table states ($used used)" "Coverage: $used cases used" "$svg"
+out=$("$OMBUDS" --db "$db" metric uphold_rate --value upheld_per_100k --chart "$tmp/empty.svg" 2>&1); rc=$?
+[ "$rc" -ne 0 ] && ok "a chart with nothing to draw fails ($rc)" || notok "a chart with nothing to draw fails"
+[ ! -e "$tmp/empty.svg" ] && ok "and no chart file is written" || notok "and no chart file is written"
+contains "and the command says why" "nothing to draw" "$out"
+
 echo "1..$n"
 [ "$fail" -eq 0 ]
