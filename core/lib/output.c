@@ -430,6 +430,13 @@ static void put_cell(omb_rows *r, const char *c, size_t len, size_t w, int right
 static void fit(omb_rows *r)
 {
     if (r->o.width <= 0 || r->nc == 0) return;
+    /* the first text column names the row (a case's reference, a metric's
+     * group): cut, two rows could read the same */
+    for (int i = 0; i < r->nc; i++)
+        if (!r->numeric[i]) {
+            r->ident[i] = 1;
+            break;
+        }
     size_t total = 0, width = (size_t)r->o.width;
     for (int i = 0; i < r->nc; i++) total += r->w[i] + 2;
     total -= 2;

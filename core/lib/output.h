@@ -10,7 +10,8 @@
  *     ("£1,234.50") under the name without the suffix; CSV and JSON keep
  *     integer pence (a fractional value is rounded to the penny);
  *   - identifiers (references, dates, years, authority names, numbers,
- *     money) are never cut; other text columns shrink to fit the width, their
+ *     money, and the first text column, which names the row) are never cut;
+ *     other text columns shrink to fit the width, their
  *     cells ending in an ellipsis; a width of 0 (a pipe) cuts nothing.
  * Building queries is the caller's job; this file only renders rows.
  */

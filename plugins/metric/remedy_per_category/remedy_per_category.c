@@ -226,7 +226,7 @@ static int remedy_per_category(omb_call *ctx, const char *by)
     if (!rc && cov.v[1])
         rc = h->note(ctx, "%lld case%s without a decision date: counted in the rows with no year (no change or trend)",
                      (long long)cov.v[1], cov.v[1] == 1 ? "" : "s");
-    if (!rc) rc = h->note(ctx, "mean, median and p90 are over cases with a payment; money in pence");
+    if (!rc) rc = h->note(ctx, "mean, median and p90 are over cases with a payment, to the penny; money is pence in CSV and JSON, pounds in tables");
 done:
     rows_free(&rs);
     return rc;
