@@ -130,7 +130,7 @@ int main(void)
         TAP_OK(0, "table: the n column is aligned under its header");
     }
     free(table);
-    char *narrow = render(db, "SELECT 'a very long summary of what went wrong here' AS summary, 1 AS n", OMB_OUT_TABLE, 20);
+    char *narrow = render(db, "SELECT 'Kent' AS authority, 'a very long summary of what went wrong here' AS summary", OMB_OUT_TABLE, 20);
     int fits = 1;
     if (narrow)
         for (char *l = narrow; *l;) {
