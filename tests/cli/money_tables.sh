@@ -78,5 +78,13 @@ out=$("$OMBUDS" --db "$db" metric uphold_rate --value upheld_per_100k --chart "$
 [ ! -e "$tmp/empty.svg" ] && ok "and no chart file is written" || notok "and no chart file is written"
 contains "and the command says why" "nothing to draw" "$out"
 
+# ---- scripts use the metrics' definitions: uphold rate = upheld / decided
+"$OMBUDS" --db "$db" run "$SRCDIR/scripts/league_table.lua" --csv "$tmp/league.csv" >/dev/null 2>&1
+check "league_table.lua runs" 0 $?
+metric=$("$OMBUDS" --db "$db" metric uphold_rate --by authority --format csv 2>/dev/null | tr -d '\r' |
+  awk -F, 'NR > 1 {d[$1] += $4; u[$1] += $5} END {for (a in d) if (d[a] > 0) printf "%s=%.0f%%\n", a, 100 * u[a] / d[a]; else printf "%s=\n", a}' | sort)
+league=$(tr -d '\r' <"$tmp/league.csv" | awk -F, 'NR > 1 {print $1 "=" $5}' | sort)
+check "league_table.lua's uphold rate is the metric's (upheld / decided) for every council" "$metric" "$league"
+
 echo "1..$n"
 [ "$fail" -eq 0 ]
