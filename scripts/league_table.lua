@@ -4,9 +4,11 @@
 --
 --   ombuds run scripts/league_table.lua [YEAR] [--csv FILE]
 --
--- One row per council: decisions, upheld, the uphold rate, redress paid
--- and cases where it agreed to improve a service, ranked by upheld cases
--- then money.  Small numbers make rates jumpy: a council with two
+-- One row per council: decisions, decided (upheld or not upheld), upheld,
+-- the uphold rate, redress paid and cases where it agreed to improve a
+-- service, ranked by upheld cases then money.  The uphold rate is the one
+-- docs/metrics.md defines (upheld / (upheld + not upheld)), counted by the
+-- metric functions is_upheld and is_decided rather than recomputed here.  Small numbers make rates jumpy: a council with two
 -- decisions can show 100%.  With --csv FILE the table is also written as
 -- CSV for a spreadsheet.
 local year, csv_path
@@ -24,9 +26,11 @@ end
 local league = db:query([[
   SELECT c.authority,
          count(*) AS decisions,
-         sum(c.outcome = 'upheld') AS upheld,
-         printf('%.0f%%', 100.0 * sum(c.outcome = 'upheld') / count(*)) AS uphold_rate,
-         printf('%.2f', sum(t.payment_pence) / 100.0) AS paid_gbp,
+         sum(is_decided(c.outcome)) AS decided,
+         sum(is_upheld(c.outcome)) AS upheld,
+         CASE WHEN sum(is_decided(c.outcome)) > 0
+              THEN printf('%.0f%%', 100.0 * sum(is_upheld(c.outcome)) / sum(is_decided(c.outcome))) END AS uphold_rate,
+         sum(t.payment_pence) AS paid_pence,
          sum(EXISTS (SELECT 1 FROM case_improvements i WHERE i.case_id = c.id)) AS improving
   FROM cases c JOIN case_totals t ON t.case_id = c.id
   WHERE c.authority IS NOT NULL AND (?1 IS NULL OR c.year = ?1)

@@ -22,7 +22,7 @@ local rows = db:query([[
   GROUP BY c.category, c.year
   ORDER BY c.category, c.year]], only)
 
-local function pounds(pence) return string.format("£%.2f", pence / 100) end
+local pounds = ombuds.pounds -- "£1,234.50", the one money format
 
 -- Slope of y over x by least squares; nil with fewer than two points.
 local function slope(xs, ys)

@@ -33,12 +33,12 @@ for _, c in ipairs(found) do
   print(string.format("%s  %s  %s  %s", c.ref, c.decision_date or "undated", c.authority or "?", c.outcome))
   for _, r in ipairs(c.remedies) do
     if r.kind == "payment" and r.amount_pence then
-      print(string.format("    pay £%.2f  %s", r.amount_pence / 100, table.concat(r.purposes or {}, ", ")))
+      print(string.format("    pay %s  %s", ombuds.pounds(r.amount_pence), table.concat(r.purposes or {}, ", ")))
     end
   end
   for _, imp in ipairs(c.improvements) do print("    improve: " .. imp.text) end
   total = total + (c.payment_total_pence or 0)
   if (c.payment_total_pence or 0) > 0 then paid_cases = paid_cases + 1 end
 end
-print(string.format("\n%d case%s; %d with payments totalling £%.2f", #found, #found == 1 and "" or "s", paid_cases,
-                    total / 100))
+print(string.format("\n%d case%s; %d with payments totalling %s", #found, #found == 1 and "" or "s", paid_cases,
+                    ombuds.pounds(total)))

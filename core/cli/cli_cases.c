@@ -215,15 +215,11 @@ int omb_cli_cases(const struct omb_cli *cli, int argc, char **argv)
     sqlite3_stmt *s = NULL;
     static const char sql[] =
         "WITH sel AS (SELECT c.* FROM cases c" OMB_CASE_FILTER_SQL ")"
-        " SELECT * FROM (SELECT coalesce(c.ref, '(unreferenced)') AS ref, c.decision_date AS decided, c.authority,"
-        " c.category, c.subcategory, c.outcome, printf('%.2f', t.payment_pence / 100.0) AS payments_gbp,"
-        " t.n_remedies AS remedies,"
-        " (SELECT count(*) FROM case_improvements i WHERE i.case_id = c.id) AS improvements"
+        " SELECT coalesce(c.ref, '(unreferenced)') AS ref, c.decision_date, c.authority,"
+        " c.category, c.subcategory, c.outcome, t.payment_pence AS payment_total_pence,"
+        " t.n_remedies, (SELECT count(*) FROM case_improvements i WHERE i.case_id = c.id) AS n_improvements"
         " FROM sel c JOIN case_totals t ON t.case_id = c.id"
-        " ORDER BY c.decision_date IS NULL, c.decision_date, c.ref)"
-        " UNION ALL SELECT 'total', NULL, NULL, NULL, NULL, count(*) || ' cases', printf('%.2f', sum(t.payment_pence)"
-        " / 100.0), sum(t.n_remedies), (SELECT count(*) FROM case_improvements i JOIN sel c2 ON c2.id = i.case_id)"
-        " FROM sel c JOIN case_totals t ON t.case_id = c.id";
+        " ORDER BY c.decision_date IS NULL, c.decision_date, c.ref";
     char err[512];
     int rc = 0;
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
@@ -231,8 +227,9 @@ int omb_cli_cases(const struct omb_cli *cli, int argc, char **argv)
         rc = OMB_EXIT_STORE;
     } else {
         omb_case_filter_bind(s, &flt);
-        int width = format == OMB_OUT_TABLE ? omb_terminal_width(STDOUT_FILENO) : 0;
-        if (omb_output_stmt(stdout, s, format, 0, width, err, sizeof err)) {
+        /* the names are export's (docs/export.md); the total is a line of the table only */
+        struct omb_out_opts o = {format, format == OMB_OUT_TABLE ? omb_terminal_width(STDOUT_FILENO) : 0, 0, 0, 0, 1};
+        if (omb_output_stmt_opts(stdout, s, &o, err, sizeof err)) {
             fprintf(stderr, "ombuds cases: %s\n", err);
             rc = OMB_EXIT_STORE;
         }

@@ -10,6 +10,7 @@
  */
 #include "chart.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,17 @@ int omb_chart_pick(const omb_mtable *t, const char *value, struct omb_chart_spec
         }
     for (int c = 0; c < t->n_cols && sp->label_col < 0; c++)
         if (t->types[c] == OMB_VALUE_TEXT) sp->label_col = sp->label_last = c;
+    /* a chart with nothing on it misleads: say so instead of drawing one */
+    size_t drawable = 0;
+    for (size_t r = 0; r < t->n_rows; r++) {
+        const struct omb_cell *x = omb_mtable_cell(t, r, sp->value_col);
+        if (x->type == OMB_VALUE_INT || x->type == OMB_VALUE_REAL) drawable++;
+    }
+    if (!drawable) {
+        snprintf(err, cap, "nothing to draw: \"%s\" has no value in any of the %zu row%s; no chart written",
+                 t->names[sp->value_col], t->n_rows, t->n_rows == 1 ? "" : "s");
+        return OMB_EINVAL;
+    }
     return OMB_OK;
 }
 
@@ -371,11 +383,64 @@ static void svg_open(FILE *f, int w, int h, const char *title)
     }
 }
 
+/* A column's name in words for a chart's subtitle: the figures people ask
+ * about by their everyday names, money marked "£" ("total_pence" ->
+ * "Redress paid, £"), other names with spaces for underscores. */
+static const char *value_words(const char *name, char *buf, size_t cap)
+{
+    static const char *const known[][2] = {{"total_pence", "Redress paid"},
+                                           {"mean_pence", "Mean payment"},
+                                           {"median_pence", "Median payment"},
+                                           {"p90_pence", "Payment, 90th percentile"},
+                                           {"change_pence", "Change in redress paid on the year before"},
+                                           {"uphold_rate", "Share of decided cases upheld"},
+                                           {"n_cases", "Cases"},
+                                           {"n_upheld", "Cases upheld"},
+                                           {NULL, NULL}};
+    int money = strstr(name, "_pence") != NULL;
+    for (int k = 0; known[k][0]; k++)
+        if (!strcmp(name, known[k][0])) {
+            snprintf(buf, cap, "%s%s", known[k][1], money ? ", \xC2\xA3," : "");
+            return buf;
+        }
+    size_t o = 0;
+    for (size_t i = 0; name[i] && o + 1 < cap; i++) {
+        if (money && !strncmp(name + i, "_pence", 6)) {
+            i += 5;
+            continue;
+        }
+        buf[o++] = name[i] == '_' ? ' ' : name[i];
+    }
+    buf[o] = '\0';
+    if (o) buf[0] = (char)toupper((unsigned char)buf[0]);
+    if (money && o + 5 < cap) strcat(buf, ", \xC2\xA3,");
+    return buf;
+}
+
+/* The chart's footnote: the table's coverage (how many cases the figures
+ * rest on, how many were left out and why), so a chart read alone still
+ * says what it leaves out. */
+static void svg_footnote(FILE *f, const omb_mtable *t, int h)
+{
+    if (!t->n_cov) return;
+    fprintf(f, "<text x=\"20\" y=\"%d\" font-size=\"11\" fill=\"#555\">", h - 6);
+    for (size_t k = 0; k < t->n_cov; k++) {
+        char buf[320];
+        snprintf(buf, sizeof buf, "%sCoverage: %lld case%s used; %lld left out%s%s", k ? "; " : "",
+                 (long long)t->cov[k].used, t->cov[k].used == 1 ? "" : "s", (long long)t->cov[k].lacking,
+                 t->cov[k].lacking && t->cov[k].what ? " for lacking " : "",
+                 t->cov[k].lacking && t->cov[k].what ? t->cov[k].what : "");
+        xml_text(f, buf, 300);
+    }
+    fputs("</text>\n", f);
+}
+
 static int svg_lines(FILE *f, const omb_mtable *t, const struct omb_chart_spec *sp, struct grid *g, const char *title)
 {
     const int W = 960, H = 540, L = 90, R = 250, T = 60, B = 50;
     const int pw = W - L - R, ph = H - T - B;
     const char *col = t->names[sp->value_col];
+    char words[128];
     size_t n = g->n < MAX_SERIES ? g->n : MAX_SERIES;
     double lo = 0, hi = 0;
     char num[64];
@@ -406,7 +471,7 @@ static int svg_lines(FILE *f, const omb_mtable *t, const struct omb_chart_spec *
     fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n", L, T + ph, L + pw, T + ph);
     fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n", L, T, L, T + ph);
     fputs("<text x=\"20\" y=\"48\" fill=\"#555\">", f);
-    xml_text(f, col, 60);
+    xml_text(f, value_words(col, words, sizeof words), 80);
     fputs(" by year</text>\n", f);
     for (size_t k = 0; k < n; k++) {
         const char *c = palette[k];
@@ -444,6 +509,7 @@ static int svg_lines(FILE *f, const omb_mtable *t, const struct omb_chart_spec *
                 T + 10 + (int)n * 22, g->n - n);
 #undef X
 #undef Y
+    svg_footnote(f, t, H);
     fputs("</svg>\n", f);
     return OMB_OK;
 }
@@ -452,6 +518,7 @@ static int svg_bars(FILE *f, const omb_mtable *t, const struct omb_chart_spec *s
 {
     size_t n = t->n_rows < MAX_BARS ? t->n_rows : MAX_BARS;
     const char *col = t->names[sp->value_col];
+    char words[128];
     const int W = 960, T = 60, BH = 24, R = 120;
     char label[200], num[64];
     size_t lw = 4;
@@ -472,7 +539,7 @@ static int svg_bars(FILE *f, const omb_mtable *t, const struct omb_chart_spec *s
     if (hi <= lo) hi = lo + 1;
     svg_open(f, W, H, title);
     fputs("<text x=\"20\" y=\"48\" fill=\"#555\">", f);
-    xml_text(f, col, 60);
+    xml_text(f, value_words(col, words, sizeof words), 80);
     fputs("</text>\n", f);
     double zero = L + (0 - lo) / (hi - lo) * pw;
     for (size_t r = 0; r < n; r++) {
@@ -502,6 +569,7 @@ static int svg_bars(FILE *f, const omb_mtable *t, const struct omb_chart_spec *s
     if (t->n_rows > n)
         fprintf(f, "<text x=\"20\" y=\"%d\" fill=\"#777\">+ %zu more rows not shown</text>\n", T + (int)n * BH + 30,
                 t->n_rows - n);
+    svg_footnote(f, t, H);
     fputs("</svg>\n", f);
     return OMB_OK;
 }

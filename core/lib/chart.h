@@ -25,7 +25,8 @@ struct omb_chart_spec {
  * one the metric flagged OMB_COLUMN_CHART, else the first numeric column
  * that is not "year"; the label joins the text columns before the value
  * ("subject · school transport"), or is the first text column.  Returns OMB_OK,
- * or OMB_EINVAL with err naming the columns there are. */
+ * or OMB_EINVAL with err naming the columns there are, or saying there is
+ * nothing to draw (no row has a value in the column: no chart is written). */
 int omb_chart_pick(const omb_mtable *t, const char *value, struct omb_chart_spec *sp, char *err, size_t cap);
 
 /* Draws the chart as text: one sparkline per label over the years when the

@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * output.c -- renders SQL result rows (output.h).  Tables fit the terminal:
- * columns share the width, long cells end in an ellipsis, and only the first
- * rows are kept in memory; CSV and JSON stream every row with no limit.
+ * output.c -- the one renderer of rows (output.h).  Tables fit the width
+ * given by shrinking free-text columns only, so references, dates, money and
+ * authority names stay whole; only the rows shown are kept in memory; CSV and
+ * JSON stream every row with no limit.  Nothing here knows a terminal: the
+ * caller says how wide and whether to colour.
  */
 #include "output.h"
 
+#include <math.h>
 #include <ombuds/plugin.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#define ELLIPSIS "\xE2\x80\xA6"
 
 int omb_out_format_parse(const char *s)
 {
@@ -21,248 +26,575 @@ int omb_out_format_parse(const char *s)
     return 0;
 }
 
+static int file_write(void *ud, const char *p, size_t n) { return fwrite(p, 1, n, ud) == n ? 0 : -1; }
+
+struct omb_out omb_out_file(FILE *f) { return (struct omb_out){file_write, f}; }
 
 size_t omb_utf8_width(const char *s, size_t n)
 {
     size_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80) w++;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0x1B) { /* an ANSI colour sequence takes no columns */
+            while (i < n && s[i] != 'm') i++;
+            continue;
+        }
+        if ((c & 0xC0) != 0x80) w++;
+    }
     return w;
 }
 
-void omb_json_string(FILE *f, const char *s, size_t n)
+void omb_out_count(char *buf, size_t cap, unsigned long long n)
 {
-    fputc('"', f);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (c < 0x20) fprintf(f, "\\u%04x", c);
-            else fputc(c, f);
-        }
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%llu", n);
+    size_t o = 0;
+    for (int i = 0; i < len && o + 2 < cap; i++) {
+        if (i && (len - i) % 3 == 0) buf[o++] = ',';
+        buf[o++] = digits[i];
     }
-    fputc('"', f);
+    buf[o < cap ? o : cap - 1] = '\0';
 }
 
-void omb_csv_field(FILE *f, const char *s, size_t n)
+void omb_out_money(char *buf, size_t cap, int64_t pence)
+{
+    char pounds[40];
+    /* through unsigned so INT64_MIN does not overflow */
+    unsigned long long a = pence < 0 ? 0ULL - (unsigned long long)pence : (unsigned long long)pence;
+    omb_out_count(pounds, sizeof pounds, a / 100);
+    snprintf(buf, cap, "%s\xC2\xA3%s.%02u", pence < 0 ? "-" : "", pounds, (unsigned)(a % 100));
+}
+
+int64_t omb_out_round_pence(double d)
+{
+    if (d != d) return 0;
+    if (d >= 9.2e18) return INT64_MAX;
+    if (d <= -9.2e18) return INT64_MIN;
+    return (int64_t)llround(d);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+int omb_out_is_money(const char *name) { return name && (ends_with(name, "_pence") || strstr(name, "_pence_")); }
+
+int omb_out_is_identifier(const char *name)
+{
+    if (!name) return 0;
+    static const char *const exact[] = {"ref", "reference", "year", "authority", "council", "date", "period", NULL};
+    for (int k = 0; exact[k]; k++)
+        if (!strcmp(name, exact[k])) return 1;
+    return ends_with(name, "_ref") || ends_with(name, "date") || ends_with(name, "_year") ||
+           !strncmp(name, "authority", 9) || omb_out_is_money(name);
+}
+
+/* ---- writing through a sink ---------------------------------------------------- */
+
+static int put(const struct omb_out *o, const char *p, size_t n) { return n ? o->write(o->ud, p, n) : 0; }
+static int puts_(const struct omb_out *o, const char *s) { return put(o, s, strlen(s)); }
+
+void omb_out_json_string(const struct omb_out *o, const char *s, size_t n)
+{
+    put(o, "\"", 1);
+    size_t run = 0; /* bytes passed through unchanged, written in one go */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        char u[8];
+        switch (c) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        default:
+            if (c < 0x20) {
+                snprintf(u, sizeof u, "\\u%04x", c);
+                esc = u;
+            }
+        }
+        if (!esc) {
+            run++;
+            continue;
+        }
+        put(o, s + i - run, run);
+        run = 0;
+        puts_(o, esc);
+    }
+    put(o, s + n - run, run);
+    put(o, "\"", 1);
+}
+
+void omb_out_csv_field(const struct omb_out *o, const char *s, size_t n)
 {
     int quote = 0;
     for (size_t i = 0; i < n && !quote; i++)
         if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = 1;
     if (!quote) {
-        fwrite(s, 1, n, f);
+        put(o, s, n);
         return;
     }
-    fputc('"', f);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"') fputc('"', f);
-        fputc(s[i], f);
-    }
-    fputc('"', f);
+    put(o, "\"", 1);
+    size_t start = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '"') {
+            put(o, s + start, i + 1 - start); /* through the quote, which is then written again */
+            start = i;
+        }
+    put(o, s + start, n - start);
+    put(o, "\"", 1);
 }
 
-static void json_value(FILE *f, sqlite3_stmt *s, int i)
+void omb_json_string(FILE *f, const char *s, size_t n)
 {
-    switch (sqlite3_column_type(s, i)) {
-    case SQLITE_NULL: fputs("null", f); break;
-    case SQLITE_INTEGER: fprintf(f, "%lld", (long long)sqlite3_column_int64(s, i)); break;
-    case SQLITE_FLOAT: {
-        double d = sqlite3_column_double(s, i);
-        if (d != d || d - d != 0) fputs("null", f); /* NaN and infinities are not JSON */
-        else fprintf(f, "%.17g", d);
-        break;
-    }
-    default: {
-        const char *t = (const char *)sqlite3_column_text(s, i);
-        omb_json_string(f, t ? t : "", (size_t)sqlite3_column_bytes(s, i));
-    }
-    }
+    struct omb_out o = omb_out_file(f);
+    omb_out_json_string(&o, s, n);
 }
 
-/* Text of a cell for table output: reals with up to 6 significant digits
- * after the point so averages read well; NULL as empty. */
-static char *cell_text(sqlite3_stmt *s, int i)
+void omb_csv_field(FILE *f, const char *s, size_t n)
+{
+    struct omb_out o = omb_out_file(f);
+    omb_out_csv_field(&o, s, n);
+}
+
+/* The shortest of %.15g and %.17g that reads back as d. */
+static void real_text(char *buf, size_t cap, double d)
+{
+    snprintf(buf, cap, "%.15g", d);
+    if (strtod(buf, NULL) != d) snprintf(buf, cap, "%.17g", d);
+}
+
+/* ---- the renderer ----------------------------------------------------------------- */
+
+struct omb_rows {
+    struct omb_out out;
+    struct omb_out_opts o;
+    int nc, err;
+    char **names, **headers;
+    int *money, *ident, *numeric;
+    size_t *w, *content; /* column width; widest cell (header apart) */
+    int64_t *sum;        /* totals: sum of each column over every row (money rounded to the penny) */
+    char **total_cells;  /* totals: the text of the "total" line */
+    char **cells;        /* table: shown rows, row-major, each cell's text */
+    size_t n_rows, cap_rows, total;
+};
+
+static void emit(omb_rows *r, const char *p, size_t n)
+{
+    if (!r->err && put(&r->out, p, n)) r->err = OMB_EIO;
+}
+static void emits(omb_rows *r, const char *s) { emit(r, s, strlen(s)); }
+
+static void emitf(omb_rows *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void emitf(omb_rows *r, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n > 0) emit(r, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+static void free_rows(omb_rows *r)
+{
+    if (!r) return;
+    for (int i = 0; i < r->nc; i++) {
+        free(r->names[i]);
+        free(r->headers[i]);
+    }
+    free(r->headers);
+    for (size_t k = 0; k < r->n_rows * (size_t)r->nc; k++) free(r->cells[k]);
+    free(r->names);
+    free(r->money);
+    free(r->w);
+    free(r->cells);
+    if (r->total_cells)
+        for (int i = 0; i < r->nc; i++) free(r->total_cells[i]);
+    free(r->total_cells);
+    free(r->sum);
+    free(r);
+}
+
+/* The name shown over a column: money without its "_pence"
+ * ("payment_total_pence" -> "payment_total", "trend_pence_per_year" ->
+ * "trend_per_year"), since the cells say £. */
+static char *header_text(const char *name, int money)
+{
+    char *h = strdup(name);
+    char *p = h && money ? strstr(h, "_pence") : NULL;
+    if (p) memmove(p, p + 6, strlen(p + 6) + 1);
+    return h;
+}
+
+omb_rows *omb_rows_begin(struct omb_out out, const struct omb_out_opts *o, int nc, const char *const *names)
+{
+    omb_rows *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->out = out;
+    r->o = *o;
+    if (nc < 0) nc = 0;
+    r->names = calloc((size_t)nc + 1, sizeof *r->names);
+    r->headers = calloc((size_t)nc + 1, sizeof *r->headers);
+    r->money = calloc(3 * ((size_t)nc + 1), sizeof *r->money);
+    r->w = calloc(2 * ((size_t)nc + 1), sizeof *r->w);
+    r->sum = calloc((size_t)nc + 1, sizeof *r->sum);
+    if (!r->names || !r->headers || !r->money || !r->w || !r->sum) {
+        free_rows(r);
+        return NULL;
+    }
+    r->ident = r->money + nc + 1;
+    r->numeric = r->ident + nc + 1;
+    r->content = r->w + nc + 1;
+    for (int i = 0; i < nc; i++) {
+        r->names[i] = strdup(names[i] ? names[i] : "");
+        r->money[i] = omb_out_is_money(names[i] ? names[i] : "");
+        r->headers[i] = header_text(names[i] ? names[i] : "", r->money[i]);
+        r->nc = i + 1;
+        if (!r->names[i] || !r->headers[i]) {
+            free_rows(r);
+            return NULL;
+        }
+        r->ident[i] = omb_out_is_identifier(r->names[i]);
+        r->numeric[i] = 1;
+        r->w[i] = omb_utf8_width(r->headers[i], strlen(r->headers[i]));
+    }
+    if (r->o.format == OMB_OUT_CSV) {
+        for (int i = 0; i < nc; i++) {
+            omb_out_csv_field(&r->out, r->names[i], strlen(r->names[i]));
+            emits(r, i + 1 < nc ? "," : "\r\n");
+        }
+    } else if (r->o.format == OMB_OUT_JSON) {
+        emits(r, "[");
+    }
+    return r;
+}
+
+/* The text of a cell in a table: one line, money in pounds. */
+static char *table_cell(const omb_rows *r, int i, const struct omb_out_cell *c)
 {
     char buf[64];
-    const char *t;
+    const char *t = buf;
     size_t n;
-    switch (sqlite3_column_type(s, i)) {
-    case SQLITE_NULL: t = ""; n = 0; break;
-    case SQLITE_FLOAT:
-        snprintf(buf, sizeof buf, "%.6g", sqlite3_column_double(s, i));
-        t = buf;
-        n = strlen(buf);
+    buf[0] = '\0';
+    switch (c->type) {
+    case OMB_VALUE_INT:
+        if (r->money[i]) omb_out_money(buf, sizeof buf, c->i);
+        else snprintf(buf, sizeof buf, "%lld", (long long)c->i);
         break;
-    default:
-        t = (const char *)sqlite3_column_text(s, i);
-        n = (size_t)sqlite3_column_bytes(s, i);
-        if (!t) t = "", n = 0;
+    case OMB_VALUE_REAL:
+        if (r->money[i]) omb_out_money(buf, sizeof buf, omb_out_round_pence(c->d));
+        else snprintf(buf, sizeof buf, "%.6g", c->d);
+        break;
+    case OMB_VALUE_TEXT:
+    case OMB_OUT_JSON_TEXT: t = c->s ? c->s : ""; break;
+    default: break;
     }
-    char *c = malloc(n + 1);
-    if (!c) return NULL;
-    memcpy(c, t, n);
-    c[n] = '\0';
-    /* a table row is one line: newlines and tabs become spaces */
+    n = t == buf ? strlen(buf) : c->n;
+    char *s = malloc(n + 1);
+    if (!s) return NULL;
+    memcpy(s, t, n);
+    s[n] = '\0';
     for (size_t k = 0; k < n; k++)
-        if (c[k] == '\n' || c[k] == '\r' || c[k] == '\t') c[k] = ' ';
-    return c;
+        if (s[k] == '\n' || s[k] == '\r' || s[k] == '\t') s[k] = ' ';
+    return s;
 }
 
-/* Prints cell padded or cut to exactly w display columns. */
-static void put_cell(FILE *f, const char *c, size_t w, int right)
+static void json_cell(omb_rows *r, int i, const struct omb_out_cell *c)
 {
-    size_t n = strlen(c), cw = omb_utf8_width(c, n);
+    char buf[64];
+    switch (c->type) {
+    case OMB_VALUE_INT: emitf(r, "%lld", (long long)c->i); break;
+    case OMB_VALUE_REAL:
+        if (r->money[i]) emitf(r, "%lld", (long long)omb_out_round_pence(c->d));
+        else if (!isfinite(c->d)) emits(r, "null"); /* NaN and infinities are not JSON */
+        else {
+            real_text(buf, sizeof buf, c->d);
+            emits(r, buf);
+        }
+        break;
+    case OMB_VALUE_TEXT:
+        if (!r->err) omb_out_json_string(&r->out, c->s ? c->s : "", c->n);
+        break;
+    case OMB_OUT_JSON_TEXT: emit(r, c->s ? c->s : "null", c->s ? c->n : 4); break;
+    default: emits(r, "null");
+    }
+}
+
+int omb_rows_add(omb_rows *r, const struct omb_out_cell *cells)
+{
+    int nc = r->nc;
+    char buf[64];
+    if (r->o.format == OMB_OUT_TABLE) {
+        r->total++;
+        if (r->o.totals)
+            for (int i = 0; i < nc; i++) {
+                if (cells[i].type == OMB_VALUE_INT) r->sum[i] += cells[i].i;
+                else if (cells[i].type == OMB_VALUE_REAL && r->money[i]) r->sum[i] += omb_out_round_pence(cells[i].d);
+            }
+        if (r->o.max_rows && r->n_rows >= r->o.max_rows) return OMB_OK;
+        if (r->n_rows == r->cap_rows) {
+            size_t cap = r->cap_rows ? r->cap_rows * 2 : 64;
+            char **p = realloc(r->cells, cap * ((size_t)nc + 1) * sizeof *p);
+            if (!p) return r->err = OMB_ENOMEM;
+            r->cells = p;
+            r->cap_rows = cap;
+        }
+        char **row = r->cells + r->n_rows * (size_t)nc;
+        for (int i = 0; i < nc; i++) {
+            const struct omb_out_cell *c = &cells[i];
+            if (c->type != OMB_VALUE_INT && c->type != OMB_VALUE_REAL && c->type != OMB_VALUE_NULL) r->numeric[i] = 0;
+            row[i] = table_cell(r, i, c);
+            if (!row[i]) {
+                for (int k = 0; k < i; k++) free(row[k]);
+                return r->err = OMB_ENOMEM;
+            }
+            size_t cw = omb_utf8_width(row[i], strlen(row[i]));
+            if (cw > r->w[i]) r->w[i] = cw;
+            if (cw > r->content[i]) r->content[i] = cw;
+        }
+        r->n_rows++;
+        return OMB_OK;
+    }
+    if (r->o.format == OMB_OUT_CSV) {
+        for (int i = 0; i < nc; i++) {
+            const struct omb_out_cell *c = &cells[i];
+            if (c->type == OMB_VALUE_INT) emitf(r, "%lld", (long long)c->i);
+            else if (c->type == OMB_VALUE_REAL && r->money[i]) emitf(r, "%lld", (long long)omb_out_round_pence(c->d));
+            else if (c->type == OMB_VALUE_REAL) {
+                /* as SQLite writes a real ("7500.0"), so CSV reads the same
+                 * from the sqlite3 shell and from ombuds */
+                real_text(buf, sizeof buf, c->d);
+                if (!strpbrk(buf, ".eEni")) strcat(buf, ".0");
+                emits(r, buf);
+            } else if ((c->type == OMB_VALUE_TEXT || c->type == OMB_OUT_JSON_TEXT) && !r->err)
+                omb_out_csv_field(&r->out, c->s ? c->s : "", c->n);
+            emits(r, i + 1 < nc ? "," : "\r\n");
+        }
+    } else {
+        if (r->o.format == OMB_OUT_JSON) emits(r, r->total ? (r->o.compact ? "," : ",\n") : (r->o.compact ? "" : "\n"));
+        emits(r, "{");
+        int first = 1;
+        for (int i = 0; i < nc; i++) {
+            if (r->o.compact && cells[i].type == OMB_VALUE_NULL) continue;
+            if (!first) emits(r, ",");
+            first = 0;
+            if (!r->err) omb_out_json_string(&r->out, r->names[i], strlen(r->names[i]));
+            emits(r, ":");
+            json_cell(r, i, &cells[i]);
+        }
+        emits(r, r->o.format == OMB_OUT_JSONL ? "}\n" : "}");
+    }
+    r->total++;
+    return r->err;
+}
+
+static void spaces(omb_rows *r, size_t n)
+{
+    static const char sp[] = "                                ";
+    while (n > 0) {
+        size_t k = n < 32 ? n : 32;
+        emit(r, sp, k);
+        n -= k;
+    }
+}
+
+/* Writes c (len bytes) padded or cut to exactly w display columns; the last
+ * column of a line is not padded on the right. */
+static void put_cell(omb_rows *r, const char *c, size_t len, size_t w, int right, int last)
+{
+    size_t cw = omb_utf8_width(c, len);
+    if (cw == 0 && last) return; /* no trailing blanks for an empty last cell */
     if (cw <= w) {
-        if (right)
-            for (size_t k = cw; k < w; k++) fputc(' ', f);
-        fputs(c, f);
-        if (!right)
-            for (size_t k = cw; k < w; k++) fputc(' ', f);
+        if (right) spaces(r, w - cw);
+        emit(r, c, len);
+        if (!right && !last) spaces(r, w - cw);
         return;
     }
-    /* cut to w-1 code points and add an ellipsis */
-    size_t cols = 0, i = 0;
-    while (i < n && cols < (w ? w - 1 : 0)) {
+    size_t cols = 0, i = 0; /* cut to w-1 code points and add an ellipsis */
+    while (i < len && cols < (w ? w - 1 : 0)) {
         i++;
-        while (i < n && ((unsigned char)c[i] & 0xC0) == 0x80) i++;
+        while (i < len && ((unsigned char)c[i] & 0xC0) == 0x80) i++;
         cols++;
     }
-    fwrite(c, 1, i, f);
-    if (w) fputs("\xE2\x80\xA6", f);
+    emit(r, c, i);
+    if (w) emits(r, ELLIPSIS);
 }
 
-static int print_table(FILE *f, sqlite3_stmt *s, size_t max_rows, int width, char *err, size_t cap)
+/* Fits the width: headers longer than their cells are cut first, then the
+ * widest free-text column shrinks (to 8 at least); identifiers never do, so a
+ * table of identifiers alone may be wider than asked. */
+static void fit(omb_rows *r)
 {
-    int nc = sqlite3_column_count(s);
-    size_t nrows = 0, cap_rows = 0, more = 0;
-    char **cells = NULL;
-    int *numeric = calloc((size_t)nc + 1, sizeof *numeric);
-    size_t *w = calloc((size_t)nc + 1, sizeof *w);
-    int rc = OMB_OK, step;
-    if (!numeric || !w) {
-        free(numeric);
-        free(w);
-        return OMB_ENOMEM;
+    if (r->o.width <= 0 || r->nc == 0) return;
+    /* the first text column names the row (a case's reference, a metric's
+     * group): cut, two rows could read the same */
+    for (int i = 0; i < r->nc; i++)
+        if (!r->numeric[i]) {
+            r->ident[i] = 1;
+            break;
+        }
+    size_t total = 0, width = (size_t)r->o.width;
+    for (int i = 0; i < r->nc; i++) total += r->w[i] + 2;
+    total -= 2;
+    for (int i = 0; i < r->nc && total > width; i++) {
+        size_t want = r->content[i] > 6 ? r->content[i] : 6;
+        while (r->w[i] > want && total > width) r->w[i]--, total--;
     }
+    while (total > width) {
+        int widest = -1;
+        for (int i = 0; i < r->nc; i++)
+            if (!r->ident[i] && !r->numeric[i] && (widest < 0 || r->w[i] > r->w[widest])) widest = i;
+        if (widest < 0 || r->w[widest] <= 8) break;
+        r->w[widest]--;
+        total--;
+    }
+}
+
+static void write_table(omb_rows *r)
+{
+    char count[40];
+    int nc = r->nc;
+    if (nc == 0) {
+        omb_out_count(count, sizeof count, r->total);
+        emitf(r, "(%s row%s, no columns)\n", count, r->total == 1 ? "" : "s");
+        return;
+    }
+    if (r->o.totals && r->total) { /* the total line takes part in the widths */
+        r->total_cells = calloc((size_t)nc, sizeof *r->total_cells);
+        if (!r->total_cells) {
+            r->err = OMB_ENOMEM;
+            return;
+        }
+        for (int i = 0; i < nc; i++) {
+            char buf[64] = "";
+            if (i == 0) snprintf(buf, sizeof buf, "total");
+            else if (r->numeric[i] && !r->ident[i]) snprintf(buf, sizeof buf, "%lld", (long long)r->sum[i]);
+            else if (r->money[i]) omb_out_money(buf, sizeof buf, r->sum[i]);
+            r->total_cells[i] = strdup(buf);
+            if (!r->total_cells[i]) {
+                r->err = OMB_ENOMEM;
+                return;
+            }
+            size_t cw = omb_utf8_width(buf, strlen(buf));
+            if (cw > r->w[i]) r->w[i] = cw;
+        }
+    }
+    fit(r);
+    if (r->o.color) emits(r, "\033[1m");
     for (int i = 0; i < nc; i++) {
-        const char *name = sqlite3_column_name(s, i);
-        w[i] = omb_utf8_width(name, strlen(name));
-        numeric[i] = 1;
+        put_cell(r, r->headers[i], strlen(r->headers[i]), r->w[i], r->numeric[i], i + 1 == nc);
+        if (i + 1 < nc) emits(r, "  ");
     }
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (nrows >= max_rows) {
-            more++;
-            continue;
-        }
-        if (nrows == cap_rows) {
-            cap_rows = cap_rows ? cap_rows * 2 : 64;
-            char **p = realloc(cells, cap_rows * (size_t)nc * sizeof *p);
-            if (!p) {
-                rc = OMB_ENOMEM;
-                break;
-            }
-            cells = p;
-        }
+    if (r->o.color) emits(r, "\033[0m");
+    emits(r, "\n");
+    for (int i = 0; i < nc; i++) {
+        for (size_t k = 0; k < r->w[i]; k++) emits(r, "-");
+        if (i + 1 < nc) emits(r, "  ");
+    }
+    emits(r, "\n");
+    for (size_t row = 0; row < r->n_rows; row++) {
         for (int i = 0; i < nc; i++) {
-            int t = sqlite3_column_type(s, i);
-            if (t != SQLITE_INTEGER && t != SQLITE_FLOAT && t != SQLITE_NULL) numeric[i] = 0;
-            char *c = cell_text(s, i);
-            cells[nrows * (size_t)nc + (size_t)i] = c;
-            if (c) {
-                size_t cw = omb_utf8_width(c, strlen(c));
-                if (cw > w[i]) w[i] = cw;
-            }
+            const char *c = r->cells[row * (size_t)nc + (size_t)i];
+            put_cell(r, c, strlen(c), r->w[i], r->numeric[i], i + 1 == nc);
+            if (i + 1 < nc) emits(r, "  ");
         }
-        nrows++;
+        emits(r, "\n");
     }
-    if (step != SQLITE_DONE && step != SQLITE_ROW && rc == OMB_OK) {
-        snprintf(err, cap, "%s", sqlite3_errmsg(sqlite3_db_handle(s)));
-        rc = OMB_ESTORE;
-    }
-    if (rc == OMB_OK && nc > 0) {
-        /* Fit the terminal: shrink the widest columns until the row fits. */
-        if (width > 0) {
-            size_t total = 0;
-            for (int i = 0; i < nc; i++) total += w[i] + 2;
-            while (total > (size_t)width) {
-                int widest = 0;
-                for (int i = 1; i < nc; i++)
-                    if (w[i] > w[widest]) widest = i;
-                if (w[widest] <= 8) break;
-                w[widest]--;
-                total--;
-            }
-        }
+    if (r->total_cells) {
         for (int i = 0; i < nc; i++) {
-            put_cell(f, sqlite3_column_name(s, i), w[i], numeric[i]);
-            fputs(i + 1 < nc ? "  " : "\n", f);
+            for (size_t k = 0; k < r->w[i]; k++) emits(r, "-");
+            if (i + 1 < nc) emits(r, "  ");
         }
+        emits(r, "\n");
         for (int i = 0; i < nc; i++) {
-            for (size_t k = 0; k < w[i]; k++) fputc('-', f);
-            fputs(i + 1 < nc ? "  " : "\n", f);
+            put_cell(r, r->total_cells[i], strlen(r->total_cells[i]), r->w[i], r->numeric[i], i + 1 == nc);
+            if (i + 1 < nc) emits(r, "  ");
         }
-        for (size_t r = 0; r < nrows; r++)
-            for (int i = 0; i < nc; i++) {
-                const char *c = cells[r * (size_t)nc + (size_t)i];
-                put_cell(f, c ? c : "", w[i], numeric[i]);
-                fputs(i + 1 < nc ? "  " : "\n", f);
-            }
-        if (more) fprintf(f, "... %zu more row%s\n", more, more == 1 ? "" : "s");
-        fprintf(f, "(%zu row%s)\n", nrows + more, nrows + more == 1 ? "" : "s");
+        emits(r, "\n");
     }
-    for (size_t r = 0; r < nrows * (size_t)nc; r++) free(cells[r]);
-    free(cells);
-    free(numeric);
-    free(w);
+    if (r->total > r->n_rows) {
+        omb_out_count(count, sizeof count, r->total - r->n_rows);
+        emitf(r, "... %s more row%s\n", count, r->total - r->n_rows == 1 ? "" : "s");
+    }
+    omb_out_count(count, sizeof count, r->total);
+    emitf(r, "(%s row%s)\n", count, r->total == 1 ? "" : "s");
+}
+
+int omb_rows_end(omb_rows *r)
+{
+    if (!r) return OMB_ENOMEM;
+    if (r->o.format == OMB_OUT_TABLE) {
+        if (r->err != OMB_ENOMEM) write_table(r);
+    } else if (r->o.format == OMB_OUT_JSON) {
+        emits(r, r->o.compact ? "]" : r->total ? "\n]\n" : "]\n");
+    }
+    int rc = r->err;
+    free_rows(r);
     return rc;
 }
 
+/* ---- SQL statements ---------------------------------------------------------------- */
+
 int omb_output_stmt(FILE *f, sqlite3_stmt *s, int format, size_t max_rows, int width, char *err, size_t cap)
 {
-    if (format == OMB_OUT_TABLE) return print_table(f, s, max_rows ? max_rows : (size_t)-1, width, err, cap);
-    int nc = sqlite3_column_count(s), step, first = 1;
-    if (format == OMB_OUT_CSV) {
-        for (int i = 0; i < nc; i++) {
-            const char *name = sqlite3_column_name(s, i);
-            omb_csv_field(f, name, strlen(name));
-            fputs(i + 1 < nc ? "," : "\r\n", f);
-        }
-    } else if (format == OMB_OUT_JSON) {
-        fputc('[', f);
+    struct omb_out_opts o = {format, width, max_rows, 0, 0, 0};
+    return omb_output_stmt_opts(f, s, &o, err, cap);
+}
+
+int omb_output_stmt_opts(FILE *f, sqlite3_stmt *s, const struct omb_out_opts *o, char *err, size_t cap)
+{
+    int nc = sqlite3_column_count(s), step, rc = OMB_OK;
+    const char **names = calloc((size_t)nc + 1, sizeof *names);
+    struct omb_out_cell *cells = calloc((size_t)nc + 1, sizeof *cells);
+    if (!names || !cells) {
+        free(names);
+        free(cells);
+        snprintf(err, cap, "out of memory");
+        return OMB_ENOMEM;
+    }
+    for (int i = 0; i < nc; i++) names[i] = sqlite3_column_name(s, i);
+    omb_rows *r = omb_rows_begin(omb_out_file(f), o, nc, names);
+    free(names);
+    if (!r) {
+        free(cells);
+        snprintf(err, cap, "out of memory");
+        return OMB_ENOMEM;
     }
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (format == OMB_OUT_CSV) {
-            for (int i = 0; i < nc; i++) {
-                if (sqlite3_column_type(s, i) != SQLITE_NULL) {
-                    const char *t = (const char *)sqlite3_column_text(s, i);
-                    omb_csv_field(f, t ? t : "", (size_t)sqlite3_column_bytes(s, i));
-                }
-                fputs(i + 1 < nc ? "," : "\r\n", f);
+        for (int i = 0; i < nc; i++) {
+            struct omb_out_cell *c = &cells[i];
+            memset(c, 0, sizeof *c);
+            switch (sqlite3_column_type(s, i)) {
+            case SQLITE_NULL: c->type = OMB_VALUE_NULL; break;
+            case SQLITE_INTEGER:
+                c->type = OMB_VALUE_INT;
+                c->i = sqlite3_column_int64(s, i);
+                break;
+            case SQLITE_FLOAT:
+                c->type = OMB_VALUE_REAL;
+                c->d = sqlite3_column_double(s, i);
+                break;
+            default:
+                c->type = OMB_VALUE_TEXT;
+                c->s = (const char *)sqlite3_column_text(s, i);
+                c->n = (size_t)sqlite3_column_bytes(s, i);
+                if (!c->s) c->s = "", c->n = 0;
             }
-        } else {
-            if (format == OMB_OUT_JSON) fputs(first ? "\n" : ",\n", f);
-            fputc('{', f);
-            for (int i = 0; i < nc; i++) {
-                const char *name = sqlite3_column_name(s, i);
-                omb_json_string(f, name, strlen(name));
-                fputc(':', f);
-                json_value(f, s, i);
-                if (i + 1 < nc) fputc(',', f);
-            }
-            fputc('}', f);
-            if (format == OMB_OUT_JSONL) fputc('\n', f);
         }
-        first = 0;
+        if ((rc = omb_rows_add(r, cells)) != OMB_OK) break;
     }
-    if (format == OMB_OUT_JSON) fputs(first ? "]\n" : "\n]\n", f);
-    if (step != SQLITE_DONE) {
+    free(cells);
+    if (rc == OMB_OK && step != SQLITE_DONE) {
         snprintf(err, cap, "%s", sqlite3_errmsg(sqlite3_db_handle(s)));
+        omb_rows_end(r);
         return OMB_ESTORE;
     }
-    return OMB_OK;
+    int end = omb_rows_end(r);
+    if (rc == OMB_OK) rc = end;
+    if (rc != OMB_OK) snprintf(err, cap, rc == OMB_ENOMEM ? "out of memory" : "cannot write the output");
+    return rc;
 }

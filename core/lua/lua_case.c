@@ -4,13 +4,15 @@
  * db:count{...}.  Each case is built from the same JSON that `ombuds export`
  * writes (omb_case_json_sql in export.c), decoded here into plain Lua tables
  * with the ombuds.Case metatable, so the console, scripts and exports agree
- * on what a case is.  Showing a case is pretty.c; the store is lua_store.c.
+ * on what a case is.  A case shows itself as a record (its __pretty, below); the store is lua_store.c.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "export.h"
+#include "lua_aux.h"
 #include "lua_int.h"
+#include "output.h"
 
 /* ---- JSON to Lua ------------------------------------------------------------------ */
 
@@ -387,6 +389,171 @@ static int l_case_tostring(lua_State *L)
     return 1;
 }
 
+
+/* ---- a case as a record (its __pretty) ------------------------------------------ */
+
+#define C_DIM "\033[2m"
+#define C_BOLD "\033[1m"
+#define C_RESET "\033[0m"
+
+static void add_spaces(lua_State *L, omb_sbuf *b, int n)
+{
+    static const char sp[] = "                                ";
+    while (n > 0) {
+        int k = n < 32 ? n : 32;
+        omb_sbuf_add(L, b, sp, (size_t)k);
+        n -= k;
+    }
+}
+
+/* Appends text wrapped to the width, continuation lines indented by indent. */
+static void wrapped(lua_State *L, omb_sbuf *b, const char *s, int indent, int width)
+{
+    int avail = width > indent + 20 ? width - indent : 0;
+    size_t n = strlen(s);
+    if (!avail) {
+        omb_sbuf_add(L, b, s, n);
+        return;
+    }
+    size_t i = 0;
+    int first = 1;
+    while (i < n) {
+        while (i < n && s[i] == ' ') i++;
+        size_t end = i, last_space = 0, cols = 0;
+        while (end < n && cols < (size_t)avail) {
+            if (s[end] == ' ') last_space = end;
+            end++;
+            while (end < n && ((unsigned char)s[end] & 0xC0) == 0x80) end++;
+            cols++;
+        }
+        if (end < n && last_space > i) end = last_space;
+        if (!first) {
+            omb_sbuf_add(L, b, "\n", 1);
+            add_spaces(L, b, indent);
+        }
+        omb_sbuf_add(L, b, s + i, end - i);
+        first = 0;
+        i = end;
+    }
+}
+
+static const char *field(lua_State *L, int t, const char *k)
+{
+    lua_getfield(L, t, k);
+    const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    lua_pop(L, 1); /* the case table anchors the string */
+    return s;
+}
+
+#define LABEL_W 16
+
+static void label(lua_State *L, omb_sbuf *b, const char *name, int color)
+{
+    omb_sbuf_add(L, b, "  ", 2);
+    if (color) omb_sbuf_adds(L, b, C_DIM);
+    omb_sbuf_addf(L, b, "%-*s", LABEL_W - 2, name);
+    if (color) omb_sbuf_adds(L, b, C_RESET);
+}
+
+/* __pretty(case, width, color, max_rows, compact): the case as a record,
+ * reference and authority first, then one labelled line per field, remedies,
+ * improvements, events and sources; compact, its one-line __tostring. */
+static int l_case_pretty(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (lua_toboolean(L, 5)) {
+        luaL_tolstring(L, 1, NULL);
+        return 1;
+    }
+    struct {
+        int width, color;
+    } opts = {(int)luaL_optinteger(L, 2, 0), lua_toboolean(L, 3)}, *o = &opts;
+    lua_settop(L, 1);
+    int idx = 1;
+    luaL_checkstack(L, 20, "cannot print");
+    omb_sbuf *b = omb_sbuf_new(L);
+    int bi = lua_gettop(L);
+    const char *ref = field(L, idx, "ref"), *auth = field(L, idx, "authority");
+    if (o->color) omb_sbuf_adds(L, b, C_BOLD);
+    omb_sbuf_addf(L, b, "%s  %s", ref ? ref : "(unreferenced)", auth ? auth : "(authority unknown)");
+    if (o->color) omb_sbuf_adds(L, b, C_RESET);
+    omb_sbuf_add(L, b, "\n", 1);
+    static const char *const scalars[][2] = {{"decision_date", "decided"}, {"outcome", "outcome"},
+                                             {"category", "category"},     {"subcategory", "subcategory"},
+                                             {"council_subject", "subject"}, {"summary", "summary"}};
+    for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++) {
+        const char *v = field(L, idx, scalars[i][0]);
+        if (!v) continue;
+        label(L, b, scalars[i][1], o->color);
+        wrapped(L, b, v, LABEL_W, o->width);
+        omb_sbuf_add(L, b, "\n", 1);
+    }
+    char m[64];
+    lua_getfield(L, idx, "payment_total_pence");
+    if (lua_isinteger(L, -1) && lua_tointeger(L, -1) > 0) {
+        omb_out_money(m, sizeof m, lua_tointeger(L, -1));
+        label(L, b, "payments", o->color);
+        omb_sbuf_addf(L, b, "%s\n", m);
+    }
+    lua_pop(L, 1);
+    static const char *const lists[] = {"remedies", "improvements", "events", "sources"};
+    for (size_t li = 0; li < 4; li++) {
+        lua_getfield(L, idx, lists[li]);
+        int t = lua_gettop(L);
+        lua_Integer n = lua_type(L, t) == LUA_TTABLE ? (lua_Integer)lua_rawlen(L, t) : 0;
+        for (lua_Integer i = 1; i <= n; i++) {
+            if (i == 1) label(L, b, lists[li], o->color);
+            else add_spaces(L, b, LABEL_W);
+            lua_rawgeti(L, t, i);
+            int e = lua_gettop(L);
+            if (lua_type(L, e) != LUA_TTABLE) {
+                omb_sbuf_add(L, b, "\n", 1);
+                lua_pop(L, 1);
+                continue;
+            }
+            omb_sbuf *line = omb_sbuf_new(L);
+            if (li == 0) {
+                const char *kind = field(L, e, "kind"), *text = field(L, e, "text");
+                omb_sbuf_adds(L, line, kind ? kind : "remedy");
+                lua_getfield(L, e, "amount_pence");
+                if (lua_isinteger(L, -1)) {
+                    omb_out_money(m, sizeof m, lua_tointeger(L, -1));
+                    omb_sbuf_addf(L, line, " %s", m);
+                }
+                lua_pop(L, 1);
+                if (text) {
+                    omb_sbuf_adds(L, line, ": ");
+                    omb_sbuf_adds(L, line, text);
+                }
+            } else if (li == 1) {
+                const char *text = field(L, e, "text");
+                omb_sbuf_adds(L, line, text ? text : "");
+            } else if (li == 2) {
+                const char *date = field(L, e, "date"), *type = field(L, e, "type"), *text = field(L, e, "text");
+                if (date) omb_sbuf_addf(L, line, "%s ", date);
+                omb_sbuf_adds(L, line, type ? type : "event");
+                if (text) {
+                    omb_sbuf_adds(L, line, ": ");
+                    omb_sbuf_adds(L, line, text);
+                }
+            } else {
+                const char *path = field(L, e, "path"), *plugin = field(L, e, "plugin");
+                omb_sbuf_adds(L, line, path ? path : "?");
+                lua_getfield(L, e, "line");
+                if (lua_isinteger(L, -1)) omb_sbuf_addf(L, line, ":%lld", (long long)lua_tointeger(L, -1));
+                lua_pop(L, 1);
+                if (plugin) omb_sbuf_addf(L, line, " (%s)", plugin);
+            }
+            wrapped(L, b, line->p ? line->p : "", LABEL_W, o->width);
+            omb_sbuf_add(L, b, "\n", 1);
+            lua_settop(L, t);
+        }
+        lua_settop(L, bi);
+    }
+    lua_pushlstring(L, b->p ? b->p : "", b->n);
+    return 1;
+}
+
 void omb_lua_open_case(lua_State *L)
 {
     if (!luaL_newmetatable(L, OMB_LUA_CASE)) {
@@ -395,5 +562,7 @@ void omb_lua_open_case(lua_State *L)
     }
     lua_pushcfunction(L, l_case_tostring);
     lua_setfield(L, -2, "__tostring");
+    lua_pushcfunction(L, l_case_pretty);
+    lua_setfield(L, -2, "__pretty");
     lua_pop(L, 1);
 }

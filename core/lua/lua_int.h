@@ -77,6 +77,12 @@ void omb_lua_result_new(lua_State *L);
  * NULL absent).  Finalizes the statement; raises on SQLite errors, their
  * message prefixed by what ("query", "search"). */
 void omb_lua_result_from_stmt(lua_State *L, int g, const char *what);
+/* Pushes the rows (array of tables, index rows) over the columns (array of
+ * names, index cols) rendered by the one renderer of rows (output.c) with
+ * the options o: a table, CSV or JSON.  Cells that are tables become JSON
+ * (CSV, JSON) or a compact constructor (table); a case, its reference. */
+struct omb_out_opts;
+void omb_lua_rows_render(lua_State *L, int cols, int rows, const struct omb_out_opts *o);
 /* (lua_aux.c) Pushes the columns and rows tables of the Result at idx (two values). */
 void omb_lua_result_parts(lua_State *L, int idx);
 /* (lua_aux.c) Is the value at idx an ombuds.Result? */

@@ -227,18 +227,36 @@ static int push_box_text(lua_State *L, struct box *b, size_t n)
     return 1;
 }
 
-static int push_render(lua_State *L, const omb_mtable *t, int format, int with_meta)
+static int push_render_width(lua_State *L, const omb_mtable *t, int format, int with_meta, int width)
 {
     char err[256];
     size_t n = 0;
     struct box *b = new_text_box(L);
     FILE *m = open_memstream(&b->s, &n);
     if (!m) return luaL_error(L, "out of memory");
-    int rc = omb_mtable_print(m, NULL, t, format, 0, err, sizeof err);
+    int rc = omb_mtable_print(m, NULL, t, format, width, err, sizeof err);
     if (rc == OMB_OK && with_meta && format != OMB_OUT_TABLE) omb_mtable_print_meta(m, t);
     fclose(m);
     if (rc) return luaL_error(L, "%s", err);
     return push_box_text(L, b, n);
+}
+
+static int push_render(lua_State *L, const omb_mtable *t, int format, int with_meta)
+{
+    return push_render_width(L, t, format, with_meta, 0);
+}
+
+/* __pretty(t, width, color, max_rows, compact): the console shows a metric
+ * table fitted to its width (identifiers whole, text shrinking) with its
+ * coverage and notes under it. */
+static int l_table_pretty(lua_State *L)
+{
+    const omb_mtable *t = check_table(L, 1);
+    if (lua_toboolean(L, 5)) {
+        luaL_tolstring(L, 1, NULL);
+        return 1;
+    }
+    return push_render_width(L, t, OMB_OUT_TABLE, 1, (int)luaL_optinteger(L, 2, 0));
 }
 
 static int l_table_csv(lua_State *L) { return push_render(L, check_table(L, 1), OMB_OUT_CSV, 0); }
@@ -341,6 +359,8 @@ static void create_metatables(lua_State *L)
         lua_setfield(L, -2, "__index");
         lua_pushcfunction(L, l_table_tostring);
         lua_setfield(L, -2, "__tostring");
+        lua_pushcfunction(L, l_table_pretty);
+        lua_setfield(L, -2, "__pretty");
         luaL_newlib(L, table_methods);
         lua_setfield(L, -2, "__methods");
     }

@@ -113,6 +113,17 @@ static int l_pretty(lua_State *L)
     return 1;
 }
 
+/* ombuds.pounds(pence) -> "£1,234.50": money for people, written by the
+ * renderer's rule (output.c), a fractional value rounded to the penny. */
+static int l_pounds(lua_State *L)
+{
+    char buf[64];
+    int64_t p = lua_isinteger(L, 1) ? (int64_t)lua_tointeger(L, 1) : omb_out_round_pence((double)luaL_checknumber(L, 1));
+    omb_out_money(buf, sizeof buf, p);
+    lua_pushstring(L, buf);
+    return 1;
+}
+
 static int l_json(lua_State *L)
 {
     luaL_checkany(L, 1);
@@ -142,7 +153,8 @@ static sqlite3 *metrics_store(lua_State *L, void *ud)
 int luaopen_ombuds(lua_State *L)
 {
     static const luaL_Reg funcs[] = {{"open", l_open},         {"plugins", l_plugins}, {"plugin_errors", l_plugin_errors},        {"pretty", l_pretty},
-                                     {"json", l_json},         {"parse_json", l_parse_json}, {NULL, NULL}};
+                                     {"json", l_json},         {"parse_json", l_parse_json}, {"pounds", l_pounds},
+                                     {NULL, NULL}};
     omb_lua_open_store(L);
     omb_lua_open_result(L);
     omb_lua_open_case(L);

@@ -3,8 +3,10 @@
  * lua_result.c -- the ombuds.Result object that db:query, db:search,
  * db:cases and ombuds.plugins return: rows copied out of SQLite into Lua
  * tables (so a result outlives its statement and its store), indexed as
- * r[i].column, counted by #r, and rendered as a table, CSV or JSON through
- * pretty.c.  Running the SQL is lua_store.c's job.
+ * r[i].column, counted by #r, and rendered as a table, CSV or JSON by the
+ * one renderer of rows (output.c): omb_lua_rows_render is the bridge from Lua
+ * rows to it, and a Result shows itself in the console through its
+ * __pretty metamethod.  Running the SQL is lua_store.c's job.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -106,6 +108,180 @@ static int l_result_tostring(lua_State *L)
     return 1;
 }
 
+/* A sink appending to an omb_sbuf (raises only when out of memory). */
+struct sbuf_sink {
+    lua_State *L;
+    omb_sbuf *b;
+};
+static int sbuf_write(void *ud, const char *p, size_t n)
+{
+    struct sbuf_sink *k = ud;
+    omb_sbuf_add(k->L, k->b, p, n);
+    return 0;
+}
+
+/* Pushes the columns followed by every other string key the rows hold
+ * (sorted), and returns its index: JSON carries all of a row, so a case's
+ * remedies and sources come along. */
+static int with_extra_keys(lua_State *L, int cols, int rows)
+{
+    lua_newtable(L); /* the keys already placed */
+    int seen = lua_gettop(L);
+    lua_newtable(L); /* the new column list */
+    int out = lua_gettop(L);
+    lua_Integer nc = (lua_Integer)lua_rawlen(L, cols), n = 0, first_extra;
+    for (lua_Integer i = 1; i <= nc; i++) {
+        lua_rawgeti(L, cols, i);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, out, ++n);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, seen);
+    }
+    first_extra = n + 1;
+    lua_Integer nr = (lua_Integer)lua_rawlen(L, rows);
+    for (lua_Integer r = 1; r <= nr; r++) {
+        if (lua_rawgeti(L, rows, r) != LUA_TTABLE) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            lua_pop(L, 1);
+            if (lua_type(L, -1) != LUA_TSTRING) continue;
+            lua_pushvalue(L, -1);
+            if (lua_rawget(L, seen) == LUA_TNIL) {
+                lua_pushvalue(L, -2);
+                lua_pushboolean(L, 1);
+                lua_rawset(L, seen);
+                /* insertion in sorted place among the extras */
+                lua_Integer k = ++n;
+                while (k > first_extra) {
+                    lua_rawgeti(L, out, k - 1);
+                    int after = strcmp(lua_tostring(L, -1), lua_tostring(L, -3)) > 0;
+                    if (!after) {
+                        lua_pop(L, 1);
+                        break;
+                    }
+                    lua_rawseti(L, out, k--);
+                }
+                lua_pushvalue(L, -2);
+                lua_rawseti(L, out, k);
+            }
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_remove(L, seen);
+    return lua_gettop(L);
+}
+
+void omb_lua_rows_render(lua_State *L, int cols, int rows, const struct omb_out_opts *o)
+{
+    cols = lua_absindex(L, cols);
+    rows = lua_absindex(L, rows);
+    luaL_checkstack(L, 20, "cannot render rows");
+    int top = lua_gettop(L);
+    if (o->format == OMB_OUT_JSON || o->format == OMB_OUT_JSONL) cols = with_extra_keys(L, cols, rows);
+    lua_Integer nc = (lua_Integer)lua_rawlen(L, cols), nr = (lua_Integer)lua_rawlen(L, rows);
+    lua_Integer shown = o->format == OMB_OUT_TABLE && o->max_rows && (lua_Integer)o->max_rows < nr
+                            ? (lua_Integer)o->max_rows : nr;
+    omb_sbuf *b = omb_sbuf_new(L);
+    lua_newtable(L); /* anchors: every string a cell points at */
+    int anchors = lua_gettop(L), n_anchor = 0;
+    const char **names = lua_newuserdatauv(L, ((size_t)nc + 1) * sizeof *names, 0);
+    for (lua_Integer i = 0; i < nc; i++) {
+        lua_rawgeti(L, cols, i + 1);
+        names[i] = luaL_tolstring(L, -1, NULL);
+        lua_rawseti(L, anchors, ++n_anchor);
+        lua_pop(L, 1);
+    }
+    /* Every conversion (which may call __tostring and raise) happens before
+     * the renderer starts, so a Lua error never leaves its memory behind. */
+    struct omb_out_cell *cells = lua_newuserdatauv(L, ((size_t)(shown * nc) + (size_t)nc + 1) * sizeof *cells, 0);
+    memset(cells, 0, ((size_t)(shown * nc) + (size_t)nc + 1) * sizeof *cells);
+    for (lua_Integer r = 0; r < shown; r++) {
+        lua_rawgeti(L, rows, r + 1);
+        int row = lua_gettop(L);
+        for (lua_Integer i = 0; i < nc; i++) {
+            struct omb_out_cell *c = &cells[r * nc + i];
+            if (lua_type(L, row) != LUA_TTABLE) break;
+            lua_rawgeti(L, cols, i + 1);
+            lua_rawget(L, row);
+            int v = lua_gettop(L);
+            switch (lua_type(L, v)) {
+            case LUA_TNIL: break;
+            case LUA_TNUMBER:
+                if (lua_isinteger(L, v)) c->type = OMB_VALUE_INT, c->i = (int64_t)lua_tointeger(L, v);
+                else c->type = OMB_VALUE_REAL, c->d = (double)lua_tonumber(L, v);
+                break;
+            case LUA_TSTRING: /* the row anchors it */
+                c->type = OMB_VALUE_TEXT;
+                c->s = lua_tolstring(L, v, &c->n);
+                break;
+            default: {
+                if (lua_type(L, v) == LUA_TTABLE && o->format != OMB_OUT_TABLE) omb_pretty_json(L, v, 0);
+                else if (lua_type(L, v) == LUA_TTABLE && luaL_getmetafield(L, v, "__pretty") == LUA_TNIL) {
+                    struct omb_pretty_opts po = {1, 4, 0, 0, 0};
+                    omb_pretty_value(L, v, &po);
+                } else {
+                    if (lua_type(L, v) == LUA_TTABLE) lua_pop(L, 1);
+                    if (lua_type(L, v) == LUA_TTABLE && omb_lua_is_case(L, v)) {
+                        /* a case in a cell is its reference */
+                        if (lua_getfield(L, v, "ref") != LUA_TSTRING) {
+                            lua_pop(L, 1);
+                            lua_pushliteral(L, "(case)");
+                        }
+                    } else {
+                        luaL_tolstring(L, v, NULL);
+                    }
+                }
+                c->type = lua_type(L, v) == LUA_TTABLE && o->format != OMB_OUT_TABLE ? OMB_OUT_JSON_TEXT : OMB_VALUE_TEXT;
+                c->s = lua_tolstring(L, -1, &c->n);
+                lua_rawseti(L, anchors, ++n_anchor);
+            }
+            }
+            lua_settop(L, row);
+        }
+        lua_pop(L, 1);
+    }
+    struct sbuf_sink k = {L, b};
+    omb_rows *rr = omb_rows_begin((struct omb_out){sbuf_write, &k}, o, (int)nc, names);
+    if (!rr) luaL_error(L, "not enough memory");
+    for (lua_Integer r = 0; r < nr; r++) /* rows past those shown are only counted */
+        if (omb_rows_add(rr, r < shown ? &cells[r * nc] : &cells[shown * nc]) == OMB_ENOMEM) break;
+    if (omb_rows_end(rr) == OMB_ENOMEM) luaL_error(L, "not enough memory");
+    lua_pushlstring(L, b->p ? b->p : "", b->n);
+    lua_replace(L, top + 1);
+    lua_settop(L, top + 1);
+}
+
+/* __pretty(r, width, color, max_rows, compact): the console's view. */
+static int l_result_pretty(lua_State *L)
+{
+    check_result(L, 1);
+    if (lua_toboolean(L, 5)) {
+        omb_lua_result_parts(L, 1);
+        lua_pushfstring(L, "ombuds.Result (%d rows)", (int)lua_rawlen(L, -1));
+        return 1;
+    }
+    struct omb_out_opts o = {OMB_OUT_TABLE, (int)luaL_optinteger(L, 2, 0), (size_t)luaL_optinteger(L, 4, 0),
+                             lua_toboolean(L, 3), 0, 0};
+    omb_lua_result_parts(L, 1);
+    omb_lua_rows_render(L, -2, -1, &o);
+    return 1;
+}
+
+/* __json(r): the rows as a JSON array (for ombuds.json of a value holding
+ * a Result). */
+static int l_result_tojson(lua_State *L)
+{
+    check_result(L, 1);
+    struct omb_out_opts o = {OMB_OUT_JSON, 0, 0, 0, 1, 0};
+    omb_lua_result_parts(L, 1);
+    omb_lua_rows_render(L, -2, -1, &o);
+    return 1;
+}
+
 static int rows_next(lua_State *L)
 {
     lua_Integer i = lua_tointeger(L, lua_upvalueindex(2)) + 1;
@@ -141,9 +317,7 @@ static int l_result_columns(lua_State *L)
 static int l_result_json(lua_State *L)
 {
     check_result(L, 1);
-    omb_lua_result_parts(L, 1);
-    omb_pretty_json(L, -1, -2);
-    return 1;
+    return l_result_tojson(L);
 }
 
 static int write_file(lua_State *L, const char *path, const char *what)
@@ -168,7 +342,8 @@ static int l_result_csv(lua_State *L)
     check_result(L, 1);
     const char *path = luaL_optstring(L, 2, NULL);
     omb_lua_result_parts(L, 1);
-    omb_pretty_csv(L, -2, -1);
+    struct omb_out_opts o = {OMB_OUT_CSV, 0, 0, 0, 0, 0};
+    omb_lua_rows_render(L, -2, -1, &o);
     if (!path) return 1;
     write_file(L, path, "csv");
     lua_pushvalue(L, 1);
@@ -185,16 +360,9 @@ static int l_result_print(lua_State *L)
     luaL_argcheck(L, mode == OMB_OUT_TABLE || mode == OMB_OUT_CSV || mode == OMB_OUT_JSON, 2,
                   "format must be \"table\", \"csv\" or \"json\"");
     omb_lua_result_parts(L, 1);
-    int cols = lua_gettop(L) - 1, rows = cols + 1;
-    if (mode == OMB_OUT_TABLE) {
-        struct omb_pretty_opts o;
-        omb_pretty_defaults(&o, omb_lua_terminal_width(L), 0);
-        o.max_rows = 0;
-        omb_pretty_table(L, cols, rows, &o);
-    } else if (mode == OMB_OUT_CSV) {
-        omb_pretty_csv(L, cols, rows);
-    } else {
-        omb_pretty_json(L, rows, cols);
+    struct omb_out_opts o = {mode, mode == OMB_OUT_TABLE ? omb_lua_terminal_width(L) : 0, 0, 0, 1, 0};
+    omb_lua_rows_render(L, -2, -1, &o);
+    if (mode == OMB_OUT_JSON) {
         lua_pushliteral(L, "\n");
         lua_concat(L, 2);
     }
@@ -210,6 +378,8 @@ void omb_lua_open_result(lua_State *L)
     static const luaL_Reg meta[] = {{"__len", l_result_len},
                                     {"__index", l_result_index},
                                     {"__tostring", l_result_tostring},
+                                    {"__pretty", l_result_pretty},
+                                    {"__json", l_result_tojson},
                                     {NULL, NULL}};
     static const luaL_Reg methods[] = {{"rows", l_result_rows}, {"columns", l_result_columns},
                                        {"print", l_result_print}, {"csv", l_result_csv},

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * pretty.c -- renders Lua values as text (pretty.h): constructors for tables,
- * aligned tables for results, CSV and JSON for files, a record for a case.
+ * pretty.c -- renders Lua values as text (pretty.h): constructors for tables
+ * and JSON for files.  Rows (Results) are rendered by the one renderer of
+ * rows, output.c, through lua_result.c; a Case or a Result shows itself
+ * through its __pretty metamethod, so nothing here knows those types.
  * Text is built in an omb_sbuf owned by a userdata rather than a luaL_Buffer
  * because walking a table keeps keys on the stack, which luaL_Buffer forbids.
  * Where the text goes (terminal, file, string) is the caller's business.
@@ -15,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lua_int.h"
+#include "output.h"
 
 #define ELLIPSIS "\xE2\x80\xA6"
 
@@ -23,7 +25,6 @@
 #define C_NUMBER "\033[36m"
 #define C_CONST "\033[35m"
 #define C_DIM "\033[2m"
-#define C_BOLD "\033[1m"
 #define C_RESET "\033[0m"
 
 /* ---- the buffer (omb_sbuf itself is lua_aux.c) ---------------------------------- */
@@ -36,17 +37,7 @@ static void sbuf_finish(lua_State *L, int bi)
     lua_replace(L, bi);
 }
 
-void omb_pretty_count(char *buf, size_t cap, unsigned long long n)
-{
-    char digits[32];
-    int len = snprintf(digits, sizeof digits, "%llu", n);
-    size_t o = 0;
-    for (int i = 0; i < len && o + 2 < cap; i++) {
-        if (i && (len - i) % 3 == 0) buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    buf[o < cap ? o : cap - 1] = '\0';
-}
+void omb_pretty_count(char *buf, size_t cap, unsigned long long n) { omb_out_count(buf, cap, n); }
 
 void omb_pretty_defaults(struct omb_pretty_opts *o, int width, int color)
 {
@@ -55,21 +46,6 @@ void omb_pretty_defaults(struct omb_pretty_opts *o, int width, int color)
     o->width = width;
     o->color = color;
     o->max_rows = 20;
-}
-
-/* Display columns of s: code points outside ANSI escape sequences. */
-static size_t visible_width(const char *s, size_t n)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == 0x1B) {
-            while (i < n && s[i] != 'm') i++;
-            continue;
-        }
-        if ((c & 0xC0) != 0x80) w++;
-    }
-    return w;
 }
 
 /* Byte length of the first `cols` code points of s. */
@@ -219,6 +195,21 @@ static lua_Integer sorted_keys(lua_State *L, int t, lua_Integer *n_array)
     return total;
 }
 
+/* Calls the __pretty metamethod on top of the stack as
+ * __pretty(value, width, color, max_rows, compact) and leaves its string in
+ * its place: the types of the binding (Case, Result) render themselves, so
+ * this file needs to know none of them. */
+static void call_pretty(lua_State *L, int idx, const struct omb_pretty_opts *o, int compact)
+{
+    lua_pushvalue(L, idx);
+    lua_pushinteger(L, o->width);
+    lua_pushboolean(L, o->color);
+    lua_pushinteger(L, (lua_Integer)o->max_rows);
+    lua_pushboolean(L, compact);
+    lua_call(L, 5, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "__pretty must return a string");
+}
+
 static void render(struct pctx *c, omb_sbuf *b, int idx, int level, int indent, int compact);
 
 /* Appends the key of entry i (when not in the array part) and " = ". */
@@ -310,7 +301,7 @@ static void render_table(struct pctx *c, omb_sbuf *b, int t, int level, int inde
     } else {
         omb_sbuf *line = omb_sbuf_new(L);
         render_line(c, line, t, keys, n_array, shown, total, level, indent);
-        size_t w = visible_width(line->p, line->n);
+        size_t w = omb_utf8_width(line->p, line->n);
         int fits = c->o->width > 0 ? (size_t)indent + w <= (size_t)c->o->width : w <= 100;
         if (fits) {
             omb_sbuf_add(L, b, line->p, line->n);
@@ -320,7 +311,7 @@ static void render_table(struct pctx *c, omb_sbuf *b, int t, int level, int inde
                 add_spaces(L, b, indent + 2);
                 size_t start = b->n;
                 render_key(c, b, keys, i, n_array, level, indent + 2);
-                int key_w = (int)visible_width(b->p + start, b->n - start);
+                int key_w = (int)omb_utf8_width(b->p + start, b->n - start);
                 render_entry_value(c, b, t, keys, i, level, indent + 2 + key_w, 0);
                 omb_sbuf_add(L, b, i < shown || shown < total ? ",\n" : "\n", i < shown || shown < total ? 2 : 1);
             }
@@ -361,10 +352,9 @@ static void render(struct pctx *c, omb_sbuf *b, int idx, int level, int indent, 
         quote_string(c, b, s, n, max);
         return;
     }
-    case LUA_TTABLE: {
-        int has_tostring = luaL_getmetafield(L, idx, "__tostring") != LUA_TNIL;
-        if (has_tostring) lua_pop(L, 1);
-        if (has_tostring || omb_lua_is_case(L, idx)) {
+    case LUA_TTABLE:
+        if (luaL_getmetafield(L, idx, "__tostring") != LUA_TNIL) {
+            lua_pop(L, 1);
             s = luaL_tolstring(L, idx, &n);
             omb_sbuf_add(L, b, s, n);
             lua_pop(L, 1);
@@ -372,12 +362,12 @@ static void render(struct pctx *c, omb_sbuf *b, int idx, int level, int indent, 
         }
         render_table(c, b, idx, level, indent, compact);
         return;
-    }
     case LUA_TUSERDATA:
-        if (omb_lua_is_result(L, idx)) {
-            omb_lua_result_parts(L, idx);
-            omb_sbuf_addf(L, b, "ombuds.Result (%lld rows)", (long long)lua_rawlen(L, -1));
-            lua_pop(L, 2);
+        if (luaL_getmetafield(L, idx, "__pretty") != LUA_TNIL) { /* one line: compact */
+            call_pretty(L, idx, c->o, 1);
+            s = lua_tolstring(L, -1, &n);
+            omb_sbuf_add(L, b, s, n);
+            lua_pop(L, 1);
             return;
         }
         /* fall through */
@@ -418,16 +408,8 @@ void omb_pretty_value(lua_State *L, int idx, const struct omb_pretty_opts *o)
 {
     idx = lua_absindex(L, idx);
     luaL_checkstack(L, 20, "cannot print");
-    if (omb_lua_is_result(L, idx)) {
-        omb_lua_result_parts(L, idx);
-        int top = lua_gettop(L);
-        omb_pretty_table(L, top - 1, top, o);
-        lua_replace(L, top - 1);
-        lua_pop(L, 1);
-        return;
-    }
-    if (omb_lua_is_case(L, idx)) {
-        omb_pretty_case(L, idx, o);
+    if (luaL_getmetafield(L, idx, "__pretty") != LUA_TNIL) { /* a Case or a Result shows itself */
+        call_pretty(L, idx, o, 0);
         return;
     }
     omb_sbuf *b = omb_sbuf_new(L);
@@ -445,263 +427,27 @@ void omb_pretty_value(lua_State *L, int idx, const struct omb_pretty_opts *o)
     sbuf_finish(L, bi);
 }
 
-/* ---- results as tables and CSV ------------------------------------------------ */
-
-/* Pushes the text of one cell: one line, numbers as Lua writes them (floats
- * with 6 significant digits), tables compactly, nil as "". */
-static void cell_text(lua_State *L, int v)
-{
-    switch (lua_type(L, v)) {
-    case LUA_TNIL: lua_pushliteral(L, ""); return;
-    case LUA_TNUMBER:
-        if (lua_isinteger(L, v)) lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, v));
-        else {
-            char tmp[64];
-            snprintf(tmp, sizeof tmp, "%.6g", lua_tonumber(L, v));
-            lua_pushstring(L, tmp);
-        }
-        return;
-    case LUA_TSTRING: {
-        size_t n;
-        const char *s = lua_tolstring(L, v, &n);
-        if (!memchr(s, '\n', n) && !memchr(s, '\r', n) && !memchr(s, '\t', n)) {
-            lua_pushvalue(L, v);
-            return;
-        }
-        omb_sbuf *b = omb_sbuf_new(L);
-        for (size_t i = 0; i < n; i++) {
-            char ch = (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') ? ' ' : s[i];
-            omb_sbuf_add(L, b, &ch, 1);
-        }
-        sbuf_finish(L, lua_gettop(L));
-        return;
-    }
-    case LUA_TTABLE: {
-        if (omb_lua_is_case(L, v)) {
-            lua_getfield(L, v, "ref");
-            if (lua_isnil(L, -1)) {
-                lua_pop(L, 1);
-                lua_pushliteral(L, "(case)");
-            }
-            return;
-        }
-        struct omb_pretty_opts o = {1, 4, 0, 0, 0};
-        omb_pretty_value(L, v, &o);
-        return;
-    }
-    default: luaL_tolstring(L, v, NULL); return;
-    }
-}
-
-static void put_cell(lua_State *L, omb_sbuf *b, const char *s, size_t w, int right, int last)
-{
-    size_t n = strlen(s), cw = visible_width(s, n);
-    if (cw <= w) {
-        if (right) add_spaces(L, b, (int)(w - cw));
-        omb_sbuf_add(L, b, s, n);
-        if (!right && !last) add_spaces(L, b, (int)(w - cw));
-        return;
-    }
-    omb_sbuf_add(L, b, s, prefix_bytes(s, n, w ? w - 1 : 0));
-    if (w) omb_sbuf_adds(L, b, ELLIPSIS);
-}
-
-void omb_pretty_table(lua_State *L, int cols, int rows, const struct omb_pretty_opts *o)
-{
-    cols = lua_absindex(L, cols);
-    rows = lua_absindex(L, rows);
-    luaL_checkstack(L, 20, "cannot print");
-    lua_Integer nc = (lua_Integer)lua_rawlen(L, cols), nr = (lua_Integer)lua_rawlen(L, rows);
-    lua_Integer shown = o->max_rows && (lua_Integer)o->max_rows < nr ? (lua_Integer)o->max_rows : nr;
-    omb_sbuf *b = omb_sbuf_new(L);
-    int bi = lua_gettop(L);
-    char count[40];
-    if (nc == 0) {
-        omb_pretty_count(count, sizeof count, (unsigned long long)nr);
-        omb_sbuf_addf(L, b, "(%s row%s, no columns)\n", count, nr == 1 ? "" : "s");
-        sbuf_finish(L, bi);
-        return;
-    }
-    size_t *w = lua_newuserdatauv(L, (size_t)nc * (2 * sizeof(size_t) + sizeof(int)), 0);
-    size_t *content = w + nc; /* widest cell, header apart */
-    int *numeric = (int *)(content + nc);
-    lua_newtable(L); /* cells: (r * nc + i) -> text, anchoring the strings */
-    int cells = lua_gettop(L);
-    for (lua_Integer i = 0; i < nc; i++) {
-        lua_rawgeti(L, cols, i + 1);
-        const char *name = luaL_tolstring(L, -1, NULL);
-        w[i] = visible_width(name, strlen(name));
-        lua_rawseti(L, cells, i + 1);
-        lua_pop(L, 1);
-        numeric[i] = 1;
-        content[i] = 0;
-    }
-    for (lua_Integer r = 1; r <= shown; r++) {
-        lua_rawgeti(L, rows, r);
-        int row = lua_gettop(L);
-        for (lua_Integer i = 0; i < nc; i++) {
-            if (lua_type(L, row) == LUA_TTABLE) {
-                lua_rawgeti(L, cells, i + 1);
-                lua_rawget(L, row);
-            } else {
-                lua_pushnil(L);
-            }
-            int t = lua_type(L, -1);
-            if (t != LUA_TNUMBER && t != LUA_TNIL) numeric[i] = 0;
-            cell_text(L, lua_gettop(L));
-            size_t len;
-            const char *s = lua_tolstring(L, -1, &len);
-            size_t cw = visible_width(s, len);
-            if (cw > w[i]) w[i] = cw;
-            if (cw > content[i]) content[i] = cw;
-            lua_rawseti(L, cells, r * nc + i + 1);
-            lua_pop(L, 1);
-        }
-        lua_pop(L, 1);
-    }
-    /* fit the width: first cut headers longer than their column's cells,
-     * then shrink the widest column until the row fits */
-    if (o->width > 0) {
-        size_t total = 0;
-        for (lua_Integer i = 0; i < nc; i++) total += w[i] + 2;
-        total -= 2;
-        for (lua_Integer i = 0; i < nc && total > (size_t)o->width; i++) {
-            size_t want = content[i] > 6 ? content[i] : 6;
-            while (w[i] > want && total > (size_t)o->width) {
-                w[i]--;
-                total--;
-            }
-        }
-        while (total > (size_t)o->width) {
-            lua_Integer widest = 0;
-            for (lua_Integer i = 1; i < nc; i++)
-                if (w[i] > w[widest]) widest = i;
-            if (w[widest] <= 8) break;
-            w[widest]--;
-            total--;
-        }
-    }
-    for (lua_Integer r = 0; r <= shown; r++) {
-        if (r == 0 && o->color) omb_sbuf_adds(L, b, C_BOLD);
-        for (lua_Integer i = 0; i < nc; i++) {
-            lua_rawgeti(L, cells, r * nc + i + 1);
-            put_cell(L, b, lua_tostring(L, -1), w[i], r > 0 && numeric[i], i + 1 == nc);
-            lua_pop(L, 1);
-            if (i + 1 < nc) omb_sbuf_add(L, b, "  ", 2);
-        }
-        if (r == 0 && o->color) omb_sbuf_adds(L, b, C_RESET);
-        omb_sbuf_add(L, b, "\n", 1);
-        if (r == 0) {
-            for (lua_Integer i = 0; i < nc; i++) {
-                for (size_t k = 0; k < w[i]; k++) omb_sbuf_add(L, b, "-", 1);
-                if (i + 1 < nc) omb_sbuf_add(L, b, "  ", 2);
-            }
-            omb_sbuf_add(L, b, "\n", 1);
-        }
-    }
-    if (shown < nr) {
-        omb_pretty_count(count, sizeof count, (unsigned long long)(nr - shown));
-        omb_sbuf_addf(L, b, "... %s more row%s\n", count, nr - shown == 1 ? "" : "s");
-    }
-    omb_pretty_count(count, sizeof count, (unsigned long long)nr);
-    omb_sbuf_addf(L, b, "(%s row%s)\n", count, nr == 1 ? "" : "s");
-    lua_settop(L, bi);
-    sbuf_finish(L, bi);
-}
-
-static void csv_field(lua_State *L, omb_sbuf *b, const char *s, size_t n)
-{
-    int quote = 0;
-    for (size_t i = 0; i < n && !quote; i++)
-        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = 1;
-    if (!quote) {
-        omb_sbuf_add(L, b, s, n);
-        return;
-    }
-    omb_sbuf_add(L, b, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"') omb_sbuf_add(L, b, "\"", 1);
-        omb_sbuf_add(L, b, s + i, 1);
-    }
-    omb_sbuf_add(L, b, "\"", 1);
-}
-
-void omb_pretty_csv(lua_State *L, int cols, int rows)
-{
-    cols = lua_absindex(L, cols);
-    rows = lua_absindex(L, rows);
-    luaL_checkstack(L, 20, "cannot write CSV");
-    lua_Integer nc = (lua_Integer)lua_rawlen(L, cols), nr = (lua_Integer)lua_rawlen(L, rows);
-    omb_sbuf *b = omb_sbuf_new(L);
-    int bi = lua_gettop(L);
-    size_t n;
-    const char *s;
-    for (lua_Integer i = 1; i <= nc; i++) {
-        lua_rawgeti(L, cols, i);
-        s = luaL_tolstring(L, -1, &n);
-        csv_field(L, b, s, n);
-        lua_pop(L, 2);
-        omb_sbuf_adds(L, b, i < nc ? "," : "\r\n");
-    }
-    for (lua_Integer r = 1; r <= nr; r++) {
-        lua_rawgeti(L, rows, r);
-        int row = lua_gettop(L);
-        for (lua_Integer i = 1; i <= nc; i++) {
-            lua_rawgeti(L, cols, i);
-            if (lua_type(L, row) == LUA_TTABLE) lua_rawget(L, row);
-            else {
-                lua_pop(L, 1);
-                lua_pushnil(L);
-            }
-            int v = lua_gettop(L);
-            switch (lua_type(L, v)) {
-            case LUA_TNIL: break;
-            case LUA_TSTRING:
-                s = lua_tolstring(L, v, &n);
-                csv_field(L, b, s, n);
-                break;
-            case LUA_TNUMBER:
-                if (lua_isinteger(L, v)) omb_sbuf_addf(L, b, "%lld", (long long)lua_tointeger(L, v));
-                else omb_sbuf_addf(L, b, "%.17g", lua_tonumber(L, v));
-                break;
-            case LUA_TTABLE:
-                omb_pretty_json(L, v, 0);
-                s = lua_tolstring(L, -1, &n);
-                csv_field(L, b, s, n);
-                lua_pop(L, 1);
-                break;
-            default:
-                s = luaL_tolstring(L, v, &n);
-                csv_field(L, b, s, n);
-                lua_pop(L, 1);
-            }
-            lua_pop(L, 1);
-            omb_sbuf_adds(L, b, i < nc ? "," : "\r\n");
-        }
-        lua_pop(L, 1);
-    }
-    sbuf_finish(L, bi);
-}
-
 /* ---- JSON ---------------------------------------------------------------------- */
+
+/* A sink appending to an omb_sbuf, so JSON strings are escaped by the one
+ * renderer (output.c).  omb_sbuf_add raises only when out of memory, and the
+ * escaping holds no memory of its own, so raising through it leaks nothing. */
+struct sbuf_sink {
+    lua_State *L;
+    omb_sbuf *b;
+};
+static int sbuf_write(void *ud, const char *p, size_t n)
+{
+    struct sbuf_sink *k = ud;
+    omb_sbuf_add(k->L, k->b, p, n);
+    return 0;
+}
 
 static void json_string(lua_State *L, omb_sbuf *b, const char *s, size_t n)
 {
-    omb_sbuf_add(L, b, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        switch (ch) {
-        case '"': omb_sbuf_add(L, b, "\\\"", 2); break;
-        case '\\': omb_sbuf_add(L, b, "\\\\", 2); break;
-        case '\n': omb_sbuf_add(L, b, "\\n", 2); break;
-        case '\r': omb_sbuf_add(L, b, "\\r", 2); break;
-        case '\t': omb_sbuf_add(L, b, "\\t", 2); break;
-        default:
-            if (ch < 0x20) omb_sbuf_addf(L, b, "\\u%04x", ch);
-            else omb_sbuf_add(L, b, s + i, 1);
-        }
-    }
-    omb_sbuf_add(L, b, "\"", 1);
+    struct sbuf_sink k = {L, b};
+    struct omb_out o = {sbuf_write, &k};
+    omb_out_json_string(&o, s, n);
 }
 
 static void json_value(lua_State *L, omb_sbuf *b, int v, int cols, int seen, int depth);
@@ -803,11 +549,13 @@ static void json_value(lua_State *L, omb_sbuf *b, int v, int cols, int seen, int
     }
     case LUA_TTABLE: json_table(L, b, v, cols, seen, depth); return;
     case LUA_TUSERDATA:
-        if (omb_lua_is_result(L, v)) {
-            omb_lua_result_parts(L, v);
-            int top = lua_gettop(L);
-            json_table(L, b, top, top - 1, seen, depth);
-            lua_pop(L, 2);
+        if (luaL_getmetafield(L, v, "__json") != LUA_TNIL) { /* a Result gives its own JSON text */
+            lua_pushvalue(L, v);
+            lua_call(L, 1, 1);
+            size_t n;
+            const char *s = luaL_checklstring(L, -1, &n);
+            omb_sbuf_add(L, b, s, n);
+            lua_pop(L, 1);
             return;
         }
         /* fall through */
@@ -824,149 +572,5 @@ void omb_pretty_json(lua_State *L, int idx, int cols)
     lua_newtable(L);
     json_value(L, b, idx, cols, lua_gettop(L), 0);
     lua_settop(L, bi);
-    sbuf_finish(L, bi);
-}
-
-/* ---- a case as a record -------------------------------------------------------- */
-
-static void money(char *buf, size_t cap, lua_Integer pence)
-{
-    char pounds[40];
-    omb_pretty_count(pounds, sizeof pounds, (unsigned long long)(pence / 100));
-    snprintf(buf, cap, "\xC2\xA3%s.%02d", pounds, (int)(pence % 100));
-}
-
-/* Appends text wrapped to the width, continuation lines indented by indent. */
-static void wrapped(lua_State *L, omb_sbuf *b, const char *s, int indent, int width)
-{
-    int avail = width > indent + 20 ? width - indent : 0;
-    size_t n = strlen(s);
-    if (!avail) {
-        omb_sbuf_add(L, b, s, n);
-        return;
-    }
-    size_t i = 0;
-    int first = 1;
-    while (i < n) {
-        while (i < n && s[i] == ' ') i++;
-        size_t end = i, last_space = 0, cols = 0;
-        while (end < n && cols < (size_t)avail) {
-            if (s[end] == ' ') last_space = end;
-            end++;
-            while (end < n && ((unsigned char)s[end] & 0xC0) == 0x80) end++;
-            cols++;
-        }
-        if (end < n && last_space > i) end = last_space;
-        if (!first) {
-            omb_sbuf_add(L, b, "\n", 1);
-            add_spaces(L, b, indent);
-        }
-        omb_sbuf_add(L, b, s + i, end - i);
-        first = 0;
-        i = end;
-    }
-}
-
-static const char *field(lua_State *L, int t, const char *k)
-{
-    lua_getfield(L, t, k);
-    const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-    lua_pop(L, 1); /* the case table anchors the string */
-    return s;
-}
-
-#define LABEL_W 16
-
-static void label(lua_State *L, omb_sbuf *b, const char *name, const struct omb_pretty_opts *o)
-{
-    omb_sbuf_add(L, b, "  ", 2);
-    if (o->color) omb_sbuf_adds(L, b, C_DIM);
-    omb_sbuf_addf(L, b, "%-*s", LABEL_W - 2, name);
-    if (o->color) omb_sbuf_adds(L, b, C_RESET);
-}
-
-void omb_pretty_case(lua_State *L, int idx, const struct omb_pretty_opts *o)
-{
-    idx = lua_absindex(L, idx);
-    luaL_checkstack(L, 20, "cannot print");
-    omb_sbuf *b = omb_sbuf_new(L);
-    int bi = lua_gettop(L);
-    const char *ref = field(L, idx, "ref"), *auth = field(L, idx, "authority");
-    if (o->color) omb_sbuf_adds(L, b, C_BOLD);
-    omb_sbuf_addf(L, b, "%s  %s", ref ? ref : "(unreferenced)", auth ? auth : "(authority unknown)");
-    if (o->color) omb_sbuf_adds(L, b, C_RESET);
-    omb_sbuf_add(L, b, "\n", 1);
-    static const char *const scalars[][2] = {{"decision_date", "decided"}, {"outcome", "outcome"},
-                                             {"category", "category"},     {"subcategory", "subcategory"},
-                                             {"council_subject", "subject"}, {"summary", "summary"}};
-    for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++) {
-        const char *v = field(L, idx, scalars[i][0]);
-        if (!v) continue;
-        label(L, b, scalars[i][1], o);
-        wrapped(L, b, v, LABEL_W, o->width);
-        omb_sbuf_add(L, b, "\n", 1);
-    }
-    char m[64];
-    lua_getfield(L, idx, "payment_total_pence");
-    if (lua_isinteger(L, -1) && lua_tointeger(L, -1) > 0) {
-        money(m, sizeof m, lua_tointeger(L, -1));
-        label(L, b, "payments", o);
-        omb_sbuf_addf(L, b, "%s\n", m);
-    }
-    lua_pop(L, 1);
-    static const char *const lists[] = {"remedies", "improvements", "events", "sources"};
-    for (size_t li = 0; li < 4; li++) {
-        lua_getfield(L, idx, lists[li]);
-        int t = lua_gettop(L);
-        lua_Integer n = lua_type(L, t) == LUA_TTABLE ? (lua_Integer)lua_rawlen(L, t) : 0;
-        for (lua_Integer i = 1; i <= n; i++) {
-            if (i == 1) label(L, b, lists[li], o);
-            else add_spaces(L, b, LABEL_W);
-            lua_rawgeti(L, t, i);
-            int e = lua_gettop(L);
-            if (lua_type(L, e) != LUA_TTABLE) {
-                omb_sbuf_add(L, b, "\n", 1);
-                lua_pop(L, 1);
-                continue;
-            }
-            omb_sbuf *line = omb_sbuf_new(L);
-            if (li == 0) {
-                const char *kind = field(L, e, "kind"), *text = field(L, e, "text");
-                omb_sbuf_adds(L, line, kind ? kind : "remedy");
-                lua_getfield(L, e, "amount_pence");
-                if (lua_isinteger(L, -1)) {
-                    money(m, sizeof m, lua_tointeger(L, -1));
-                    omb_sbuf_addf(L, line, " %s", m);
-                }
-                lua_pop(L, 1);
-                if (text) {
-                    omb_sbuf_adds(L, line, ": ");
-                    omb_sbuf_adds(L, line, text);
-                }
-            } else if (li == 1) {
-                const char *text = field(L, e, "text");
-                omb_sbuf_adds(L, line, text ? text : "");
-            } else if (li == 2) {
-                const char *date = field(L, e, "date"), *type = field(L, e, "type"), *text = field(L, e, "text");
-                if (date) omb_sbuf_addf(L, line, "%s ", date);
-                omb_sbuf_adds(L, line, type ? type : "event");
-                if (text) {
-                    omb_sbuf_adds(L, line, ": ");
-                    omb_sbuf_adds(L, line, text);
-                }
-            } else {
-                const char *path = field(L, e, "path"), *plugin = field(L, e, "plugin");
-                omb_sbuf_adds(L, line, path ? path : "?");
-                lua_getfield(L, e, "line");
-                if (lua_isinteger(L, -1)) omb_sbuf_addf(L, line, ":%lld", (long long)lua_tointeger(L, -1));
-                lua_pop(L, 1);
-                if (plugin) omb_sbuf_addf(L, line, " (%s)", plugin);
-            }
-            wrapped(L, b, line->p ? line->p : "", LABEL_W, o->width);
-            omb_sbuf_add(L, b, "\n", 1);
-            lua_settop(L, t);
-        }
-        lua_settop(L, bi);
-    }
     sbuf_finish(L, bi);
 }

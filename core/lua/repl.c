@@ -119,9 +119,9 @@ static int print_values(lua_State *L)
     int mode = omb_lua_get_mode(L);
     for (int i = 1; i <= n; i++) {
         if (mode != OMB_OUT_TABLE && omb_lua_is_result(L, i)) { /* .mode csv or json */
+            struct omb_out_opts o = {mode == OMB_OUT_CSV ? OMB_OUT_CSV : OMB_OUT_JSON, 0, 0, 0, 1, 0};
             omb_lua_result_parts(L, i);
-            if (mode == OMB_OUT_CSV) omb_pretty_csv(L, -2, -1);
-            else omb_pretty_json(L, -1, -2);
+            omb_lua_rows_render(L, -2, -1, &o);
             lua_replace(L, -3);
             lua_pop(L, 1);
         } else {

@@ -130,7 +130,7 @@ int main(void)
         TAP_OK(0, "table: the n column is aligned under its header");
     }
     free(table);
-    char *narrow = render(db, "SELECT 'a very long authority name that goes on' AS authority, 1 AS n", OMB_OUT_TABLE, 20);
+    char *narrow = render(db, "SELECT 'Kent' AS authority, 'a very long summary of what went wrong here' AS summary", OMB_OUT_TABLE, 20);
     int fits = 1;
     if (narrow)
         for (char *l = narrow; *l;) {
@@ -139,8 +139,26 @@ int main(void)
             if (omb_utf8_width(l, n) > 20) fits = 0;
             l += n + (e != NULL);
         }
-    TAP_OK(narrow && fits, "table: every line fits the width given (20)");
+    TAP_OK(narrow && fits, "table: a free-text column shrinks so every line fits the width given (20)");
     free(narrow);
+
+    /* identifiers are never cut, even when the line is then wider */
+    char *ids = render(db,
+                       "SELECT '22 011 234' AS ref, '2023-09-14' AS decision_date, "
+                       "'Somerset Council' AS authority, 123450 AS payments_pence, 'long text here' AS summary",
+                       OMB_OUT_TABLE, 30);
+    TAP_OK(ids && strstr(ids, "22 011 234") && strstr(ids, "2023-09-14") && strstr(ids, "Somerset Council"),
+           "table: reference, date and authority are whole at width 30 (%s)", ids ? ids : "(null)");
+    TAP_OK(ids && strstr(ids, "\xC2\xA3" "1,234.50") && strstr(ids, "payments ") && !strstr(ids, "payments_pence"),
+           "table: a *_pence column shows pounds under its name without the suffix");
+    free(ids);
+    CHECK_STR(render(db, "SELECT 273551.612903226 AS mean_pence, 2.5 AS ratio", OMB_OUT_CSV, 0),
+              "mean_pence,ratio\r\n273552,2.5\r\n", "CSV: fractional pence are rounded to the penny, other reals kept");
+    CHECK_STR(render(db, "SELECT -1050.5 AS change_pence", OMB_OUT_JSON, 0), "[\n{\"change_pence\":-1051}\n]\n",
+              "JSON: pence stay integers (halves away from zero)");
+    char *neg = render(db, "SELECT -1050 AS change_pence", OMB_OUT_TABLE, 0);
+    TAP_OK(neg && strstr(neg, "-\xC2\xA3" "10.50"), "table: negative money reads -£10.50");
+    free(neg);
     sqlite3_close(db);
     return tap_done();
 }

@@ -109,10 +109,12 @@ static void rows_free(struct rows *rs)
     " FROM p GROUP BY g, year ORDER BY g, year"
 
 /* Least-squares slope of a group's yearly totals over every year of the
- * period (a year with no case in the group counts as zero). */
+ * period (a year with no case in the group counts as zero).  A trend needs
+ * two years with cases in the group (docs/metrics.md): one year is a level,
+ * not a direction, so it has none. */
 static double trend(const struct row *r, size_t n, int y0, int y1)
 {
-    if (y1 <= y0) return NAN;
+    if (y1 <= y0 || n < 2) return NAN;
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     int m = y1 - y0 + 1;
     size_t k = 0;
@@ -224,7 +226,7 @@ static int remedy_per_category(omb_call *ctx, const char *by)
     if (!rc && cov.v[1])
         rc = h->note(ctx, "%lld case%s without a decision date: counted in the rows with no year (no change or trend)",
                      (long long)cov.v[1], cov.v[1] == 1 ? "" : "s");
-    if (!rc) rc = h->note(ctx, "mean, median and p90 are over cases with a payment; money in pence");
+    if (!rc) rc = h->note(ctx, "mean, median and p90 are over cases with a payment, to the penny; money is pence in CSV and JSON, pounds in tables");
 done:
     rows_free(&rs);
     return rc;

@@ -1,0 +1,97 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# money_tables.sh -- issue 16 through the program as people run it: money is
+# pounds in tables and whole pence in CSV and JSON (fields named *_pence, the
+# names export uses); a totals line only in tables; tables fitted to a
+# narrow terminal (a pty from script(1)) keep references, dates, authorities
+# and amounts whole; a trend needs two years.  Expected values are computed
+# from the program's own CSV, never written in here.
+: "${OMBUDS:?}" "${SRCDIR:?}"
+n=0; fail=0
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+ok() { n=$((n+1)); echo "ok $n - $1"; }
+notok() { n=$((n+1)); fail=$((fail+1)); echo "not ok $n - $1"; }
+check() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1"; echo "#   want: $2"; echo "#    got: $3"; fi; }
+contains() { case "$3" in *"$2"*) ok "$1" ;; *) notok "$1"; echo "#   want to contain: $2"; echo "$3" | sed 's/^/#    got: /' | head -20 ;; esac; }
+lacks() { case "$3" in *"$2"*) notok "$1"; echo "#   should not contain: $2" ;; *) ok "$1" ;; esac; }
+db="$tmp/t.db"
+cp "$SRCDIR"/tests/golden/decision_page/*.txt "$tmp/"
+"$OMBUDS" --db "$db" ingest "$tmp"/*.txt >/dev/null 2>&1
+check "the decision fixtures ingest" 0 $?
+
+# ---- cases: one name per figure, no fake total row in machine formats
+csv=$("$OMBUDS" --db "$db" cases --format csv | tr -d '\r')
+check "cases CSV header uses export's names" \
+  "ref,decision_date,authority,category,subcategory,outcome,payment_total_pence,n_remedies,n_improvements" \
+  "$(echo "$csv" | head -1)"
+rows=$(echo "$csv" | tail -n +2 | wc -l)
+cases=$("$OMBUDS" --db "$db" sql --format csv "SELECT count(*) FROM cases" | tail -1 | tr -d '\r')
+check "cases CSV has one row per case, no total row" "$cases" "$rows"
+lacks "cases CSV has no 'total' record" "total," "$csv"
+json=$("$OMBUDS" --db "$db" cases --format json)
+lacks "cases JSON has no fake case {\"ref\":\"total\"}" '"ref":"total"' "$json"
+contains "cases JSON gives payments as integer pence" '"payment_total_pence":' "$json"
+bad=$(echo "$json" | grep -o '"payment_total_pence":[^,}]*' | grep -c '[.]')
+check "no fractional pence in cases JSON" 0 "$bad"
+
+# ---- tables: pounds, and the total line computed from the CSV
+sum=$(echo "$csv" | tail -n +2 | awk -F, '{print $(NF-2)}' | awk '{s+=$1} END {printf "%d", s}')
+want=$(awk -v p="$sum" 'BEGIN { s = sprintf("%d", p / 100); o = ""; while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) } printf "\302\243%s%s.%02d", s, o, p % 100 }')
+table=$("$OMBUDS" --db "$db" cases --format table)
+contains "cases table shows the total in pounds ($want)" "$want" "$(echo "$table" | grep '^total')"
+contains "cases table heads the money column without _pence" "payment_total " "$(echo "$table" | head -1)"
+lacks "cases table shows no pence column name" "payment_total_pence" "$table"
+
+# ---- a narrow terminal: identifiers whole, long text shrinks
+narrow=$(script -qc "stty cols 70; '$OMBUDS' --db '$db' cases" /dev/null | tr -d '\r')
+missing=0
+for field in 1 2 3; do
+  for v in $(echo "$csv" | tail -n +2 | cut -d, -f$field | sort -u | tr ' ' '_'); do
+    v=$(echo "$v" | tr '_' ' ')
+    case "$narrow" in *"$v"*) ;; *) missing=$((missing+1)); echo "# cut: $v" ;; esac
+  done
+done
+check "at 70 columns every reference, decision date and authority is whole" 0 "$missing"
+contains "at 70 columns a long text column is shortened with an ellipsis" "$(printf '\342\200\246')" "$narrow"
+
+# ---- metrics: pence rounded to the penny in CSV, pounds in tables
+mcsv=$("$OMBUDS" --db "$db" metric remedy_per_category --by category --format csv 2>/dev/null | tr -d '\r')
+frac=$(echo "$mcsv" | tail -n +2 | awk -F, '{for (i = 5; i <= NF; i++) if ($i ~ /\./) c++} END {print c + 0}')
+check "metric CSV: no fractional pence (means and medians to the penny)" 0 "$frac"
+mtab=$("$OMBUDS" --db "$db" metric remedy_per_category --by category --format table 2>/dev/null)
+contains "metric table: money in pounds" "$(printf '\302\243')" "$mtab"
+contains "metric table: headed mean, not mean_pence" " mean " "$(echo "$mtab" | head -1)"
+# a trend needs two years with cases in the group
+one_year_trends=$(echo "$mcsv" | tail -n +2 | awk -F, '{y[$1]++; t[$1]=$NF} END {for (g in y) if (y[g] < 2 && t[g] != "") c++; print c + 0}')
+check "metric: a group with one year has no trend" 0 "$one_year_trends"
+two=$(echo "$mcsv" | tail -n +2 | awk -F, '{y[$1]++; t[$1]=$NF} END {for (g in y) if (y[g] >= 2 && t[g] != "") c++; print c + 0}')
+[ "$two" -gt 0 ] && ok "metric: groups with two years have a trend ($two)" || notok "metric: groups with two years have a trend"
+
+# ---- charts: words, coverage in the footnote, nothing drawn when empty
+"$OMBUDS" --db "$db" metric remedy_per_category --by category --chart "$tmp/r.svg" >/dev/null 2>&1
+svg=$(cat "$tmp/r.svg" 2>/dev/null)
+contains "chart subtitle in words with the unit" "Redress paid, $(printf '\302\243'), by year" "$svg"
+used=$("$OMBUDS" --db "$db" metric remedy_per_category --by category 2>&1 | sed -n 's/^coverage: \([0-9]*\) cases used.*/\1/p')
+contains "chart footnote states the coverage the table states ($used used)" "Coverage: $used cases used" "$svg"
+out=$("$OMBUDS" --db "$db" metric uphold_rate --value upheld_per_100k --chart "$tmp/empty.svg" 2>&1); rc=$?
+[ "$rc" -ne 0 ] && ok "a chart with nothing to draw fails ($rc)" || notok "a chart with nothing to draw fails"
+[ ! -e "$tmp/empty.svg" ] && ok "and no chart file is written" || notok "and no chart file is written"
+contains "and the command says why" "nothing to draw" "$out"
+
+# ---- scripts use the metrics' definitions: uphold rate = upheld / decided
+"$OMBUDS" --db "$db" run "$SRCDIR/scripts/league_table.lua" --csv "$tmp/league.csv" >/dev/null 2>&1
+check "league_table.lua runs" 0 $?
+metric=$("$OMBUDS" --db "$db" metric uphold_rate --by authority --format csv 2>/dev/null | tr -d '\r' |
+  awk -F, 'NR > 1 {d[$1] += $4; u[$1] += $5} END {for (a in d) if (d[a] > 0) printf "%s=%.0f%%\n", a, 100 * u[a] / d[a]; else printf "%s=\n", a}' | sort)
+league=$(tr -d '\r' <"$tmp/league.csv" | awk -F, 'NR > 1 {print $1 "=" $5}' | sort)
+check "league_table.lua's uphold rate is the metric's (upheld / decided) for every council" "$metric" "$league"
+
+# ---- scripts and the console print money one way
+check "ombuds.pounds: thousands, pence, rounding, sign" "£71,276.50 £2,735.52 -£1.05" \
+  "$("$OMBUDS" -e 'io.write(ombuds.pounds(7127650), " ", ombuds.pounds(273551.612903226), " ", ombuds.pounds(-105))')"
+s19=$("$OMBUDS" --db "$db" run "$SRCDIR/scripts/section19.lua" 2>&1)
+bad=$(echo "$s19" | grep -c '£[0-9]\{4,\}')
+check "section19.lua prints pounds with thousands separators (no £385957.00)" 0 "$bad"
+
+echo "1..$n"
+[ "$fail" -eq 0 ]
