@@ -45,23 +45,32 @@ static int line_starts(const struct omb_host *h, const char *t, struct omb_line 
     return l.b - l.a >= n && h->find_ci(t + l.a, n, s) == t + l.a;
 }
 
-/* Section headings of a decision page or report.  "Back to top" ends each. */
-static const char *const headings[] = {"The complaint", "What I have investigated", "What we have investigated",
-                                       "The Ombudsman's role and powers", "The Ombudsman\xE2\x80\x99s role and powers",
-                                       "How I considered this complaint", "How we considered this complaint",
-                                       "What I found", "What we found", "Conclusions", "Analysis", "Findings",
-                                       "Agreed action", "Agreed actions", "Recommended action", "Recommendations",
-                                       "Final decision", "Decision", "Background", "Legal and administrative background",
-                                       "Complaint background", "My decision", "Our decision",
-                                       "Investigator's decision on behalf of the Ombudsman",
-                                       "Parts of the complaint that I did not investigate",
-                                       "Report summary", "Finding", "Introduction", "What happened",
-                                       "My assessment", "Our assessment", "Assessment", NULL};
+/* Section headings of a decision page or report.  "Back to top" ends each.
+ * Every line of a page is compared with all of them, so each carries its
+ * length and a line of another length is passed over without comparing. */
+#define HEADING(s) {s, sizeof s - 1}
+static const struct heading {
+    const char *s;
+    size_t n;
+} headings[] = {HEADING("The complaint"), HEADING("What I have investigated"), HEADING("What we have investigated"),
+                HEADING("The Ombudsman's role and powers"), HEADING("The Ombudsman\xE2\x80\x99s role and powers"),
+                HEADING("How I considered this complaint"), HEADING("How we considered this complaint"),
+                HEADING("What I found"), HEADING("What we found"), HEADING("Conclusions"), HEADING("Analysis"),
+                HEADING("Findings"), HEADING("Agreed action"), HEADING("Agreed actions"), HEADING("Recommended action"),
+                HEADING("Recommendations"), HEADING("Final decision"), HEADING("Decision"), HEADING("Background"),
+                HEADING("Legal and administrative background"), HEADING("Complaint background"),
+                HEADING("My decision"), HEADING("Our decision"),
+                HEADING("Investigator's decision on behalf of the Ombudsman"),
+                HEADING("Parts of the complaint that I did not investigate"), HEADING("Report summary"),
+                HEADING("Finding"), HEADING("Introduction"), HEADING("What happened"), HEADING("My assessment"),
+                HEADING("Our assessment"), HEADING("Assessment"), {NULL, 0}};
 
 static int is_heading(const struct omb_host *h, const char *t, struct omb_line l)
 {
-    for (const char *const *s = headings; *s; s++)
-        if (line_is(h, t, l, *s)) return 1;
+    omb_trim(t, &l.a, &l.b);
+    size_t n = l.b - l.a;
+    for (const struct heading *s = headings; s->s; s++)
+        if (s->n == n && h->find_ci(t + l.a, n, s->s) == t + l.a) return 1;
     return 0;
 }
 
@@ -456,7 +465,6 @@ static int action_item(struct actions *s, const char *t, size_t a, size_t e)
     if (e <= a || is_compliance_line(h, t + a, e - a)) return OMB_OK;
     s->found++;
     int remedy = omb_has_any_ci(t + a, e - a, remedy_words);
-    int improve = omb_has_any_ci(t + a, e - a, improvement_words);
     if (!s->b) {
         /* first walk: add up the money */
         if (remedy) {
@@ -471,7 +479,9 @@ static int action_item(struct actions *s, const char *t, size_t a, size_t e)
         if (restates_total(s, t, a, e)) return OMB_OK;
         return h->case_extract_remedies(s->b, t + a, e - a, a);
     }
-    if (improve) {
+    /* (only now: most actions are remedies, and the first walk needs no
+     * more than the remedy words) */
+    if (omb_has_any_ci(t + a, e - a, improvement_words)) {
         /* "...; and" joins the list, it is not part of the action */
         size_t k = e;
         while (k > a && t[k - 1] >= 'a' && t[k - 1] <= 'z') k--;
