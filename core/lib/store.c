@@ -269,6 +269,32 @@ static const char *const migrations[] = {
     /* 6: the page of a PDF a case starts on (NULL for documents without
      * pages), for `sources` in the export */
     "ALTER TABLE case_sources ADD COLUMN page INTEGER;",
+    /* 7: each text stored once (issue 18).  search_text held a third copy
+     * of every summary (cases and case_facts have the others) and a second
+     * of every improvement; it is now a view over case_facts and
+     * improvements, the FTS5 index's external content.  The two share one
+     * rowid space: improvement ids start at 10,000,000,000, above any
+     * case_facts id, so a view row is found by its id with one rowid look-up
+     * in each table.  The delete triggers move to the two tables.
+     * documents_name_sha held each 64-character hash again: (name) alone
+     * finds the one or two documents of a name.  cases_year and
+     * cases_outcome index a dozen and half a dozen distinct values, so no
+     * query is faster for them, and each case paid two more inserts. */
+    "DROP TRIGGER search_text_ad;"
+    "DROP TABLE search_text;"
+    "UPDATE improvements SET id = id + 10000000000 WHERE id < 10000000000;"
+    "CREATE VIEW search_text(id, case_id, document_id, kind, text) AS"
+    "  SELECT id, case_id, document_id, 'summary', summary FROM case_facts WHERE summary IS NOT NULL"
+    "  UNION ALL SELECT id, case_id, document_id, 'improvement', text FROM improvements;"
+    "CREATE TRIGGER case_facts_search_ad AFTER DELETE ON case_facts WHEN old.summary IS NOT NULL BEGIN"
+    "  INSERT INTO search(search, rowid, text) VALUES ('delete', old.id, old.summary); END;"
+    "CREATE TRIGGER improvements_search_ad AFTER DELETE ON improvements BEGIN"
+    "  INSERT INTO search(search, rowid, text) VALUES ('delete', old.id, old.text); END;"
+    "INSERT INTO search(search) VALUES ('rebuild');"
+    "DROP INDEX documents_name_sha;"
+    "CREATE INDEX documents_name ON documents(name);"
+    "DROP INDEX cases_year;"
+    "DROP INDEX cases_outcome;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -288,7 +314,6 @@ enum stmt_id {
     S_INSERT_EVENT,
     S_INSERT_NOTE,
     S_INSERT_WARNING,
-    S_INSERT_SEARCH,
     S_RECOMPUTE,
     S_MAP_SUBJECT,
     S_DELETE_ORPHAN,
@@ -323,12 +348,13 @@ static const char *const stmt_sql[S__COUNT] = {
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     [S_INSERT_REMEDY] = "INSERT INTO remedies(case_id, document_id, kind, amount_pence, purposes, text, line)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [S_INSERT_IMPROVEMENT] = "INSERT INTO improvements(case_id, document_id, text, line) VALUES (?1, ?2, ?3, ?4)",
+    /* improvement ids start at 10,000,000,000 (migration 5) */
+    [S_INSERT_IMPROVEMENT] = "INSERT INTO improvements(id, case_id, document_id, text, line)"
+                             " SELECT max(coalesce(max(id), 0) + 1, 10000000000), ?1, ?2, ?3, ?4 FROM improvements",
     [S_INSERT_EVENT] = "INSERT INTO events(case_id, authority, document_id, type, date, date_text, text, line)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [S_INSERT_NOTE] = "INSERT INTO document_notes(document_id, key, value, line) VALUES (?1, ?2, ?3, ?4)",
     [S_INSERT_WARNING] = "INSERT INTO warnings(document_id, line, message) VALUES (?1, ?2, ?3)",
-    [S_INSERT_SEARCH] = "INSERT INTO search_text(case_id, document_id, kind, text) VALUES (?1, ?2, ?3, ?4)",
     /* The merge rule, in one place.  For each field: the fact from the
      * best-ranked document, newest document breaking ties, last line within a
      * document last; an "unknown" outcome never hides a known one. */
@@ -377,8 +403,9 @@ static const char *const stmt_sql[S__COUNT] = {
         " remedy_document_id, improvement_document_id) VALUES (?1,"
         " coalesce((SELECT a.name FROM authority_names n JOIN authorities a ON a.id = n.authority_id"
         "   WHERE n.name = ?2), ?2), ?3, ?4, ?5, coalesce(?6, 'unknown'), ?7, ?8, ?9, ?10)",
-    [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT id, text FROM search_text WHERE id > ?1",
-    [S_MAX_TEXT_ID] = "SELECT coalesce(max(id), 0) FROM search_text",
+    [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT id, summary FROM case_facts"
+                        " WHERE id > ?1 AND summary IS NOT NULL UNION ALL SELECT id, text FROM improvements WHERE id > ?2",
+    [S_MAX_TEXT_ID] = "SELECT (SELECT coalesce(max(id), 0) FROM case_facts), (SELECT coalesce(max(id), 0) FROM improvements)",
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
@@ -395,7 +422,7 @@ struct omb_store {
     sqlite3_stmt *stmt[S__COUNT]; /* prepared on first use, kept for the run */
     int batched;                  /* documents are savepoints in a transaction the caller commits */
     int optimistic;               /* in a batch, documents are written without a savepoint each */
-    sqlite3_int64 indexed_upto;   /* search_text rows up to this id are in the FTS index */
+    sqlite3_int64 indexed_upto[2]; /* case_facts, improvements rows up to these ids are in the FTS index */
 };
 
 sqlite3 *omb_store_db(omb_store *st) { return st->db; }
@@ -623,7 +650,10 @@ int omb_store_find_same(omb_store *st, const char *sha256, const char *path, cha
 static void reset_indexed(omb_store *st)
 {
     sqlite3_stmt *s = stmt(st, S_MAX_TEXT_ID);
-    if (s && sqlite3_step(s) == SQLITE_ROW) st->indexed_upto = sqlite3_column_int64(s, 0);
+    if (s && sqlite3_step(s) == SQLITE_ROW) {
+        st->indexed_upto[0] = sqlite3_column_int64(s, 0);
+        st->indexed_upto[1] = sqlite3_column_int64(s, 1);
+    }
     if (s) sqlite3_reset(s);
 }
 
@@ -633,7 +663,8 @@ static int index_pending(omb_store *st, char *err, size_t cap)
 {
     sqlite3_stmt *s = stmt(st, S_INDEX_PENDING);
     if (!s) goto fail;
-    sqlite3_bind_int64(s, 1, st->indexed_upto);
+    sqlite3_bind_int64(s, 1, st->indexed_upto[0]);
+    sqlite3_bind_int64(s, 2, st->indexed_upto[1]);
     if (step_done(s)) goto fail;
     reset_indexed(st);
     return OMB_OK;
@@ -780,22 +811,15 @@ static int insert_event(struct write_ctx *w, sqlite3_int64 case_id, const struct
     return step_done(s) ? fail_sql(w, "an event") : OMB_OK;
 }
 
-static int insert_search(struct write_ctx *w, sqlite3_int64 case_id, const char *kind, const char *text)
+/* A row of the full-text view (case_facts with a summary, improvements; see
+ * migration 5) was inserted as rowid `id` of `table` (0 or 1).  Its rowid is
+ * max(id) + 1, so once a document replacing another has deleted the top rows,
+ * new rows reuse ids at or below indexed_upto: lower it, or index_pending
+ * skips them and a later delete corrupts the FTS index (found by tests/fuzz;
+ * docs/testing.md). */
+static void text_written(omb_store *st, int table, sqlite3_int64 id)
 {
-    sqlite3_stmt *s = stmt(w->st, S_INSERT_SEARCH);
-    if (!s) return fail_sql(w, "the search index");
-    sqlite3_bind_int64(s, 1, case_id);
-    sqlite3_bind_int64(s, 2, w->doc_id);
-    sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, text, -1, SQLITE_STATIC);
-    if (step_done(s)) return fail_sql(w, "the search index");
-    /* search_text ids are max(id) + 1, so once a document replacing another
-     * has deleted the top rows, new rows reuse ids at or below indexed_upto:
-     * lower it, or index_pending skips them and a later delete corrupts the
-     * FTS index (found by tests/fuzz; docs/testing.md). */
-    sqlite3_int64 id = sqlite3_last_insert_rowid(w->st->db);
-    if (id <= w->st->indexed_upto) w->st->indexed_upto = id - 1;
-    return OMB_OK;
+    if (id <= st->indexed_upto[table]) st->indexed_upto[table] = id - 1;
 }
 
 /* The scalar fields a document gives a case, in the order of the columns
@@ -837,9 +861,7 @@ static int insert_facts(struct write_ctx *w, const omb_case *c, sqlite3_int64 ca
         sqlite3_bind_int64(s, 4 + 2 * k, (sqlite3_int64)f->line);
     }
     if (step_done(s)) return fail_sql(w, "a fact");
-    if (c->fields[OMB_FIELD_SUMMARY].value &&
-        insert_search(w, case_id, "summary", c->fields[OMB_FIELD_SUMMARY].value))
-        return OMB_ESTORE;
+    if (c->fields[OMB_FIELD_SUMMARY].value) text_written(w->st, 0, sqlite3_last_insert_rowid(w->st->db));
     return OMB_OK;
 }
 
@@ -916,7 +938,7 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
         sqlite3_bind_text(s, 3, c->improvements[i].text, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 4, (sqlite3_int64)c->improvements[i].line);
         if (step_done(s)) return fail_sql(w, "an improvement");
-        if (insert_search(w, case_id, "improvement", c->improvements[i].text)) return OMB_ESTORE;
+        text_written(w->st, 1, sqlite3_last_insert_rowid(w->st->db));
     }
     for (size_t i = 0; i < c->n_events; i++)
         if (insert_event(w, case_id, &c->events[i])) return OMB_ESTORE;
@@ -1045,7 +1067,7 @@ int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_s
                     size_t cap)
 {
     struct write_ctx w = {st, 0, meta, err, cap, sink->line_page, sink->n_line_page};
-    sqlite3_int64 indexed_before = st->indexed_upto; /* restored if the savepoint is rolled back */
+    sqlite3_int64 indexed_before[2] = {st->indexed_upto[0], st->indexed_upto[1]}; /* restored on a rollback */
     *result = 0;
     if (cap) err[0] = '\0';
     /* In a batch the document is a savepoint inside the batch's transaction,
@@ -1068,7 +1090,8 @@ int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_s
         if (st->batched) {
             control(st, S_ROLLBACK_TO, NULL, 0);
             control(st, S_RELEASE, NULL, 0);
-            st->indexed_upto = indexed_before;
+            st->indexed_upto[0] = indexed_before[0];
+            st->indexed_upto[1] = indexed_before[1];
         } else {
             control(st, S_ROLLBACK, NULL, 0);
             reset_indexed(st);
