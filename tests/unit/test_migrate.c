@@ -97,6 +97,9 @@ static const char *const CASES_SQL =
 static const char *const TEXT_SQL =
     "SELECT c.ref, d.path, t.kind, t.text FROM search_text t JOIN cases c ON c.id = t.case_id"
     " JOIN documents d ON d.id = t.document_id ORDER BY c.ref, d.id, t.kind, t.text";
+static const char *const REMEDY_SQL =
+    "SELECT c.ref, d.path, r.kind, r.amount_pence, r.purposes, r.text, r.line FROM remedies r"
+    " JOIN cases c ON c.id = r.case_id JOIN documents d ON d.id = r.document_id ORDER BY r.id";
 static const char *const FOUND_SQL =
     "SELECT c.ref, t.kind, snippet(search, 0, '[', ']', '...', 6) FROM search JOIN search_text t"
     " ON t.id = search.rowid JOIN cases c ON c.id = t.case_id WHERE search MATCH 'remind OR review'"
@@ -116,7 +119,10 @@ int main(void)
     char *cases_before = rows(raw, CASES_SQL);
     char *text_before = rows(raw, TEXT_SQL);
     char *found_before = rows(raw, FOUND_SQL);
+    char *remedies_before = rows(raw, REMEDY_SQL);
+    char *totals_before = rows(raw, "SELECT * FROM case_totals ORDER BY case_id");
     sqlite3_close(raw);
+    TAP_INT(count_lines(remedies_before), 29, "the fixture holds 29 remedies");
     TAP_INT(count_lines(text_before), 25, "the fixture holds 25 searchable texts");
     TAP_INT(count_lines(found_before), 13, "of which 13 match 'remind OR review' (2 summaries, 11 improvements)");
     TAP_INT(count_lines(facts_before), 75, "the fixture holds 75 facts");
@@ -169,6 +175,16 @@ int main(void)
                 "whose ids never meet");
     TAP_INT(sqlite3_exec(db, "INSERT INTO search(search, rank) VALUES ('integrity-check', 1)", NULL, NULL, NULL),
             SQLITE_OK, "the index agrees with the texts");
+    expect_rows(db, REMEDY_SQL, remedies_before, "remedies, copied into their new table, are unchanged");
+    expect_rows(db, "SELECT * FROM case_totals ORDER BY case_id", totals_before, "and so are the case totals");
+    TAP_INT(sqlite3_exec(db, "INSERT INTO remedies(case_id, document_id, kind, text, line) VALUES (1, 1, 'gift', 'x', 1)",
+                         NULL, NULL, NULL),
+            SQLITE_CONSTRAINT_CHECK, "a remedy of an unknown kind is still refused");
+    TAP_INT(sqlite3_exec(db,
+                         "INSERT INTO remedies(case_id, document_id, kind, amount_pence, text, line)"
+                         " VALUES (1, 1, 'payment', -5, 'x', 1)",
+                         NULL, NULL, NULL),
+            SQLITE_CONSTRAINT_CHECK, "and so is a negative amount");
     omb_store_close(st);
 
     /* a read-only open of an old store (ombuds sql, export, metric) upgrades it */
@@ -188,6 +204,8 @@ int main(void)
     free(cases_before);
     free(text_before);
     free(found_before);
+    free(remedies_before);
+    free(totals_before);
     char side[300];
     unlink(path);
     snprintf(side, sizeof side, "%s-wal", path);
