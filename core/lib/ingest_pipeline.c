@@ -354,13 +354,13 @@ static void rewrite_batch(struct walk *w, struct job *failed)
  * the futex calls and context switches were a fifth of the reading side's
  * time (docs/performance.md).  What is read ahead is bounded by count and by
  * size (a council annex parses into hundreds of cases), so memory stays flat
- * whatever the documents.  A thousand documents (8 MB): on a machine busy
- * with other work a thread waits tens of milliseconds for a core once it
- * sleeps, and 128 let the reading thread fill the queue and sleep within one
- * time slice of the writer's (issue 18). */
+ * whatever the documents.  (1,024 documents and 8 MB were tried for a
+ * machine busy with other work, where a sleeping thread waits long for a
+ * core: no gain could be measured under that load, and peak memory at 100k
+ * rose from 36 to 50 MB; docs/performance.md.) */
 #define CHUNK 32                      /* jobs handed over at once */
-#define QUEUE_CAP 1024                /* jobs read ahead of the writer */
-#define QUEUE_BYTES ((size_t)8 << 20) /* and their approximate size */
+#define QUEUE_CAP 128                 /* jobs read ahead of the writer */
+#define QUEUE_BYTES ((size_t)2 << 20) /* and their approximate size */
 
 struct job_queue {
     pthread_mutex_t mu;
