@@ -91,7 +91,7 @@ int omb_store_open(const char *path, int flags, omb_store **out, char *err, size
                  " PRAGMA wal_autocheckpoint = 8192",
                  err, cap))
             goto fail;
-        if (migrate(st, err, cap)) goto fail;
+        if (migrate(st, err, cap) || exec(st, deferred_indexes, err, cap)) goto fail;
         /* a new store starts with the shipped register and subject map */
         if (omb_register_load_defaults(st->db, err, cap)) goto fail;
         reset_indexed(st);
@@ -150,7 +150,10 @@ void omb_store_close(omb_store *st)
 void omb_store_reset_indexed(omb_store *st)
 {
     sqlite3_stmt *s = stmt(st, S_MAX_TEXT_ID);
-    if (s && sqlite3_step(s) == SQLITE_ROW) st->indexed_upto = sqlite3_column_int64(s, 0);
+    if (s && sqlite3_step(s) == SQLITE_ROW) {
+        st->indexed_upto[0] = sqlite3_column_int64(s, 0);
+        st->indexed_upto[1] = sqlite3_column_int64(s, 1);
+    }
     if (s) sqlite3_reset(s);
 }
 
@@ -160,7 +163,8 @@ int omb_store_index_pending(omb_store *st, char *err, size_t cap)
 {
     sqlite3_stmt *s = stmt(st, S_INDEX_PENDING);
     if (!s) goto fail;
-    sqlite3_bind_int64(s, 1, st->indexed_upto);
+    sqlite3_bind_int64(s, 1, st->indexed_upto[0]);
+    sqlite3_bind_int64(s, 2, st->indexed_upto[1]);
     if (step_done(s)) goto fail;
     reset_indexed(st);
     return OMB_OK;
@@ -181,7 +185,22 @@ int omb_store_commit(omb_store *st, char *err, size_t cap)
     return OMB_OK;
 }
 
-void omb_store_batch_begin(omb_store *st) { st->batched = 1; }
+void omb_store_batch_begin(omb_store *st)
+{
+    st->batched = 1;
+    /* only into an empty store: in a full one, building the indexes again
+     * would cost more than a batch saves */
+    sqlite3_stmt *s;
+    int empty = 0;
+    if (sqlite3_prepare_v2(st->db, "SELECT NOT EXISTS (SELECT 1 FROM cases)", -1, &s, NULL) == SQLITE_OK) {
+        empty = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+    }
+    if (empty && sqlite3_get_autocommit(st->db) &&
+        sqlite3_exec(st->db, "DROP INDEX IF EXISTS cases_authority; DROP INDEX IF EXISTS cases_category", NULL, NULL,
+                     NULL) == SQLITE_OK)
+        st->deferred_indexes = 1;
+}
 
 void omb_store_batch_optimistic(omb_store *st, int on) { st->optimistic = on; }
 
@@ -195,5 +214,9 @@ int omb_store_batch_end(omb_store *st, char *err, size_t cap)
 {
     int rc = omb_store_batch_commit(st, err, cap);
     st->batched = 0;
+    if (st->deferred_indexes) {
+        st->deferred_indexes = 0;
+        if (exec(st, deferred_indexes, rc ? NULL : err, rc ? 0 : cap) && !rc) rc = OMB_ESTORE;
+    }
     return rc;
 }

@@ -29,12 +29,13 @@ static const char *const stmt_sql[S__COUNT] = {
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     [S_INSERT_REMEDY] = "INSERT INTO remedies(case_id, document_id, kind, amount_pence, purposes, text, line)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [S_INSERT_IMPROVEMENT] = "INSERT INTO improvements(case_id, document_id, text, line) VALUES (?1, ?2, ?3, ?4)",
+    /* improvement ids start at 10,000,000,000 (migration 7) */
+    [S_INSERT_IMPROVEMENT] = "INSERT INTO improvements(id, case_id, document_id, text, line) VALUES"
+                             " ((SELECT max(coalesce(max(id), 0) + 1, 10000000000) FROM improvements), ?1, ?2, ?3, ?4)",
     [S_INSERT_EVENT] = "INSERT INTO events(case_id, authority, document_id, type, date, date_text, text, line)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [S_INSERT_NOTE] = "INSERT INTO document_notes(document_id, key, value, line) VALUES (?1, ?2, ?3, ?4)",
     [S_INSERT_WARNING] = "INSERT INTO warnings(document_id, line, message) VALUES (?1, ?2, ?3)",
-    [S_INSERT_SEARCH] = "INSERT INTO search_text(case_id, document_id, kind, text) VALUES (?1, ?2, ?3, ?4)",
     /* The merge rule, in one place.  For each field: the fact from the
      * best-ranked document, newest document breaking ties, last line within a
      * document last; an "unknown" outcome never hides a known one. */
@@ -83,8 +84,10 @@ static const char *const stmt_sql[S__COUNT] = {
         " remedy_document_id, improvement_document_id) VALUES (?1,"
         " coalesce((SELECT a.name FROM authority_names n JOIN authorities a ON a.id = n.authority_id"
         "   WHERE n.name = ?2), ?2), ?3, ?4, ?5, coalesce(?6, 'unknown'), ?7, ?8, ?9, ?10)",
-    [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT id, text FROM search_text WHERE id > ?1",
-    [S_MAX_TEXT_ID] = "SELECT coalesce(max(id), 0) FROM search_text",
+    [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT id, summary FROM case_facts"
+                        " WHERE id > ?1 AND summary IS NOT NULL UNION ALL SELECT id, text FROM improvements WHERE id > ?2",
+    [S_INSERT_SEARCH_ROW] = "INSERT INTO search_rows(id) VALUES (?1)",
+    [S_MAX_TEXT_ID] = "SELECT (SELECT coalesce(max(id), 0) FROM case_facts), (SELECT coalesce(max(id), 0) FROM improvements)",
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",

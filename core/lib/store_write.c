@@ -143,22 +143,19 @@ static int insert_event(struct write_ctx *w, sqlite3_int64 case_id, const struct
     return step_done(s) ? fail_sql(w, "an event") : OMB_OK;
 }
 
-static int insert_search(struct write_ctx *w, sqlite3_int64 case_id, const char *kind, const char *text)
+/* A text of the full-text view (a case_facts row with a summary, an
+ * improvement; see migration 7) was inserted as rowid `id` of `table` (0 or
+ * 1): lists it in search_rows.  Rowids are max(id) + 1, so once a document
+ * replacing another has deleted the top rows, new rows reuse ids at or below
+ * indexed_upto: lower it, or index_pending skips them and a later delete
+ * corrupts the FTS index (found by tests/fuzz; docs/testing.md). */
+static int text_written(omb_store *st, int table, sqlite3_int64 id)
 {
-    sqlite3_stmt *s = stmt(w->st, S_INSERT_SEARCH);
-    if (!s) return fail_sql(w, "the search index");
-    sqlite3_bind_int64(s, 1, case_id);
-    sqlite3_bind_int64(s, 2, w->doc_id);
-    sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, text, -1, SQLITE_STATIC);
-    if (step_done(s)) return fail_sql(w, "the search index");
-    /* search_text ids are max(id) + 1, so once a document replacing another
-     * has deleted the top rows, new rows reuse ids at or below indexed_upto:
-     * lower it, or index_pending skips them and a later delete corrupts the
-     * FTS index (found by tests/fuzz; docs/testing.md). */
-    sqlite3_int64 id = sqlite3_last_insert_rowid(w->st->db);
-    if (id <= w->st->indexed_upto) w->st->indexed_upto = id - 1;
-    return OMB_OK;
+    if (id <= st->indexed_upto[table]) st->indexed_upto[table] = id - 1;
+    sqlite3_stmt *s = stmt(st, S_INSERT_SEARCH_ROW);
+    if (!s) return OMB_ESTORE;
+    sqlite3_bind_int64(s, 1, id);
+    return step_done(s);
 }
 
 /* The scalar fields a document gives a case, in the order of the columns
@@ -200,9 +197,8 @@ static int insert_facts(struct write_ctx *w, const omb_case *c, sqlite3_int64 ca
         sqlite3_bind_int64(s, 4 + 2 * k, (sqlite3_int64)f->line);
     }
     if (step_done(s)) return fail_sql(w, "a fact");
-    if (c->fields[OMB_FIELD_SUMMARY].value &&
-        insert_search(w, case_id, "summary", c->fields[OMB_FIELD_SUMMARY].value))
-        return OMB_ESTORE;
+    if (c->fields[OMB_FIELD_SUMMARY].value && text_written(w->st, 0, sqlite3_last_insert_rowid(w->st->db)))
+        return fail_sql(w, "the search index");
     return OMB_OK;
 }
 
@@ -279,7 +275,7 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
         sqlite3_bind_text(s, 3, c->improvements[i].text, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 4, (sqlite3_int64)c->improvements[i].line);
         if (step_done(s)) return fail_sql(w, "an improvement");
-        if (insert_search(w, case_id, "improvement", c->improvements[i].text)) return OMB_ESTORE;
+        if (text_written(w->st, 1, sqlite3_last_insert_rowid(w->st->db))) return fail_sql(w, "the search index");
     }
     for (size_t i = 0; i < c->n_events; i++)
         if (insert_event(w, case_id, &c->events[i])) return OMB_ESTORE;
@@ -406,7 +402,7 @@ int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_s
                     size_t cap)
 {
     struct write_ctx w = {st, 0, meta, err, cap, sink->line_page, sink->n_line_page};
-    sqlite3_int64 indexed_before = st->indexed_upto; /* restored if the savepoint is rolled back */
+    sqlite3_int64 indexed_before[2] = {st->indexed_upto[0], st->indexed_upto[1]}; /* restored on a rollback */
     *result = 0;
     if (cap) err[0] = '\0';
     /* In a batch the document is a savepoint inside the batch's transaction,
@@ -429,7 +425,8 @@ int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_s
         if (st->batched) {
             control(st, S_ROLLBACK_TO, NULL, 0);
             control(st, S_RELEASE, NULL, 0);
-            st->indexed_upto = indexed_before;
+            st->indexed_upto[0] = indexed_before[0];
+            st->indexed_upto[1] = indexed_before[1];
         } else {
             control(st, S_ROLLBACK, NULL, 0);
             reset_indexed(st);

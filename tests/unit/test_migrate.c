@@ -92,6 +92,18 @@ static const char *const FACTS_SQL =
 static const char *const CASES_SQL =
     "SELECT ref, authority, category, subcategory, council_subject, outcome, decision_date, summary,"
     " remedy_document_id, improvement_document_id FROM cases ORDER BY ref";
+/* The searchable texts, and what the full-text index finds with snippets:
+ * search_text was a table up to schema 4 and is a view from schema 5. */
+static const char *const TEXT_SQL =
+    "SELECT c.ref, d.path, t.kind, t.text FROM search_text t JOIN cases c ON c.id = t.case_id"
+    " JOIN documents d ON d.id = t.document_id ORDER BY c.ref, d.id, t.kind, t.text";
+static const char *const REMEDY_SQL =
+    "SELECT c.ref, d.path, r.kind, r.amount_pence, r.purposes, r.text, r.line FROM remedies r"
+    " JOIN cases c ON c.id = r.case_id JOIN documents d ON d.id = r.document_id ORDER BY r.id";
+static const char *const FOUND_SQL =
+    "SELECT c.ref, t.kind, snippet(search, 0, '[', ']', '...', 6) FROM search JOIN search_text t"
+    " ON t.id = search.rowid JOIN cases c ON c.id = t.case_id WHERE search MATCH 'remind OR review'"
+    " ORDER BY c.ref, t.kind, 3";
 
 int main(void)
 {
@@ -105,14 +117,21 @@ int main(void)
     sqlite3_open(path, &raw);
     char *facts_before = rows(raw, FACTS_SQL);
     char *cases_before = rows(raw, CASES_SQL);
+    char *text_before = rows(raw, TEXT_SQL);
+    char *found_before = rows(raw, FOUND_SQL);
+    char *remedies_before = rows(raw, REMEDY_SQL);
+    char *totals_before = rows(raw, "SELECT * FROM case_totals ORDER BY case_id");
     sqlite3_close(raw);
+    TAP_INT(count_lines(remedies_before), 29, "the fixture holds 29 remedies");
+    TAP_INT(count_lines(text_before), 25, "the fixture holds 25 searchable texts");
+    TAP_INT(count_lines(found_before), 13, "of which 13 match 'remind OR review' (2 summaries, 11 improvements)");
     TAP_INT(count_lines(facts_before), 75, "the fixture holds 75 facts");
     TAP_INT(count_lines(cases_before), 13, "and 13 cases");
 
     omb_store *st = NULL;
     TAP_INT(omb_store_open(path, 0, &st, err, sizeof err), OMB_OK, "a schema-3 store opens read-write");
     sqlite3 *db = omb_store_db(st);
-    expect_rows(db, "PRAGMA user_version", "6\n", "and is migrated to schema 6");
+    expect_rows(db, "PRAGMA user_version", "7\n", "and is migrated to schema 7");
     expect_rows(db, FACTS_SQL, facts_before, "every fact keeps its case, document, field, value, line and order");
     expect_rows(db, CASES_SQL, cases_before, "the merged cases are unchanged");
     expect_rows(db, "SELECT count(*) FROM case_facts", "75\n", "old facts move one field to a case_facts row");
@@ -148,23 +167,51 @@ int main(void)
                 "a match in an annex improvement names case 23 016 907 and the annex");
     expect_rows(db, "SELECT count(*) FROM search_hits WHERE search MATCH '\"suitability review\"' AND rank < 0", "1\n",
                 "and carries the FTS5 rank");
+    expect_rows(db, TEXT_SQL, text_before, "every searchable text is kept, with its case, document and kind");
+    expect_rows(db, FOUND_SQL, found_before, "and a search finds the same texts with the same snippets");
+    expect_rows(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'search_text' AND type = 'view'", "1\n",
+                "search_text is a view over case_facts and improvements (each text stored once)");
+    expect_rows(db, "SELECT count(*) FROM case_facts c JOIN improvements i ON i.id = c.id", "0\n",
+                "whose ids never meet");
+    TAP_INT(sqlite3_exec(db, "INSERT INTO search(search, rank) VALUES ('integrity-check', 1)", NULL, NULL, NULL),
+            SQLITE_OK, "the index agrees with the texts");
+    char *plan = rows(db, "EXPLAIN QUERY PLAN SELECT ref, kind, document FROM search_hits WHERE search MATCH 'review'"
+                          " ORDER BY rank LIMIT 3");
+    TAP_OK(!strstr(plan, "MATERIALIZE") && !strstr(plan, "AUTOMATIC") && !strstr(plan, "SCAN case_facts") &&
+               !strstr(plan, "SCAN improvements"),
+           "a ranked search reaches each text by its id, without copying them all first");
+    free(plan);
+    expect_rows(db, REMEDY_SQL, remedies_before, "remedies, copied into their new table, are unchanged");
+    expect_rows(db, "SELECT * FROM case_totals ORDER BY case_id", totals_before, "and so are the case totals");
+    TAP_INT(sqlite3_exec(db, "INSERT INTO remedies(case_id, document_id, kind, text, line) VALUES (1, 1, 'gift', 'x', 1)",
+                         NULL, NULL, NULL),
+            SQLITE_CONSTRAINT_CHECK, "a remedy of an unknown kind is still refused");
+    TAP_INT(sqlite3_exec(db,
+                         "INSERT INTO remedies(case_id, document_id, kind, amount_pence, text, line)"
+                         " VALUES (1, 1, 'payment', -5, 'x', 1)",
+                         NULL, NULL, NULL),
+            SQLITE_CONSTRAINT_CHECK, "and so is a negative amount");
     omb_store_close(st);
 
     /* a read-only open of an old store (ombuds sql, export, metric) upgrades it */
     load_fixture(path);
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY, &st, err, sizeof err), OMB_OK,
             "a schema-3 store opens read-only");
-    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "6\n", "and was upgraded first");
+    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "7\n", "and was upgraded first");
     expect_rows(st ? omb_store_db(st) : NULL, FACTS_SQL, facts_before, "with the same facts");
     omb_store_close(st);
     load_fixture(path);
     st = NULL;
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY | OMB_STORE_NO_UPGRADE, &st, err, sizeof err), OMB_ESTORE,
             "with NO_UPGRADE an old store is refused");
-    TAP_OK(strstr(err, "schema 3, expected 6") != NULL, "naming both versions (%s)", err);
+    TAP_OK(strstr(err, "schema 3, expected 7") != NULL, "naming both versions (%s)", err);
 
     free(facts_before);
     free(cases_before);
+    free(text_before);
+    free(found_before);
+    free(remedies_before);
+    free(totals_before);
     char side[300];
     unlink(path);
     snprintf(side, sizeof side, "%s-wal", path);

@@ -7,6 +7,7 @@
 #include "decode_text.h"
 
 #include <ombuds/plugin.h>
+#include <ombuds/text.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,5 +71,23 @@ int main(void)
     TAP_STR(omb_category_of(" special educational needs. ", 28), "Education", "case and spaces ignored");
     TAP_STR(omb_category_of("Other", 5), NULL, "Other belongs to no single category");
     TAP_STR(omb_category_of("Knitting", 8), NULL, "unknown sub-category");
+
+    /* omb_has_any_ci: its table of adjacent byte pairs may only ever pass
+     * over a word that is truly absent */
+    static const char *const words[] = {"apolog", "pay ", "\xC2\xA3", "x", NULL};
+    static const char *const absent[] = {"refund", "waive", NULL};
+    const char *act = "The Council will APOLOGISE to Mrs Y.";
+    TAP_OK(omb_has_any_ci(act, strlen(act), words), "a word in another case is found");
+    TAP_OK(omb_has_any_ci("pay ", 4, words), "a word that is the whole passage is found");
+    TAP_OK(omb_has_any_ci("and then PAY ", 13, words), "a word at the very end is found");
+    TAP_OK(omb_has_any_ci("a sum of \xC2\xA3" "250", 12, words), "a word of non-ASCII bytes is found");
+    TAP_OK(omb_has_any_ci("fix", 3, words), "a one-byte word is found");
+    TAP_OK(!omb_has_any_ci(act, strlen(act), absent), "absent words are not found");
+    TAP_OK(!omb_has_any_ci("re fund, wa ive", 15, absent), "nor are their first pairs of bytes alone");
+    TAP_OK(omb_has_any_ci("rE\0reFUnd", 10, absent), "a NUL in the passage does not hide what follows");
+    char big[3000];
+    memset(big, 'a', sizeof big);
+    memcpy(big + 2900, "Waive", 5);
+    TAP_OK(omb_has_any_ci(big, sizeof big, absent), "a passage over 2 KB is searched without folding");
     return tap_done();
 }

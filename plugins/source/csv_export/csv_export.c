@@ -610,6 +610,9 @@ static int csv_export_probe(const char *t, size_t len, const char *filename)
     size_t scan = len < 4096 ? len : 4096;
     const char *nl = memchr(t, '\n', scan);
     if (nl) scan = (size_t)(nl - t) + 1;
+    /* a first line without a comma is one cell, never a header: most
+     * documents are not CSV, and this spares them the parser */
+    if (!memchr(t, ',', scan)) return 0;
     struct probe_state s = {0, 0, 0};
     struct csv_parser p;
     if (csv_init(&p, 0) != 0) return 0;

@@ -57,8 +57,8 @@ return {
   probe = function(text, filename)
     if filename:lower():match("%.csv$") then return 0 end
     -- service-improvement pages and decision pages belong to other plugins
-    if text:find("service improvement", 1, true) or text:find("Service improvement", 1, true)
-      or text:find("Case Ref:", 1, true) or text:find("Decision date", 1, true) then
+    if text:find("Decision date", 1, true) or text:find("service improvement", 1, true)
+      or text:find("Service improvement", 1, true) or text:find("Case Ref:", 1, true) then
       return 0
     end
     local rows, titles = 0, 0

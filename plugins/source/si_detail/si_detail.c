@@ -87,7 +87,7 @@ static int detail_probe(const char *t, size_t len, const char *filename)
     size_t fl = filename ? strlen(filename) : 0;
     if (fl > 4 && strcasecmp(filename + fl - 4, ".csv") == 0) return 0;
     /* the list form, decision pages and council annexes are other plugins' */
-    if (omb_search_ci(t, len, "Case Ref:") || strstr(t, "Decision date") || strstr(t, "Nature of complaint")) return 0;
+    if (strstr(t, "Decision date") || omb_search_ci(t, len, "Case Ref:") || strstr(t, "Nature of complaint")) return 0;
     int score = 0, rows = 0, labels = 0, counter = 0;
     size_t pos = 0;
     struct omb_line l;

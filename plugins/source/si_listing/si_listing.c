@@ -41,6 +41,9 @@ static int listing_probe(const char *t, size_t len, const char *filename)
 {
     size_t fl = filename ? strlen(filename) : 0;
     if (fl > 4 && strcasecmp(filename + fl - 4, ".csv") == 0) return 0;
+    /* a decision page says "Decision date" near its top: the cheapest way
+     * to leave one (it is also refused below) */
+    if (strstr(t, "Decision date")) return 0;
     /* "Case Ref:" heads every case of this family and of no other */
     if (!omb_search_ci(t, len, "Case Ref:")) return 0;
     /* the detail form, decision pages and council annexes are other plugins' */
