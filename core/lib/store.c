@@ -269,6 +269,9 @@ static const char *const migrations[] = {
     /* 6: the page of a PDF a case starts on (NULL for documents without
      * pages), for `sources` in the export */
     "ALTER TABLE case_sources ADD COLUMN page INTEGER;",
+    /* 7: money the council paid or offered before the decision, which the
+     * ombudsman accepted as (part of) the remedy (OMB_REMEDY_PAID_BEFORE) */
+    "ALTER TABLE remedies ADD COLUMN paid_before INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -321,8 +324,8 @@ static const char *const stmt_sql[S__COUNT] = {
                        " category_line, subcategory, subcategory_line, council_subject, council_subject_line,"
                        " outcome, outcome_line, decision_date, decision_date_line, summary, summary_line)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-    [S_INSERT_REMEDY] = "INSERT INTO remedies(case_id, document_id, kind, amount_pence, purposes, text, line)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [S_INSERT_REMEDY] = "INSERT INTO remedies(case_id, document_id, kind, amount_pence, purposes, text, line,"
+                        " paid_before) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [S_INSERT_IMPROVEMENT] = "INSERT INTO improvements(case_id, document_id, text, line) VALUES (?1, ?2, ?3, ?4)",
     [S_INSERT_EVENT] = "INSERT INTO events(case_id, authority, document_id, type, date, date_text, text, line)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -904,6 +907,7 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
         sqlite3_bind_text(s, 5, json, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 6, r->text, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 7, (sqlite3_int64)r->line);
+        sqlite3_bind_int(s, 8, r->paid_before != 0);
         int rc = step_done(s);
         sqlite3_reset(s);
         free(json);

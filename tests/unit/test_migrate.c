@@ -112,7 +112,7 @@ int main(void)
     omb_store *st = NULL;
     TAP_INT(omb_store_open(path, 0, &st, err, sizeof err), OMB_OK, "a schema-3 store opens read-write");
     sqlite3 *db = omb_store_db(st);
-    expect_rows(db, "PRAGMA user_version", "6\n", "and is migrated to schema 6");
+    expect_rows(db, "PRAGMA user_version", "7\n", "and is migrated to schema 7");
     expect_rows(db, FACTS_SQL, facts_before, "every fact keeps its case, document, field, value, line and order");
     expect_rows(db, CASES_SQL, cases_before, "the merged cases are unchanged");
     expect_rows(db, "SELECT count(*) FROM case_facts", "75\n", "old facts move one field to a case_facts row");
@@ -154,7 +154,7 @@ int main(void)
     load_fixture(path);
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY, &st, err, sizeof err), OMB_OK,
             "a schema-3 store opens read-only");
-    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "6\n", "and was upgraded first");
+    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "7\n", "and was upgraded first");
     expect_rows(st ? omb_store_db(st) : NULL, FACTS_SQL, facts_before, "with the same facts");
     omb_store_close(st);
     load_fixture(path);
