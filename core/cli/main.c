@@ -233,6 +233,9 @@ static int cmd_ingest(int argc, char **argv, const char *db_path, const char *pl
         printf("%zu file%s: %zu new, %zu updated, %zu unchanged, %zu failed; %zu case%s stored, %zu warning%s\n",
                sum.files, sum.files == 1 ? "" : "s", sum.new_files, sum.updated, sum.unchanged, sum.failed,
                sum.cases, sum.cases == 1 ? "" : "s", sum.warnings, sum.warnings == 1 ? "" : "s");
+    if (sum.no_authority || sum.no_date || sum.no_outcome)
+        printf("of the cases read: %zu without an authority, %zu without a decision date, %zu without an outcome\n",
+               sum.no_authority, sum.no_date, sum.no_outcome);
     if (rc == OMB_EINTR) fprintf(stderr, "ombuds ingest: interrupted; documents stored so far are complete\n");
     else if (rc) fprintf(stderr, "ombuds ingest: stopped: the store reported an error (see above)\n");
     omb_store_close(st);
