@@ -271,7 +271,18 @@ static const char *const migrations[] = {
     "ALTER TABLE case_sources ADD COLUMN page INTEGER;",
     /* 7: money the council paid or offered before the decision, which the
      * ombudsman accepted as (part of) the remedy (OMB_REMEDY_PAID_BEFORE) */
-    "ALTER TABLE remedies ADD COLUMN paid_before INTEGER NOT NULL DEFAULT 0;",
+    "ALTER TABLE remedies ADD COLUMN paid_before INTEGER NOT NULL DEFAULT 0;"
+    /* ... and authority names matched by a key that ignores "&"/"and",
+     * punctuation and spacing (authorities.h, OMB_NAME_KEY_SQL) */
+    "ALTER TABLE authority_names ADD COLUMN name_key TEXT;"
+    "UPDATE authority_names SET name_key = " OMB_NAME_KEY_SQL("name") ";"
+    "CREATE INDEX authority_names_key ON authority_names(name_key);"
+    "DROP VIEW unmatched_authorities;"
+    "CREATE VIEW unmatched_authorities AS SELECT f.authority AS name, count(DISTINCT f.case_id) AS cases,"
+    "  min(d.path) AS first_seen_in FROM case_facts f JOIN documents d ON d.id = f.document_id"
+    "  WHERE f.authority IS NOT NULL"
+    "  AND NOT EXISTS (SELECT 1 FROM authority_names n WHERE n.name_key = " OMB_NAME_KEY_SQL("f.authority") ")"
+    "  GROUP BY f.authority COLLATE NOCASE;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -338,7 +349,8 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_RECOMPUTE] =
         "UPDATE cases SET"
         " authority = (SELECT coalesce((SELECT a.name FROM authority_names n JOIN authorities a"
-        "   ON a.id = n.authority_id WHERE n.name = f.authority), f.authority) FROM case_facts f JOIN documents d"
+        "   ON a.id = n.authority_id WHERE n.name_key = " OMB_NAME_KEY_SQL("f.authority") "), f.authority)"
+        "   FROM case_facts f JOIN documents d"
         "   ON d.id = f.document_id WHERE f.case_id = cases.id AND f.authority IS NOT NULL"
         "   ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
         " category = (SELECT f.category FROM case_facts f JOIN documents d ON d.id = f.document_id"
@@ -379,7 +391,7 @@ static const char *const stmt_sql[S__COUNT] = {
         "INSERT INTO cases(ref, authority, category, subcategory, council_subject, outcome, decision_date, summary,"
         " remedy_document_id, improvement_document_id) VALUES (?1,"
         " coalesce((SELECT a.name FROM authority_names n JOIN authorities a ON a.id = n.authority_id"
-        "   WHERE n.name = ?2), ?2), ?3, ?4, ?5, coalesce(?6, 'unknown'), ?7, ?8, ?9, ?10)",
+        "   WHERE n.name_key = " OMB_NAME_KEY_SQL("?2") "), ?2), ?3, ?4, ?5, coalesce(?6, 'unknown'), ?7, ?8, ?9, ?10)",
     [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT id, text FROM search_text WHERE id > ?1",
     [S_MAX_TEXT_ID] = "SELECT coalesce(max(id), 0) FROM search_text",
     [S_BEGIN] = "BEGIN IMMEDIATE",

@@ -161,7 +161,7 @@ int main(void)
     st = NULL;
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY | OMB_STORE_NO_UPGRADE, &st, err, sizeof err), OMB_ESTORE,
             "with NO_UPGRADE an old store is refused");
-    TAP_OK(strstr(err, "schema 3, expected 5") != NULL, "naming both versions (%s)", err);
+    TAP_OK(strstr(err, "schema 3, expected 7") != NULL, "naming both versions (%s)", err);
 
     free(facts_before);
     free(cases_before);
