@@ -208,6 +208,9 @@ int omb_cli_ingest(const struct omb_cli *cli, int argc, char **argv)
                sum.files, sum.files == 1 ? "" : "s", sum.new_files, sum.updated, sum.unchanged, sum.failed, stored,
                stored == 1 ? "" : "s", sum.warnings, sum.warnings == 1 ? "" : "s");
     }
+    if (sum.no_authority || sum.no_date || sum.no_outcome)
+        printf("of the cases read: %zu without an authority, %zu without a decision date, %zu without an outcome\n",
+               sum.no_authority, sum.no_date, sum.no_outcome);
     if (rc == OMB_EINTR) fprintf(stderr, "ombuds ingest: interrupted; documents stored so far are complete\n");
     else if (rc) fprintf(stderr, "ombuds ingest: stopped: the store reported an error (see above)\n");
     omb_store_close(st);

@@ -129,6 +129,11 @@ int omb_register_load_authorities(sqlite3 *db, const char *path, size_t *n_loade
         }
     }
     fclose(f);
+    /* every name, spelling and successor is matched by its key too */
+    if (rc == OMB_OK &&
+        run(db, "UPDATE authority_names SET name_key = " OMB_NAME_KEY_SQL("name") " WHERE name_key IS NULL", NULL, NULL,
+            NULL))
+        rc = sql_fail(db, path, line, err, cap);
     sqlite3_exec(db, rc == OMB_OK ? "RELEASE register" : "ROLLBACK TO register; RELEASE register", NULL, NULL, NULL);
     return rc;
 }
@@ -206,7 +211,7 @@ static void pop_row(int term, void *ud)
     if (sqlite3_prepare_v2(c->db,
                            "INSERT OR REPLACE INTO authority_population(authority, population, year, source)"
                            " SELECT a.name, ?2, ?3, ?4 FROM authority_names n JOIN authorities a"
-                           " ON a.id = n.authority_id WHERE n.name = ?1",
+                           " ON a.id = n.authority_id WHERE n.name_key = " OMB_NAME_KEY_SQL("?1"),
                            -1, &s, NULL) != SQLITE_OK) {
         c->rc = sql_fail(c->db, c->path, c->row, c->err, c->cap);
         return;

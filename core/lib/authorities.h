@@ -12,6 +12,18 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
+/* SQL for the key an authority name is matched by: lower case, "&" and the
+ * word "and" dropped, punctuation dropped, spaces collapsed, so "Brighton &
+ * Hove City Council", "Brighton Hove City Council" and "Bournemouth
+ * Christchurch and Poole Council" (a slug's spelling) find the register's
+ * names without a spelling of their own.  Only SQLite's built-in functions,
+ * so any SQLite client can read the views that use it.  Changing it needs a
+ * migration that recomputes authority_names.name_key (store.c, schema 7). */
+#define OMB_NAME_KEY_SQL(x)                                                                                           \
+    "trim(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace("        \
+    "' ' || lower(" x ") || ' ', '&', ' '), ',', ' '), '.', ' '), '-', ' '), '''', ''), '\xE2\x80\x99', ''),"    \
+    " '(', ' '), ')', ' '), '  ', ' '), '  ', ' '), ' and ', ' '), ' and ', ' '))"
+
 /* Loads data/authorities.tsv (format in its header).  Existing names are
  * updated; nothing is deleted.  *n_loaded counts authorities read.  Errors name
  * the file and line. */

@@ -95,6 +95,7 @@ int omb_case_add_remedy(omb_case *c, int kind, int64_t pence, const char *purpos
     r->purposes = dup0(purposes ? purposes : "");
     r->text = omb_strdup_folded(text, text_n);
     r->line = line;
+    r->paid_before = 0;
     if (!r->purposes || !r->text) {
         free(r->purposes);
         free(r->text);

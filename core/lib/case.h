@@ -24,6 +24,7 @@ struct omb_remedy {
     char *purposes;       /* ';'-separated canonical purposes, never NULL */
     char *text;
     size_t line;
+    int paid_before; /* OMB_REMEDY_PAID_BEFORE: given before the decision */
 };
 
 struct omb_improvement {

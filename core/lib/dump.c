@@ -56,6 +56,7 @@ void omb_dump_sink(FILE *f, const struct omb_sink *s, const char *name, const ch
             else fputc('-', f);
             fprintf(f, " purposes=[%s] text=", m->purposes);
             quoted(f, m->text);
+            if (m->paid_before) fputs(" paid_before", f);
             fprintf(f, " @%zu\n", m->line);
         }
         fprintf(f, "  payment_total: %" PRId64 "\n", total);

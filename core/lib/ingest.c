@@ -109,47 +109,6 @@ int omb_ingest_read_file(const char *path, char **data, size_t *n, char *err, si
     return OMB_OK;
 }
 
-const struct omb_loaded_plugin *omb_detect_format(const omb_registry *reg, const char *text, size_t len,
-                                                  const char *path, char *err, size_t err_cap)
-{
-    const char *name = omb_doc_name(path);
-    int best = -1, tie = 0;
-    const struct omb_loaded_plugin *winner = NULL;
-    int scores[256];
-    size_t n = reg->n < 256 ? reg->n : 256;
-    for (size_t i = 0; i < n; i++) {
-        scores[i] = -1;
-        const struct omb_plugin *d = reg->plugins[i].desc;
-        if (d->kind != OMB_PLUGIN_SOURCE) continue;
-        int s = omb_plugin_probe(&reg->plugins[i], text, len, name);
-        if (s < 0) s = 0;
-        if (s > 100) s = 100;
-        scores[i] = s;
-        if (s > best) {
-            best = s;
-            winner = &reg->plugins[i];
-            tie = 0;
-        } else if (s == best) {
-            tie = 1;
-        }
-    }
-    if (winner && best >= OMB_PROBE_THRESHOLD && !tie) return winner;
-    /* list the candidates so the user can choose with --format */
-    size_t o = 0;
-    o += (size_t)snprintf(err + o, err_cap - o, "%s: %s", path,
-                          !winner ? "no source-format plugin is loaded (see `ombuds plugins`)"
-                          : tie && best >= OMB_PROBE_THRESHOLD ? "several plugins recognise this document equally"
-                                                               : "no plugin recognises this document");
-    if (winner && o < err_cap) {
-        o += (size_t)snprintf(err + o, err_cap - o, " (candidates:");
-        for (size_t i = 0; i < n && o < err_cap; i++)
-            if (scores[i] >= 0)
-                o += (size_t)snprintf(err + o, err_cap - o, " %s %d", reg->plugins[i].desc->name, scores[i]);
-        if (o < err_cap) snprintf(err + o, err_cap - o, "); name one with --format NAME");
-    }
-    return NULL;
-}
-
 /* Decodes raw bytes and picks the plugin (the part of preparing a document
  * that comes after reading it). */
 int omb_ingest_prepare_raw(const omb_registry *reg, const char *path, const char *raw, size_t n,
@@ -218,6 +177,7 @@ int omb_ingest_parse(const struct omb_loaded_plugin *p, struct omb_sink *sink, c
     struct omb_doc doc = {text, len, path, omb_doc_name(path), authority};
     int rc = omb_plugin_parse(p, omb_host_table(), sink, &doc);
     if (rc == OMB_OK && sink->failed) rc = OMB_EPARSE;
+    if (rc == OMB_OK) omb_sink_warn_missing(sink, authority != NULL);
     if (rc == OMB_OK && sink->n_open_builders) {
         snprintf(sink->error, sizeof sink->error, "%s: plugin '%s' left %zu case(s) unfinished (no case_end)", path,
                  p->desc->name, sink->n_open_builders);

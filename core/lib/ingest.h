@@ -50,6 +50,9 @@ struct omb_ingest_opts {
 
 struct omb_ingest_summary {
     size_t files, new_files, updated, unchanged, failed, checked, cases, warnings;
+    /* of the cases read: how many lack an authority (none given with
+     * --authority), a decision date, a known outcome */
+    size_t no_authority, no_date, no_outcome;
 };
 
 /* Ingests each path (files, or directories recursively).  Failed files are

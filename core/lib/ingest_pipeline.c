@@ -34,6 +34,7 @@ struct pending {
     size_t n_cases;
     char **warnings;
     size_t n_warnings;
+    size_t no_authority, no_date, no_outcome; /* cases lacking each (sink_missing.c) */
 };
 
 struct job;
@@ -97,6 +98,9 @@ static void flush_reports(struct walk *w)
         if (p->status == OMB_FILE_NEW || p->status == OMB_FILE_UPDATED || p->status == OMB_FILE_CHECKED) {
             w->sum->cases += p->n_cases;
             w->sum->warnings += p->n_warnings;
+            w->sum->no_authority += p->no_authority;
+            w->sum->no_date += p->no_date;
+            w->sum->no_outcome += p->no_outcome;
         }
         if (w->opts->report) w->opts->report(w->opts->ud, &r);
         free_pending(p);
@@ -162,6 +166,7 @@ static void queue_report(struct walk *w, int status, const char *path, const cha
     struct pending *p = &w->pending[w->n_pending++];
     memset(p, 0, sizeof *p);
     fill_report(p, path, status, plugin, n_cases, message, sink);
+    if (sink && n_cases) omb_sink_count_missing(sink, w->opts->authority != NULL, &p->no_authority, &p->no_date, &p->no_outcome);
     /* without a batch (or in a dry run) every report goes out at once */
     if (!w->opts->batch || w->opts->batch <= 1 || w->opts->dry_run) flush_reports(w);
 }

@@ -233,6 +233,10 @@ static void check_case(lua_State *L)
             lua_getfield(L, -1, "amount_pence");
             if (!lua_isnil(L, -1) && !lua_isinteger(L, -1))
                 luaL_error(L, "emit: remedies[%d].amount_pence must be an integer (pence)", (int)i);
+            lua_pop(L, 1);
+            lua_getfield(L, -1, "paid_before");
+            if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
+                luaL_error(L, "emit: remedies[%d].paid_before must be a boolean", (int)i);
             lua_pop(L, 2);
         }
         lua_pop(L, 1);
@@ -290,7 +294,10 @@ static int l_emit(lua_State *L)
             size_t tn = 0;
             const char *text = lua_tolstring(L, -1, &tn);
             lua_Integer rl = line_field(L, -5, "line", line);
-            rc = h->case_add_remedy(b, kind, pence, purposes, text ? text : "", text ? tn : 0, offset_of(ctx->sink, rl));
+            lua_getfield(L, 3, "paid_before"); /* 3: this remedy's table (1 case, 2 the list) */
+            struct omb_remedy_in r = {sizeof r, kind, pence, purposes, text ? text : "", text ? tn : 0,
+                                      offset_of(ctx->sink, rl), lua_toboolean(L, -1) ? OMB_REMEDY_PAID_BEFORE : 0};
+            rc = h->case_add_remedy_in(b, &r);
             lua_settop(L, 2); /* back to: case table, remedies list */
         }
         lua_settop(L, 1);

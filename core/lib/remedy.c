@@ -296,8 +296,35 @@ static void sum_parts(const char *p, size_t n, int64_t *all, int64_t *paid)
     }
 }
 
-int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn add, void *ud)
+/* Cues that money (or an apology) was given before the decision: the
+ * council "already" paid it, "offered" it, or did so "before" the complaint
+ * came to the ombudsman.  Looked for only when the caller asks
+ * (OMB_EXTRACT_PAID_BEFORE_CUES): in minutes written after a decision,
+ * "had already paid" reports compliance, not money paid before it. */
+static const char *const before_cues[] = {"already", "offered", "before", NULL};
+/* after the amount, only the council's own giving counts: "refund £1,500
+ * of the fees the family has already paid" is not money paid before */
+static const char *const after_cues[] = {"it offered", "it had offered", "it has offered", "it already",
+                                         "it has already", "it had already", "council offered", "council has already",
+                                         "council had already", NULL};
+
+/* Does the amount c[start, end) of the clause c[0, cn) carry a paid-before
+ * cue?  `from` and `to` bound the words that belong to it (up to the
+ * neighbouring amounts), so "£500, in addition to the £200 it has already
+ * paid" marks only the £200. */
+static int paid_before_cue(const char *c, size_t from, size_t start, size_t end, size_t to)
 {
+    return omb_has_any_ci(c + from, start - from, before_cues) || omb_has_any_ci(c + end, to - end, after_cues);
+}
+
+int omb_extract_remedies_flags(const char *text, size_t n, size_t base, unsigned flags, omb_remedy_flags_fn add_f,
+                               void *ud)
+{
+    unsigned mark = flags & OMB_REMEDY_PAID_BEFORE;
+    int cues = (flags & OMB_EXTRACT_PAID_BEFORE_CUES) != 0;
+#define add(ud, kind, pence, purposes, text, tn, at) add_f(ud, kind, pence, purposes, text, tn, at, mark | pb)
+    unsigned pb = 0;
+
     int apology_done = 0, rc;
     char purposes[160];
     /* Is there any amount anywhere?  Then a bare "make a payment" elsewhere
@@ -346,7 +373,9 @@ int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn 
                 if (comma && (size_t)(comma - c) < am[0].start && omb_memcasemem(c, (size_t)(comma - c), "apolog"))
                     an = (size_t)(comma - c);
             }
+            pb = cues && omb_memcasemem(c, cn, "already apologi") ? OMB_REMEDY_PAID_BEFORE : 0;
             if ((rc = add(ud, OMB_REMEDY_APOLOGY, OMB_AMOUNT_UNKNOWN, "", c, an, base + a))) return rc;
+            pb = 0;
         }
 
         int payments = 0;
@@ -364,6 +393,8 @@ int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn 
                 (am[0].pence == parts_all || am[0].pence == parts_paid))
                 continue;
             if (not_a_remedy(c, cn, am[k].start)) continue;
+            pb = cues && paid_before_cue(c, k ? am[k - 1].end : 0, am[k].start, am[k].end, seg_b) ? OMB_REMEDY_PAID_BEFORE
+                                                                                               : 0;
             int rate = 0;
             for (const char *const *r = rate_after; *r && !rate; r++) {
                 size_t rl = strlen(*r);
@@ -406,6 +437,7 @@ int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn 
                 return rc;
             payments += !waiver;
         }
+        pb = 0;
         if (na == 0) {
             if (!passage_has_amount && omb_has_any_ci(c, cn, payment_words) && !omb_memcasemem(c, cn, "payments policy") &&
                 !omb_memcasemem(c, cn, "direct payment")) {
@@ -433,4 +465,24 @@ int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn 
         }
     }
     return 0;
+#undef add
+}
+
+struct plain_ctx {
+    omb_remedy_fn add;
+    void *ud;
+};
+
+static int plain_add(void *ud, int kind, int64_t pence, const char *purposes, const char *text, size_t tn, size_t at,
+                     unsigned flags)
+{
+    (void)flags;
+    struct plain_ctx *x = ud;
+    return x->add(x->ud, kind, pence, purposes, text, tn, at);
+}
+
+int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn add, void *ud)
+{
+    struct plain_ctx x = {add, ud};
+    return omb_extract_remedies_flags(text, n, base, 0, plain_add, &x);
 }

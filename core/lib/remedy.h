@@ -24,6 +24,16 @@ typedef int (*omb_remedy_fn)(void *ud, int kind, int64_t amount_pence, const cha
  * or the first non-zero value add returned. */
 int omb_extract_remedies(const char *text, size_t n, size_t base, omb_remedy_fn add, void *ud);
 
+/* As omb_extract_remedies, with flags for each remedy found: `flags` may
+ * hold OMB_REMEDY_PAID_BEFORE (every remedy of the passage was given before
+ * the decision) and OMB_EXTRACT_PAID_BEFORE_CUES (mark the payments whose own
+ * words say the council already paid or offered them, or paid them before
+ * the complaint came to the ombudsman, and an apology "already" made). */
+typedef int (*omb_remedy_flags_fn)(void *ud, int kind, int64_t amount_pence, const char *purposes, const char *text,
+                                   size_t text_n, size_t at, unsigned flags);
+int omb_extract_remedies_flags(const char *text, size_t n, size_t base, unsigned flags, omb_remedy_flags_fn add,
+                               void *ud);
+
 /* Writes the canonical purposes named in text[0..n) into out (';'-separated,
  * in a fixed order, no duplicates).  Returns the number found. */
 int omb_purposes_of(const char *text, size_t n, char *out, size_t cap);

@@ -312,6 +312,39 @@ static void warn_unreadable_amounts(omb_builder *b, const char *text, size_t n, 
     }
 }
 
+/* A remedy with its flags: the last one added is marked. */
+static int add_flagged(omb_builder *b, int kind, int64_t pence, const char *purposes, const char *text, size_t n,
+                       size_t at, unsigned flags)
+{
+    int rc = h_add_remedy(b, kind, pence, purposes, text, n, at);
+    if (rc == OMB_OK && (flags & OMB_REMEDY_PAID_BEFORE)) b->c->remedies[b->c->n_remedies - 1].paid_before = 1;
+    return rc;
+}
+
+/* Reads only the fields r->struct_size covers: a plugin built against an
+ * older header has a shorter struct (plugin.h, append-only). */
+static int h_add_remedy_in(omb_builder *b, const struct omb_remedy_in *r)
+{
+    if (!r || r->struct_size < offsetof(struct omb_remedy_in, at) + sizeof r->at) return OMB_EINVAL;
+    unsigned flags = r->struct_size >= offsetof(struct omb_remedy_in, flags) + sizeof r->flags ? r->flags : 0;
+    return add_flagged(b, r->kind, r->amount_pence, r->purposes, r->text, r->n, r->at, flags);
+}
+
+static int extract_add_flags(void *ud, int kind, int64_t pence, const char *purposes, const char *text, size_t n,
+                             size_t at, unsigned flags)
+{
+    struct extract_ctx *x = ud;
+    return add_flagged(x->b, kind, pence, purposes, text, n, at, flags);
+}
+
+static int h_extract_remedies_flags(omb_builder *b, const char *text, size_t n, size_t at, uint32_t flags)
+{
+    struct extract_ctx x = {b};
+    if (!text) return OMB_OK;
+    warn_unreadable_amounts(b, text, n, at);
+    return omb_extract_remedies_flags(text, n, at, flags, extract_add_flags, &x);
+}
+
 static int h_extract_remedies(omb_builder *b, const char *text, size_t n, size_t at)
 {
     struct extract_ctx x = {b};
@@ -485,6 +518,8 @@ static const struct omb_host host_table = {
     .note = omb_call_note,
     .call_format = omb_call_format,
     .read_data = omb_call_read_data,
+    .case_add_remedy_in = h_add_remedy_in,
+    .case_extract_remedies_flags = h_extract_remedies_flags,
 };
 
 const struct omb_host *omb_host_table(void) { return &host_table; }

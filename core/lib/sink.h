@@ -59,6 +59,15 @@ size_t omb_sink_offset_of_line(struct omb_sink *s, size_t line);
 /* Adds a warning about a line (stored without the path; reports add it). */
 void omb_sink_warnf(struct omb_sink *s, size_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* After a parse (sink_missing.c): one warning per field (authority unless
+ * given with --authority, category, outcome, decision date) that some case
+ * lacks and no warning of the plugin names already. */
+void omb_sink_warn_missing(struct omb_sink *s, int authority_given);
+/* Adds to the counts the cases that lack an authority, a decision date or
+ * a known outcome. */
+void omb_sink_count_missing(const struct omb_sink *s, int authority_given, size_t *no_authority, size_t *no_date,
+                            size_t *no_outcome);
+
 /* The host table handed to plugins (host.c). */
 const struct omb_host *omb_host_table(void);
 

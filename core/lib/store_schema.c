@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "store_int.h"
+#include "authorities.h"
 
 /* Migrations, applied in order; index + 1 is the user_version they reach.
  * Never edit a shipped migration: append a new one. */
@@ -331,6 +332,20 @@ static const char *const migrations[] = {
     "  count(r.id) AS n_remedies,"
     "  max(r.kind = 'apology') AS apology"
     "  FROM cases c LEFT JOIN case_remedies r ON r.case_id = c.id GROUP BY c.id;",
+    /* 8: money the council paid or offered before the decision, which the
+     * ombudsman accepted as (part of) the remedy (OMB_REMEDY_PAID_BEFORE) */
+    "ALTER TABLE remedies ADD COLUMN paid_before INTEGER NOT NULL DEFAULT 0;"
+    /* ... and authority names matched by a key that ignores "&"/"and",
+     * punctuation and spacing (authorities.h, OMB_NAME_KEY_SQL) */
+    "ALTER TABLE authority_names ADD COLUMN name_key TEXT;"
+    "UPDATE authority_names SET name_key = " OMB_NAME_KEY_SQL("name") ";"
+    "CREATE INDEX authority_names_key ON authority_names(name_key);"
+    "DROP VIEW unmatched_authorities;"
+    "CREATE VIEW unmatched_authorities AS SELECT f.authority AS name, count(DISTINCT f.case_id) AS cases,"
+    "  min(d.path) AS first_seen_in FROM case_facts f JOIN documents d ON d.id = f.document_id"
+    "  WHERE f.authority IS NOT NULL"
+    "  AND NOT EXISTS (SELECT 1 FROM authority_names n WHERE n.name_key = " OMB_NAME_KEY_SQL("f.authority") ")"
+    "  GROUP BY f.authority COLLATE NOCASE;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "store_int.h"
+#include "authorities.h"
 
 static const char *const stmt_sql[S__COUNT] = {
     [S_FIND_SAME] = "SELECT path FROM documents WHERE name = ?2 AND sha256 = ?1 LIMIT 1",
@@ -27,8 +28,8 @@ static const char *const stmt_sql[S__COUNT] = {
                        " category_line, subcategory, subcategory_line, council_subject, council_subject_line,"
                        " outcome, outcome_line, decision_date, decision_date_line, summary, summary_line)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-    [S_INSERT_REMEDY] = "INSERT INTO remedies(case_id, document_id, kind, amount_pence, purposes, text, line)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [S_INSERT_REMEDY] = "INSERT INTO remedies(case_id, document_id, kind, amount_pence, purposes, text, line,"
+                        " paid_before) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     /* improvement ids start at 10,000,000,000 (migration 7) */
     [S_INSERT_IMPROVEMENT] = "INSERT INTO improvements(id, case_id, document_id, text, line) VALUES"
                              " ((SELECT max(coalesce(max(id), 0) + 1, 10000000000) FROM improvements), ?1, ?2, ?3, ?4)",
@@ -42,7 +43,8 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_RECOMPUTE] =
         "UPDATE cases SET"
         " authority = (SELECT coalesce((SELECT a.name FROM authority_names n JOIN authorities a"
-        "   ON a.id = n.authority_id WHERE n.name = f.authority), f.authority) FROM case_facts f JOIN documents d"
+        "   ON a.id = n.authority_id WHERE n.name_key = " OMB_NAME_KEY_SQL("f.authority") "), f.authority)"
+        "   FROM case_facts f JOIN documents d"
         "   ON d.id = f.document_id WHERE f.case_id = cases.id AND f.authority IS NOT NULL"
         "   ORDER BY d.rank DESC, d.id DESC, f.id DESC LIMIT 1),"
         " category = (SELECT f.category FROM case_facts f JOIN documents d ON d.id = f.document_id"
@@ -83,7 +85,7 @@ static const char *const stmt_sql[S__COUNT] = {
         "INSERT INTO cases(ref, authority, category, subcategory, council_subject, outcome, decision_date, summary,"
         " remedy_document_id, improvement_document_id) VALUES (?1,"
         " coalesce((SELECT a.name FROM authority_names n JOIN authorities a ON a.id = n.authority_id"
-        "   WHERE n.name = ?2), ?2), ?3, ?4, ?5, coalesce(?6, 'unknown'), ?7, ?8, ?9, ?10)",
+        "   WHERE n.name_key = " OMB_NAME_KEY_SQL("?2") "), ?2), ?3, ?4, ?5, coalesce(?6, 'unknown'), ?7, ?8, ?9, ?10)",
     [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT id, summary FROM case_facts"
                         " WHERE id > ?1 AND summary IS NOT NULL UNION ALL SELECT id, text FROM improvements WHERE id > ?2",
     [S_INSERT_SEARCH_ROW] = "INSERT INTO search_rows(id) VALUES (?1)",

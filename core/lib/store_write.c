@@ -263,6 +263,7 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
         sqlite3_bind_text(s, 5, json, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 6, r->text, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 7, (sqlite3_int64)r->line);
+        sqlite3_bind_int(s, 8, r->paid_before != 0);
         int rc = step_done(s);
         sqlite3_reset(s);
         free(json);

@@ -63,6 +63,37 @@ enum omb_remedy_kind {
 
 #define OMB_AMOUNT_UNKNOWN ((int64_t)-1)
 
+/* Flags of a remedy (struct omb_remedy_in, case_extract_remedies_flags).
+ * PAID_BEFORE: money the council already paid or offered (or an apology it
+ * already made) before the decision, which the ombudsman accepts as (part
+ * of) the remedy; it counts in the case's total like any payment. */
+#define OMB_REMEDY_PAID_BEFORE 0x1u
+/* Only for case_extract_remedies_flags: let the extractor mark PAID_BEFORE
+ * itself where a payment's own words say "already", "offered" or "before"
+ * (right for a decision's text; wrong for minutes written after it, where
+ * "had already paid" reports compliance). */
+#define OMB_EXTRACT_PAID_BEFORE_CUES 0x100u
+
+/* One remedy, for host->case_add_remedy_in.  Set struct_size to
+ * sizeof(struct omb_remedy_in): fields are only ever appended, and the core
+ * reads a field only when struct_size covers it (a field it does not get
+ * counts as 0). */
+struct omb_remedy_in {
+    uint32_t struct_size;
+    int kind;             /* enum omb_remedy_kind */
+    int64_t amount_pence; /* or OMB_AMOUNT_UNKNOWN */
+    const char *purposes; /* ';'-separated, or NULL */
+    const char *text;
+    size_t n;
+    size_t at;
+    uint32_t flags; /* OMB_REMEDY_PAID_BEFORE */
+};
+
+/* Is a member of the host table there?  A plugin built against a newer
+ * header may run on an older core: check before calling a late member,
+ * e.g. OMB_HOST_HAS(h, case_add_remedy_in). */
+#define OMB_HOST_HAS(h, member) ((h)->size >= offsetof(struct omb_host, member) + sizeof((h)->member))
+
 /* Scalar facts of a case.  The core normalises REF (to "YY NNN NNN", keeping
  * the text as written), OUTCOME (to its fixed vocabulary) and DECISION_DATE
  * (to ISO 8601); the others are stored as given, with white space folded. */
@@ -212,6 +243,14 @@ struct omb_host {
      * non-zero return, or OMB_ENOTFOUND (recorded as a call_error) when no
      * copy exists at all. */
     int (*read_data)(omb_call *ctx, const char *name, omb_line_fn line, void *ud);
+
+    /* -- remedies with flags (appended; check OMB_HOST_HAS first) -------- */
+    /* Adds one remedy described by r (r->struct_size set by the caller). */
+    int (*case_add_remedy_in)(omb_builder *b, const struct omb_remedy_in *r);
+    /* case_extract_remedies with flags: OMB_REMEDY_PAID_BEFORE marks every
+     * remedy of the passage, OMB_EXTRACT_PAID_BEFORE_CUES lets the extractor
+     * mark those whose words say so. */
+    int (*case_extract_remedies_flags)(omb_builder *b, const char *text, size_t n, size_t at, uint32_t flags);
 };
 
 /* Source-format plugin operations. */

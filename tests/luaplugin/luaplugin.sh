@@ -44,7 +44,7 @@ contains "a broken Lua plugin is one error line naming its file" "broken.lua: Lu
 printf 'REGISTER\nREG;22004577;Somerset Council;12 March 2023;apology and \302\243250 for her distress\n' > "$tmp/ok.txt"
 out=$("$OMBUDS" --plugin-dir "$tmp/plugins" ingest "$tmp/ok.txt" 2>&1); rc=$?
 check "a document of its format ingests" 0 "$rc"
-contains "chosen by its probe" "(register_demo, 1 case)" "$out"
+contains "chosen by its probe" "(register_demo, 1 case" "$out"
 check "values normalised by the core" "22 004 577,Somerset Council,2023-03-12,25000,1" \
   "$(sql "SELECT c.ref, c.authority, c.decision_date, t.payment_pence, t.apology FROM cases c JOIN case_totals t ON t.case_id = c.id")"
 check "provenance: the case's line" "register_demo,2" "$(sql "SELECT d.plugin, s.line FROM case_sources s JOIN documents d ON d.id = s.document_id")"

@@ -10,7 +10,10 @@ judged on what they say), then `ombuds export --format jsonl` gives the cases
 and `ombuds sql` their row keys.  Each truth row is compared field by field:
 ref, authority, category, subcategory, outcome, decided_on, payments (amount
 and purpose word in document order; a recurring payment `rate:5000/week` is a
-payment with no amount whose text names that rate), apology, improvements;
+payment with no amount whose text names that rate; a third part `:before`,
+as in `10000:distress:before`, says the council paid or offered it before the
+decision, and the export's `paid_before` must say the same either way),
+apology, improvements;
 and "warnings": each of authority, category, outcome and decision date that
 the truth leaves empty must be named by a warning of the ingest.
 A case the document yields that has no truth row, and a document of the
@@ -86,24 +89,30 @@ def payments_of(case):
         if r["kind"] != "payment":
             continue
         purposes = ";".join(r.get("purposes") or [])
+        before = bool(r.get("paid_before"))
         if r.get("amount_pence") is None:
             m = RATE.search(r.get("text", ""))
             if m:
                 pence = round(float(m.group(1).replace(",", "")) * 100)
-                out.append((f"rate:{pence}/{m.group(2)}", purposes))
+                out.append((f"rate:{pence}/{m.group(2)}", purposes, before))
                 continue
-            out.append(("?", purposes))
+            out.append(("?", purposes, before))
         else:
-            out.append((str(r["amount_pence"]), purposes))
+            out.append((str(r["amount_pence"]), purposes, before))
     return out
 
 
 def payments_match(want, got):
-    """want 'a:word;b:word' or '-'; got [(amount, purposes)]."""
+    """want 'a:word;b:word:before' or '-'; got [(amount, purposes, paid_before)]."""
     items = [] if want in ("-", "") else want.split(";")
     if len(items) != len(got):
         return False
-    for item, (amount, purposes) in zip(items, got):
+    for item, (amount, purposes, before) in zip(items, got):
+        w_before = item.endswith(":before")
+        if w_before:
+            item = item[: -len(":before")]
+        if w_before != before:
+            return False
         if item.startswith("rate:"):
             if item != amount:
                 return False
@@ -115,12 +124,12 @@ def payments_match(want, got):
 
 
 def show_payments(got):
-    return ";".join(f"{a}:{p}" for a, p in got) or "-"
+    return ";".join(f"{a}:{p}" + (":before" if b else "") for a, p, b in got) or "-"
 
 
-def value_of(case, field):
+def value_of(case, field, key=""):
     if field == "ref":
-        return case.get("ref") or ""
+        return case.get("ref") or key
     if field == "decided_on":
         return case.get("decision_date") or ""
     if field == "apology":
@@ -190,7 +199,7 @@ def main():
                         ok = payments_match(row["payments"], g)
                         have = show_payments(g)
                     else:
-                        have = value_of(case, field)
+                        have = value_of(case, field, key)
                         ok = have == row[field]
                     if ok:
                         s[0] += 1

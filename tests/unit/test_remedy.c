@@ -42,6 +42,35 @@ static struct got run(const char *s)
     return g;
 }
 
+/* The flagged extractor: which remedies came back marked paid before. */
+struct flagged {
+    int n;
+    int kind[16];
+    int64_t pence[16];
+    unsigned flags[16];
+};
+
+static int collect_flags(void *ud, int kind, int64_t pence, const char *purposes, const char *text, size_t n,
+                         size_t at, unsigned flags)
+{
+    struct flagged *g = ud;
+    (void)purposes, (void)text, (void)n, (void)at;
+    if (g->n >= 16) return 0;
+    g->kind[g->n] = kind;
+    g->pence[g->n] = pence;
+    g->flags[g->n] = flags;
+    g->n++;
+    return 0;
+}
+
+static struct flagged run_flags(const char *s, unsigned flags)
+{
+    struct flagged g;
+    memset(&g, 0, sizeof g);
+    omb_extract_remedies_flags(s, strlen(s), 0, flags, collect_flags, &g);
+    return g;
+}
+
 static int64_t total(const struct got *g)
 {
     int64_t t = 0;
@@ -183,5 +212,27 @@ int main(void)
     TAP_INT(total(&g), 218000, "reimbursing an invoice is a remedy");
     g = run("pay Mr X \xC2\xA3" "1500 for his distress.");
     TAP_INT(total(&g), 150000, "an amount without a comma");
+
+    /* paid before the decision (OMB_EXTRACT_PAID_BEFORE_CUES) */
+    struct flagged f;
+    f = run_flags("pay Mrs Y \xC2\xA3" "500 for her distress, in addition to the \xC2\xA3" "200 it has already paid.",
+                  OMB_EXTRACT_PAID_BEFORE_CUES);
+    TAP_INT(f.n, 2, "new money and money already paid: two payments");
+    TAP_INT(f.flags[0] & OMB_REMEDY_PAID_BEFORE, 0, "the new \xC2\xA3" "500 is not paid before");
+    TAP_INT(f.flags[1] & OMB_REMEDY_PAID_BEFORE, OMB_REMEDY_PAID_BEFORE, "the \xC2\xA3" "200 it has already paid is");
+    f = run_flags("pay Miss X the \xC2\xA3" "100 it offered at stage two for her time and trouble.",
+                  OMB_EXTRACT_PAID_BEFORE_CUES);
+    TAP_INT(f.n == 1 && f.pence[0] == 10000 && (f.flags[0] & OMB_REMEDY_PAID_BEFORE), 1, "money it offered is paid before");
+    f = run_flags("The Council will refund \xC2\xA3" "1,500 of the fees the family has already paid.",
+                  OMB_EXTRACT_PAID_BEFORE_CUES);
+    TAP_INT(f.n == 1 && !(f.flags[0] & OMB_REMEDY_PAID_BEFORE), 1, "fees the family already paid: the refund is new");
+    f = run_flags("The Council had already paid him \xC2\xA3" "1,000.", 0);
+    TAP_INT(f.n == 1 && f.flags[0] == 0, 1, "without the cue flag nothing is marked (minutes: compliance)");
+    f = run_flags("The Council has already apologised and paid Mr X \xC2\xA3" "300.", OMB_EXTRACT_PAID_BEFORE_CUES);
+    TAP_INT(f.n, 2, "an apology and a payment already made");
+    TAP_INT((int)(f.flags[0] & f.flags[1] & OMB_REMEDY_PAID_BEFORE), OMB_REMEDY_PAID_BEFORE, "both marked paid before");
+    f = run_flags("apologise to Mr X and pay him \xC2\xA3" "250.", OMB_REMEDY_PAID_BEFORE);
+    TAP_INT((int)(f.flags[0] & f.flags[1] & OMB_REMEDY_PAID_BEFORE), OMB_REMEDY_PAID_BEFORE,
+            "OMB_REMEDY_PAID_BEFORE marks every remedy of the passage");
     return tap_done();
 }

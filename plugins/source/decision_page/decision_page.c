@@ -358,6 +358,14 @@ static int decision_probe(const char *t, size_t len, const char *filename)
     return score < 0 ? 0 : score > 100 ? 100 : score;
 }
 
+/* The extractor with flags (a decision's own words may say the money was
+ * already paid or offered); a core too old for flags gets the plain call. */
+static int extract(const struct omb_host *h, omb_builder *b, const char *p, size_t n, size_t at, uint32_t flags)
+{
+    if (OMB_HOST_HAS(h, case_extract_remedies_flags)) return h->case_extract_remedies_flags(b, p, n, at, flags);
+    return h->case_extract_remedies(b, p, n, at);
+}
+
 /* ---- agreed actions ---------------------------------------------------------- */
 
 static const char *const improvement_words[] = {
@@ -496,7 +504,7 @@ static int action_item(struct actions *s, const char *t, size_t a, size_t e)
     }
     if (remedy) {
         if (restates_total(s, t, a, e)) return OMB_OK;
-        return h->case_extract_remedies(s->b, t + a, e - a, a);
+        return extract(h, s->b, t + a, e - a, a, OMB_EXTRACT_PAID_BEFORE_CUES);
     }
     /* (only now: most actions are remedies, and the first walk needs no
      * more than the remedy words) */
@@ -515,7 +523,7 @@ static int action_item(struct actions *s, const char *t, size_t a, size_t e)
      * one ("check every invoice raised since April 2022") is an
      * improvement to how the council works. */
     if (names_person(t + a, e - a) || omb_has_any_ci(t + a, e - a, personal_words))
-        return h->case_extract_remedies(s->b, t + a, e - a, a);
+        return extract(h, s->b, t + a, e - a, a, OMB_EXTRACT_PAID_BEFORE_CUES);
     return h->case_add_improvement(s->b, t + a, e - a, a);
 }
 
@@ -772,7 +780,7 @@ static int summary_remedies(const struct omb_host *h, omb_builder *b, const char
         s = x;
         while (s < e && omb_is_space(t[s])) s++;
     }
-    return any ? h->case_extract_remedies(b, t + first, last - first, first) : OMB_OK;
+    return any ? extract(h, b, t + first, last - first, first, OMB_EXTRACT_PAID_BEFORE_CUES) : OMB_OK;
 }
 
 /* No agreed action: each sentence of the summary that names a remedy and an
@@ -802,7 +810,7 @@ static int summary_improvements(const struct omb_host *h, omb_builder *b, const 
  * came to us, the Council apologised ... and refunded the £1,242.60 it had
  * charged".  A sentence is one when it names the council, says "already" or
  * "before", names a remedy given and holds an amount, and is not about money
- * asked for.  (These are the remedies a paid-before flag would mark.)  Hands
+ * asked for.  Every remedy of such a sentence is marked paid before.  Hands
  * each such sentence of t[a, e) to the extractor; returns how many. */
 static const char *const given_words[] = {"refunded", "paid", "reimbursed", "offered", "apologised", "waived", NULL};
 static const char *const asked_words[] = {"asks", "asked for", "wants", "claim", "demand", "invoice", "estimate",
@@ -826,7 +834,7 @@ static int paid_before(const struct omb_host *h, omb_builder *b, const char *t, 
         if (h->find_ci(t + s, n, "council") && (h->find_ci(t + s, n, "already") || h->find_ci(t + s, n, "before")) &&
             omb_has_any_ci(t + s, n, given_words) && !omb_has_any_ci(t + s, n, asked_words) &&
             h->find_ci(t + s, n, "\xC2\xA3")) {
-            if ((rc = h->case_extract_remedies(b, t + s, n, s))) return rc;
+            if ((rc = extract(h, b, t + s, n, s, OMB_REMEDY_PAID_BEFORE))) return rc;
             (*found)++;
         } else if (want_improvements && h->find_ci(t + s, n, "council") && omb_has_any_ci(t + s, n, done_words) &&
                    (rc = h->case_add_improvement(b, t + s, n, s))) {

@@ -300,6 +300,17 @@ static size_t numbered(const char *t, struct omb_line l)
     return i + 1;
 }
 
+/* Does a numbered line open a list ("1.", "(a)", "i)")?  A resolution's
+ * own items start there; "22. Date of next meeting" after RESOLVED is the
+ * next agenda item, not what was resolved. */
+static int opens_list(const char *t, struct omb_line l)
+{
+    size_t i = l.a;
+    if (i < l.b && t[i] == '(') i++;
+    if (i + 1 < l.b && (t[i] == '1' || t[i] == 'a' || t[i] == 'i') && (t[i + 1] == '.' || t[i + 1] == ')')) return 1;
+    return 0;
+}
+
 struct resolutions {
     size_t a[16], b[16]; /* each resolution's text (with its number) */
     size_t n;
@@ -322,7 +333,7 @@ static void read_resolutions(const struct omb_host *h, const char *t, size_t len
             if (r->n) break;
             continue;
         }
-        if (!numbered(t, l)) break;
+        if (!numbered(t, l) || (!r->n && !opens_list(t, l))) break;
         r->a[r->n] = l.a;
         r->b[r->n] = l.b;
         r->n++;
@@ -344,6 +355,8 @@ static void read_resolutions(const struct omb_host *h, const char *t, size_t len
             size_t la = l.a, lb = l.b;
             omb_trim(t, &la, &lb);
             if (la == lb) continue;
+            /* the next agenda item's heading: nothing was written as resolved */
+            if (numbered(t, l) && !opens_list(t, l)) return;
             r->a[0] = la;
             r->b[0] = lb;
             r->n = 1;
