@@ -95,6 +95,8 @@ static const char source_expected[] =
     "  remedy: payment amount=25000 purposes=[avoidable distress] text=\"Apology and £250 for avoidable "
     "distress\" @2\n"
     "  payment_total: 25000\n"
+    "warning: @2 no category found for case 22 004 577 at line 2; left unknown\n"
+    "warning: @2 no outcome found for case 22 004 577 at line 2; left unknown\n"
     "cases: 1\n";
 
 static const char makefile[] =

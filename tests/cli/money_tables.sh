@@ -88,7 +88,7 @@ check "league_table.lua's uphold rate is the metric's (upheld / decided) for eve
 
 # ---- scripts and the console print money one way
 check "ombuds.pounds: thousands, pence, rounding, sign" "£71,276.50 £2,735.52 -£1.05" \
-  "$("$OMBUDS" -e 'io.write(ombuds.pounds(7127650), " ", ombuds.pounds(273551.612903226), " ", ombuds.pounds(-105))')"
+  "$("$OMBUDS" --db "$db" -e 'io.write(ombuds.pounds(7127650), " ", ombuds.pounds(273551.612903226), " ", ombuds.pounds(-105))')"
 s19=$("$OMBUDS" --db "$db" run "$SRCDIR/scripts/section19.lua" 2>&1)
 bad=$(echo "$s19" | grep -c '£[0-9]\{4,\}')
 check "section19.lua prints pounds with thousands separators (no £385957.00)" 0 "$bad"
