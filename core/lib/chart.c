@@ -420,17 +420,36 @@ static const char *value_words(const char *name, char *buf, size_t cap)
 /* The chart's footnote: the table's coverage (how many cases the figures
  * rest on, how many were left out and why), so a chart read alone still
  * says what it leaves out. */
-static void svg_footnote(FILE *f, const omb_mtable *t, int h)
+static void svg_footnote(FILE *f, const omb_mtable *t, const struct omb_chart_spec *sp, int h, int lines)
 {
-    if (!t->n_cov) return;
+    char buf[1024];
+    size_t k = 0;
+    int any = 0;
     fprintf(f, "<text x=\"20\" y=\"%d\" font-size=\"11\" fill=\"#555\">", h - 6);
-    for (size_t k = 0; k < t->n_cov; k++) {
-        char buf[320];
-        snprintf(buf, sizeof buf, "%sCoverage: %lld case%s used; %lld left out%s%s", k ? "; " : "",
-                 (long long)t->cov[k].used, t->cov[k].used == 1 ? "" : "s", (long long)t->cov[k].lacking,
-                 t->cov[k].lacking && t->cov[k].what ? " for lacking " : "",
-                 t->cov[k].lacking && t->cov[k].what ? t->cov[k].what : "");
-        xml_text(f, buf, 300);
+    for (; omb_mtable_coverage_text(t, &k, buf, sizeof buf); any = 1) {
+        fputs(any ? "; " : "Coverage: ", f);
+        xml_text(f, buf, 400);
+    }
+    /* a line chart has no place for rows without a year: say how many
+     * cases they hold rather than dropping them without a word */
+    if (lines && sp->year_col >= 0) {
+        int n_col = omb_mtable_column(t, "n_cases");
+        long long cases = 0, rows = 0;
+        for (size_t r = 0; r < t->n_rows; r++) {
+            double y, n;
+            if (cell_number(t, r, sp->year_col, &y)) continue;
+            rows++;
+            cases += n_col >= 0 && cell_number(t, r, n_col, &n) ? (long long)n : 0;
+        }
+        if (rows) {
+            if (n_col >= 0)
+                snprintf(buf, sizeof buf, "%sNot drawn: %lld case%s with no decision date (in the table's rows with no year)",
+                         any ? ". " : "", cases, cases == 1 ? "" : "s");
+            else
+                snprintf(buf, sizeof buf, "%sNot drawn: %lld row%s with no decision date (year)", any ? ". " : "", rows,
+                         rows == 1 ? "" : "s");
+            xml_text(f, buf, 400);
+        }
     }
     fputs("</text>\n", f);
 }
@@ -509,7 +528,7 @@ static int svg_lines(FILE *f, const omb_mtable *t, const struct omb_chart_spec *
                 T + 10 + (int)n * 22, g->n - n);
 #undef X
 #undef Y
-    svg_footnote(f, t, H);
+    svg_footnote(f, t, sp, H, 1);
     fputs("</svg>\n", f);
     return OMB_OK;
 }
@@ -569,7 +588,7 @@ static int svg_bars(FILE *f, const omb_mtable *t, const struct omb_chart_spec *s
     if (t->n_rows > n)
         fprintf(f, "<text x=\"20\" y=\"%d\" fill=\"#777\">+ %zu more rows not shown</text>\n", T + (int)n * BH + 30,
                 t->n_rows - n);
-    svg_footnote(f, t, H);
+    svg_footnote(f, t, sp, H, 0);
     fputs("</svg>\n", f);
     return OMB_OK;
 }

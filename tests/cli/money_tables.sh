@@ -78,6 +78,24 @@ out=$("$OMBUDS" --db "$db" metric uphold_rate --value upheld_per_100k --chart "$
 [ ! -e "$tmp/empty.svg" ] && ok "and no chart file is written" || notok "and no chart file is written"
 contains "and the command says why" "nothing to draw" "$out"
 
+# ---- coverage broken down by reason, under the table and in the chart
+# A copy of the store with one case's decision date and another's council
+# removed (by the sqlite3 shell, as a user editing a store would).
+cp "$db" "$tmp/u.db"
+sqlite3 "$tmp/u.db" "UPDATE cases SET decision_date = NULL WHERE id = (SELECT min(id) FROM cases);
+  UPDATE cases SET authority = NULL WHERE id = (SELECT max(id) FROM cases)"
+all=$("$OMBUDS" --db "$tmp/u.db" sql --format csv "SELECT count(*) FROM cases" | tail -1 | tr -d '\r')
+cov=$("$OMBUDS" --db "$tmp/u.db" metric uphold_rate --by authority --chart "$tmp/u.svg" 2>/dev/null | grep '^coverage:')
+contains "uphold_rate table: cases with no decision date counted by name" "1 lacking a decision date" "$cov"
+contains "uphold_rate table: cases with no authority counted by name" "1 lacking an authority" "$cov"
+contains "uphold_rate table: cases with no decided outcome counted by name" "lacking an upheld or not-upheld outcome" "$cov"
+sum=$(echo "$cov" | sed 's/^coverage: \([0-9]*\) cases* used; \([0-9]*\) left out.*/\1 \2/' | awk '{print $1 + $2}')
+check "used + left out = every case in the store" "$all" "$sum"
+contains "the chart's footnote says the same" "Coverage: ${cov#coverage: }" "$(cat "$tmp/u.svg")"
+"$OMBUDS" --db "$tmp/u.db" metric remedy_per_category --by category --chart "$tmp/r2.svg" >/dev/null 2>&1
+contains "a line chart says how many undated cases it does not draw" "Not drawn: 1 case with no decision date" \
+  "$(cat "$tmp/r2.svg")"
+
 # ---- scripts use the metrics' definitions: uphold rate = upheld / decided
 "$OMBUDS" --db "$db" run "$SRCDIR/scripts/league_table.lua" --csv "$tmp/league.csv" >/dev/null 2>&1
 check "league_table.lua runs" 0 $?
@@ -88,7 +106,7 @@ check "league_table.lua's uphold rate is the metric's (upheld / decided) for eve
 
 # ---- scripts and the console print money one way
 check "ombuds.pounds: thousands, pence, rounding, sign" "£71,276.50 £2,735.52 -£1.05" \
-  "$("$OMBUDS" -e 'io.write(ombuds.pounds(7127650), " ", ombuds.pounds(273551.612903226), " ", ombuds.pounds(-105))')"
+  "$("$OMBUDS" --db "$db" -e 'io.write(ombuds.pounds(7127650), " ", ombuds.pounds(273551.612903226), " ", ombuds.pounds(-105))')"
 s19=$("$OMBUDS" --db "$db" run "$SRCDIR/scripts/section19.lua" 2>&1)
 bad=$(echo "$s19" | grep -c '£[0-9]\{4,\}')
 check "section19.lua prints pounds with thousands separators (no £385957.00)" 0 "$bad"
