@@ -96,6 +96,29 @@ contains "the chart's footnote says the same" "Coverage: ${cov#coverage: }" "$(c
 contains "a line chart says how many undated cases it does not draw" "Not drawn: 1 case with no decision date" \
   "$(cat "$tmp/r2.svg")"
 
+# ---- charts people read: a title in words, one-year series labelled,
+# series told apart by marker shape, bars ranked by value
+svg=$(cat "$tmp/r2.svg")
+contains "chart title in words from the figure and grouping" \
+  "font-weight=\"bold\" fill=\"#222\">Redress paid, $(printf '\302\243'), by category and year<" "$svg"
+contains "the year axis is named" "Year of decision" "$svg"
+one=$("$OMBUDS" --db "$tmp/u.db" metric remedy_per_category --by category --format csv 2>/dev/null | tr -d '\r' |
+  awk -F, 'NR > 1 && $2 != "" {y[$1]++; v[$1] = $5} END {for (g in y) if (y[g] == 1) {print v[g]; exit}}')
+if [ -n "$one" ]; then
+  label=$("$OMBUDS" --db "$db" -e "io.write(ombuds.pounds($one))" | sed 's/\.00$//')
+  contains "a series with one year is labelled with its value ($label)" "text-anchor=\"end\">$label</text>" "$svg"
+else
+  notok "the fixtures should give a category with one year"
+fi
+shapes=$(echo "$svg" | grep -o '<g fill="#[0-9a-f]*" stroke="#fff" stroke-width="1"><\(circle\|rect\|polygon\)' |
+  sed 's/.*<//' | sort -u | tr '\n' ' ')
+check "series have different marker shapes" "circle polygon rect " "$shapes"
+"$OMBUDS" --db "$tmp/u.db" metric improvement_themes --chart "$tmp/bars.svg" >/dev/null 2>&1
+vals=$(grep -o '<rect x="[^"]*" y="[^"]*" width="[^"]*" height="[^"]*" fill="#4e79a7"><title>[^<]*' "$tmp/bars.svg" |
+  sed 's/.*: //' | tr -d ',')
+check "bars are sorted largest first" "$(echo "$vals" | sort -rn)" "$vals"
+[ "$(echo "$vals" | wc -l)" -gt 2 ] && ok "with several bars" || notok "with several bars"
+
 # ---- scripts use the metrics' definitions: uphold rate = upheld / decided
 "$OMBUDS" --db "$db" run "$SRCDIR/scripts/league_table.lua" --csv "$tmp/league.csv" >/dev/null 2>&1
 check "league_table.lua runs" 0 $?
