@@ -127,6 +127,18 @@ metric=$("$OMBUDS" --db "$db" metric uphold_rate --by authority --format csv 2>/
 league=$(tr -d '\r' <"$tmp/league.csv" | awk -F, 'NR > 1 {print $1 "=" $5}' | sort)
 check "league_table.lua's uphold rate is the metric's (upheld / decided) for every council" "$metric" "$league"
 
+# ---- piped script output: long improvement texts wrapped, nothing cut
+rf=$("$OMBUDS" --db "$db" run "$SRCDIR/scripts/repeat_findings.lua" 1 | cat)
+longest=$(echo "$rf" | awk '{ if (length($0) > m) m = length($0) } END {print m + 0}')
+[ "$longest" -le 100 ] && ok "repeat_findings.lua piped: no line longer than 100 ($longest)" ||
+  notok "repeat_findings.lua piped: no line longer than 100 ($longest)"
+want=$("$OMBUDS" --db "$db" sql --format csv "SELECT i.text FROM case_improvements i JOIN cases c ON c.id = i.case_id
+  WHERE c.outcome = 'upheld'" | tail -n +2 | wc -w)
+got=$(echo "$rf" | awk '/^      agreed: / {sub(/^      agreed: /, ""); on = 1; print; next}
+  /^              / && on {print; next} {on = 0}' | wc -w)
+[ "$want" -gt 0 ] && check "and every word of every agreed improvement is there ($want)" "$want" "$got" ||
+  notok "the fixtures should have improvements on upheld cases"
+
 # ---- scripts and the console print money one way
 check "ombuds.pounds: thousands, pence, rounding, sign" "£71,276.50 £2,735.52 -£1.05" \
   "$("$OMBUDS" --db "$db" -e 'io.write(ombuds.pounds(7127650), " ", ombuds.pounds(273551.612903226), " ", ombuds.pounds(-105))')"
