@@ -10,11 +10,38 @@
 -- and the service improvements they agreed, so you can see whether the same
 -- promise was made twice.  Change theme() to group differently, say by a
 -- word in the improvements.
+--
+-- Output is the same on a terminal and through a pipe: an improvement's
+-- text, which can run to thousands of characters, is wrapped at WIDTH (100)
+-- columns on word boundaries, continuation lines indented under it, so
+-- nothing is cut and no line is longer than WIDTH unless a single word is.
+-- For one record per line use `ombuds export` or the metric repeat_findings
+-- with --format csv.
+local WIDTH = 100
 local min_cases = tonumber(arg and arg[1]) or 2
 
 local function theme(case)
   if case.subcategory then return case.category .. " > " .. case.subcategory end
   return case.category or "(no category)"
+end
+
+-- text after prefix, words joined into lines of at most WIDTH characters
+-- (counted in UTF-8 characters); later lines indented to the prefix's width
+local function wrap(prefix, text)
+  local lines, line = {}, prefix
+  local indent = string.rep(" ", utf8.len(prefix) or #prefix)
+  local fresh = true
+  for word in tostring(text):gmatch("%S+") do
+    local len = (utf8.len(line) or #line) + (fresh and 0 or 1) + (utf8.len(word) or #word)
+    if not fresh and len > WIDTH then
+      lines[#lines + 1] = line
+      line, fresh = indent, true
+    end
+    line = line .. (fresh and "" or " ") .. word
+    fresh = false
+  end
+  lines[#lines + 1] = line
+  return table.concat(lines, "\n")
 end
 
 local groups, keys = {}, {}
@@ -47,6 +74,6 @@ for _, g in ipairs(repeats) do
   print(string.format("%s: %d upheld cases on %s", g.authority, #g.cases, g.theme))
   for _, case in ipairs(g.cases) do
     print(string.format("  %s  %s", case.ref or "(unreferenced)", case.decision_date or "undated"))
-    for _, imp in ipairs(case.improvements) do print("      agreed: " .. imp.text) end
+    for _, imp in ipairs(case.improvements) do print(wrap("      agreed: ", imp.text)) end
   end
 end

@@ -250,8 +250,8 @@ int omb_cli_metric(int argc, char **argv, const char *db_path, const char *plugi
             fputc('\n', stdout);
             omb_chart_terminal(stdout, t, &sp, omb_cli_chart_plain(stdout), omb_terminal_width(STDOUT_FILENO));
         } else {
-            char title[160];
-            snprintf(title, sizeof title, "%s%s%s", f->name, by ? " by " : "", by ? by : "");
+            char title[256];
+            omb_chart_title(t, &sp, by, title, sizeof title);
             if (write_svg(chart, t, &sp, title)) rc = OMB_EXIT_STORE;
         }
     }

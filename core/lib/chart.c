@@ -396,6 +396,7 @@ static const char *value_words(const char *name, char *buf, size_t cap)
                                            {"uphold_rate", "Share of decided cases upheld"},
                                            {"n_cases", "Cases"},
                                            {"n_upheld", "Cases upheld"},
+                                           {"n_improvements", "Service improvements asked for"},
                                            {NULL, NULL}};
     int money = strstr(name, "_pence") != NULL;
     for (int k = 0; known[k][0]; k++)
@@ -417,27 +418,82 @@ static const char *value_words(const char *name, char *buf, size_t cap)
     return buf;
 }
 
+const char *omb_chart_title(const omb_mtable *t, const struct omb_chart_spec *sp, const char *by, char *buf,
+                            size_t cap)
+{
+    char words[128];
+    value_words(t->names[sp->value_col], words, sizeof words);
+    size_t n = strlen(words);
+    const char *comma = n && words[n - 1] == ',' ? " " : ", ";
+    int year = sp->year_col >= 0;
+    if (by && !strcmp(by, "year")) by = NULL;
+    if (by && *by) snprintf(buf, cap, "%s%sby %s%s", words, comma, by, year ? " and year" : "");
+    else if (year) snprintf(buf, cap, "%s%sby year", words, comma);
+    else {
+        if (n && words[n - 1] == ',') words[n - 1] = '\0';
+        snprintf(buf, cap, "%s", words);
+    }
+    return buf;
+}
+
 /* The chart's footnote: the table's coverage (how many cases the figures
  * rest on, how many were left out and why), so a chart read alone still
  * says what it leaves out. */
-static void svg_footnote(FILE *f, const omb_mtable *t, int h)
+static void svg_footnote(FILE *f, const omb_mtable *t, const struct omb_chart_spec *sp, int h, int lines)
 {
-    if (!t->n_cov) return;
+    char buf[1024];
+    size_t k = 0;
+    int any = 0;
     fprintf(f, "<text x=\"20\" y=\"%d\" font-size=\"11\" fill=\"#555\">", h - 6);
-    for (size_t k = 0; k < t->n_cov; k++) {
-        char buf[320];
-        snprintf(buf, sizeof buf, "%sCoverage: %lld case%s used; %lld left out%s%s", k ? "; " : "",
-                 (long long)t->cov[k].used, t->cov[k].used == 1 ? "" : "s", (long long)t->cov[k].lacking,
-                 t->cov[k].lacking && t->cov[k].what ? " for lacking " : "",
-                 t->cov[k].lacking && t->cov[k].what ? t->cov[k].what : "");
-        xml_text(f, buf, 300);
+    for (; omb_mtable_coverage_text(t, &k, buf, sizeof buf); any = 1) {
+        fputs(any ? "; " : "Coverage: ", f);
+        xml_text(f, buf, 400);
+    }
+    /* a line chart has no place for rows without a year: say how many
+     * cases they hold rather than dropping them without a word */
+    if (lines && sp->year_col >= 0) {
+        int n_col = omb_mtable_column(t, "n_cases");
+        long long cases = 0, rows = 0;
+        for (size_t r = 0; r < t->n_rows; r++) {
+            double y, n;
+            if (cell_number(t, r, sp->year_col, &y)) continue;
+            rows++;
+            cases += n_col >= 0 && cell_number(t, r, n_col, &n) ? (long long)n : 0;
+        }
+        if (rows) {
+            if (n_col >= 0)
+                snprintf(buf, sizeof buf, "%sNot drawn: %lld case%s with no decision date (in the table's rows with no year)",
+                         any ? ". " : "", cases, cases == 1 ? "" : "s");
+            else
+                snprintf(buf, sizeof buf, "%sNot drawn: %lld row%s with no decision date (year)", any ? ". " : "", rows,
+                         rows == 1 ? "" : "s");
+            xml_text(f, buf, 400);
+        }
     }
     fputs("</text>\n", f);
 }
 
+/* Opens a <g> holding series k's marker at (x, y): circle, square,
+ * triangle, diamond, then again; the caller adds a <title> and closes it. */
+static void marker(FILE *f, int k, double x, double y, double r, const char *c)
+{
+    fprintf(f, "<g fill=\"%s\" stroke=\"#fff\" stroke-width=\"1\">", c);
+    switch (k % 4) {
+    case 0: fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\"/>", x, y, r); break;
+    case 1: fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", x - r, y - r, 2 * r, 2 * r); break;
+    case 2:
+        fprintf(f, "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\"/>", x, y - r * 1.2, x - r * 1.1, y + r * 0.8,
+                x + r * 1.1, y + r * 0.8);
+        break;
+    default:
+        fprintf(f, "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f\"/>", x, y - r * 1.3, x + r * 1.3, y, x,
+                y + r * 1.3, x - r * 1.3, y);
+    }
+}
+
 static int svg_lines(FILE *f, const omb_mtable *t, const struct omb_chart_spec *sp, struct grid *g, const char *title)
 {
-    const int W = 960, H = 540, L = 90, R = 250, T = 60, B = 50;
+    const int W = 960, H = 570, L = 90, R = 250, T = 60, B = 80;
     const int pw = W - L - R, ph = H - T - B;
     const char *col = t->names[sp->value_col];
     char words[128];
@@ -473,6 +529,8 @@ static int svg_lines(FILE *f, const omb_mtable *t, const struct omb_chart_spec *
     fputs("<text x=\"20\" y=\"48\" fill=\"#555\">", f);
     xml_text(f, value_words(col, words, sizeof words), 80);
     fputs(" by year</text>\n", f);
+    fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">Year of decision</text>\n", L + pw / 2,
+            T + ph + 38);
     for (size_t k = 0; k < n; k++) {
         const char *c = palette[k];
         /* a gap in the years breaks the line rather than inventing a value */
@@ -489,17 +547,32 @@ static int svg_lines(FILE *f, const omb_mtable *t, const struct omb_chart_spec *
             open = 1;
         }
         if (open) fputs("\"/>\n", f);
+        /* points of series that meet would hide one another: each series
+         * has its own marker shape and a small sideways offset */
+        double dx = n > 1 ? ((double)k - (double)(n - 1) / 2.0) * 2.5 : 0;
+        int points = 0;
+        for (int j = 0; j < g->n_years; j++) points += !isnan(g->s[k].v[j]);
         for (int j = 0; j < g->n_years; j++) {
             double v = g->s[k].v[j];
             if (isnan(v)) continue;
             omb_chart_format_value(col, v, num, sizeof num);
-            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>", X(j), Y(v), c);
+            /* a series with one year has no line: a bigger mark with its value */
+            double r = points == 1 ? 6 : 4;
+            marker(f, (int)k, X(j) + dx, Y(v), r, c);
+            fputs("<title>", f);
             xml_text(f, g->s[k].label, 80);
-            fprintf(f, " %d: %s</title></circle>\n", g->y0 + j, num);
+            fprintf(f, " %d: %s</title></g>\n", g->y0 + j, num);
+            /* its value beside it, inward at the last year so it stays off the legend */
+            if (points == 1)
+                fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" font-size=\"11\" text-anchor=\"%s\">%s</text>\n",
+                        X(j) + dx + (j == g->n_years - 1 ? -10 : 10), Y(v) + 4, c,
+                        j == g->n_years - 1 ? "end" : "start", num);
         }
         if (sp->label_col < 0) continue; /* one unnamed series needs no legend */
         int ly = T + 10 + (int)k * 22;
-        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"4\" fill=\"%s\"/>\n", L + pw + 20, ly - 4, c);
+        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"18\" height=\"2\" fill=\"%s\"/>\n", L + pw + 18, ly - 4, c);
+        marker(f, (int)k, L + pw + 27, ly - 3, 4, c);
+        fputs("</g>\n", f);
         fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"#222\">", L + pw + 40, ly + 1);
         xml_text(f, g->s[k].label, 30);
         fputs("</text>\n", f);
@@ -509,7 +582,7 @@ static int svg_lines(FILE *f, const omb_mtable *t, const struct omb_chart_spec *
                 T + 10 + (int)n * 22, g->n - n);
 #undef X
 #undef Y
-    svg_footnote(f, t, H);
+    svg_footnote(f, t, sp, H, 1);
     fputs("</svg>\n", f);
     return OMB_OK;
 }
@@ -523,7 +596,20 @@ static int svg_bars(FILE *f, const omb_mtable *t, const struct omb_chart_spec *s
     char label[200], num[64];
     size_t lw = 4;
     double lo = 0, hi = 0;
-    for (size_t r = 0; r < n; r++) {
+    /* bars largest first, rows with no value last: the order people rank by */
+    size_t *ord = malloc((t->n_rows ? t->n_rows : 1) * sizeof *ord);
+    if (!ord) return OMB_ENOMEM;
+    for (size_t r = 0; r < t->n_rows; r++) ord[r] = r;
+    for (size_t a = 1; a < t->n_rows; a++) /* insertion sort: stable, few rows */
+        for (size_t b = a; b > 0; b--) {
+            double x, y;
+            int hx = cell_number(t, ord[b - 1], sp->value_col, &x), hy = cell_number(t, ord[b], sp->value_col, &y);
+            if (hx && (!hy || x >= y)) break;
+            size_t tmp = ord[b - 1];
+            ord[b - 1] = ord[b], ord[b] = tmp;
+        }
+    for (size_t i = 0; i < n; i++) {
+        size_t r = ord[i];
         double v, y;
         if (cell_number(t, r, sp->value_col, &v)) {
             if (v > hi) hi = v;
@@ -542,7 +628,8 @@ static int svg_bars(FILE *f, const omb_mtable *t, const struct omb_chart_spec *s
     xml_text(f, value_words(col, words, sizeof words), 80);
     fputs("</text>\n", f);
     double zero = L + (0 - lo) / (hi - lo) * pw;
-    for (size_t r = 0; r < n; r++) {
+    for (size_t i = 0; i < n; i++) {
+        size_t r = ord[i];
         double v, y;
         int ok = cell_number(t, r, sp->value_col, &v);
         row_label(t, r, sp, label, sizeof label);
@@ -550,7 +637,7 @@ static int svg_bars(FILE *f, const omb_mtable *t, const struct omb_chart_spec *s
             size_t o = strlen(label);
             snprintf(label + o, sizeof label - o, "%s%d", o ? " " : "", (int)y);
         }
-        int top = T + (int)r * BH;
+        int top = T + (int)i * BH;
         fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#222\">", L - 8, top + 16);
         xml_text(f, label, lw);
         fputs("</text>\n", f);
@@ -569,8 +656,9 @@ static int svg_bars(FILE *f, const omb_mtable *t, const struct omb_chart_spec *s
     if (t->n_rows > n)
         fprintf(f, "<text x=\"20\" y=\"%d\" fill=\"#777\">+ %zu more rows not shown</text>\n", T + (int)n * BH + 30,
                 t->n_rows - n);
-    svg_footnote(f, t, H);
+    svg_footnote(f, t, sp, H, 0);
     fputs("</svg>\n", f);
+    free(ord);
     return OMB_OK;
 }
 

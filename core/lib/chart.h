@@ -40,6 +40,11 @@ int omb_chart_terminal(FILE *f, const omb_mtable *t, const struct omb_chart_spec
  * OMB_ENOMEM. */
 int omb_chart_svg(FILE *f, const omb_mtable *t, const struct omb_chart_spec *sp, const char *title);
 
+/* A chart's title in words from the figure it draws and the grouping:
+ * "Redress paid, £, by category and year".  by may be NULL. */
+const char *omb_chart_title(const omb_mtable *t, const struct omb_chart_spec *sp, const char *by, char *buf,
+                            size_t cap);
+
 /* Formats a value of column `col` for people: "£1,234.50" for *_pence
  * columns, "42.5%" for rate and share columns, else a plain number. */
 void omb_chart_format_value(const char *col, double v, char *buf, size_t cap);

@@ -217,14 +217,33 @@ fail:
     return OMB_ENOMEM;
 }
 
+int omb_mtable_coverage_text(const omb_mtable *t, size_t *k, char *buf, size_t cap)
+{
+    size_t a = *k, b = a;
+    if (a >= t->n_cov) return 0;
+    int64_t lacking = 0;
+    while (b < t->n_cov && t->cov[b].used == t->cov[a].used) lacking += t->cov[b++].lacking;
+    *k = b;
+    int o = snprintf(buf, cap, "%lld case%s used; %lld left out", (long long)t->cov[a].used,
+                     t->cov[a].used == 1 ? "" : "s", (long long)lacking);
+    if (b - a == 1) {
+        if (lacking && o > 0 && (size_t)o < cap) snprintf(buf + o, cap - (size_t)o, " for lacking %s", t->cov[a].what);
+        return 1;
+    }
+    /* several reasons: each with its count, zeros too, in the plugin's order */
+    int first = 1;
+    for (size_t j = a; j < b && lacking && o > 0 && (size_t)o < cap; j++) {
+        o += snprintf(buf + o, cap - (size_t)o, "%s%lld lacking %s", first ? ": " : ", ", (long long)t->cov[j].lacking,
+                      t->cov[j].what);
+        first = 0;
+    }
+    return 1;
+}
+
 void omb_mtable_print_meta(FILE *f, const omb_mtable *t)
 {
-    for (size_t k = 0; k < t->n_cov; k++) {
-        fprintf(f, "coverage: %lld case%s used; %lld left out", (long long)t->cov[k].used,
-                t->cov[k].used == 1 ? "" : "s", (long long)t->cov[k].lacking);
-        if (t->cov[k].lacking) fprintf(f, " for lacking %s", t->cov[k].what);
-        fputc('\n', f);
-    }
+    char buf[1024];
+    for (size_t k = 0; omb_mtable_coverage_text(t, &k, buf, sizeof buf);) fprintf(f, "coverage: %s\n", buf);
     for (size_t k = 0; k < t->n_notes; k++) fprintf(f, "note: %s\n", t->notes[k]);
 }
 

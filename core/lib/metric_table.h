@@ -67,6 +67,13 @@ int omb_mtable_column(const omb_mtable *t, const char *name);
 int omb_mtable_print(FILE *f, FILE *meta, const omb_mtable *t, int format, int width, char *err, size_t cap);
 
 /* Writes coverage and notes, one "coverage: ..." / "note: ..." line each. */
+/* Coverage entries that follow one another with the same "used" count are
+ * one statement broken down by reason ("12 left out: 8 lacking a decision
+ * date, 4 lacking an authority").  Formats the statement starting at entry
+ * *k into buf (without "coverage: ") and moves *k past it; 0 when none is
+ * left.  The table's text and the chart's footnote both use it. */
+int omb_mtable_coverage_text(const omb_mtable *t, size_t *k, char *buf, size_t cap);
+
 void omb_mtable_print_meta(FILE *f, const omb_mtable *t);
 
 /* The table as a JSON array of row objects (what SQL gets from a table

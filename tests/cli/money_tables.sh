@@ -78,6 +78,47 @@ out=$("$OMBUDS" --db "$db" metric uphold_rate --value upheld_per_100k --chart "$
 [ ! -e "$tmp/empty.svg" ] && ok "and no chart file is written" || notok "and no chart file is written"
 contains "and the command says why" "nothing to draw" "$out"
 
+# ---- coverage broken down by reason, under the table and in the chart
+# A copy of the store with one case's decision date and another's council
+# removed (by the sqlite3 shell, as a user editing a store would).
+cp "$db" "$tmp/u.db"
+sqlite3 "$tmp/u.db" "UPDATE cases SET decision_date = NULL WHERE id = (SELECT min(id) FROM cases);
+  UPDATE cases SET authority = NULL WHERE id = (SELECT max(id) FROM cases)"
+all=$("$OMBUDS" --db "$tmp/u.db" sql --format csv "SELECT count(*) FROM cases" | tail -1 | tr -d '\r')
+cov=$("$OMBUDS" --db "$tmp/u.db" metric uphold_rate --by authority --chart "$tmp/u.svg" 2>/dev/null | grep '^coverage:')
+contains "uphold_rate table: cases with no decision date counted by name" "1 lacking a decision date" "$cov"
+contains "uphold_rate table: cases with no authority counted by name" "1 lacking an authority" "$cov"
+contains "uphold_rate table: cases with no decided outcome counted by name" "lacking an upheld or not-upheld outcome" "$cov"
+sum=$(echo "$cov" | sed 's/^coverage: \([0-9]*\) cases* used; \([0-9]*\) left out.*/\1 \2/' | awk '{print $1 + $2}')
+check "used + left out = every case in the store" "$all" "$sum"
+contains "the chart's footnote says the same" "Coverage: ${cov#coverage: }" "$(cat "$tmp/u.svg")"
+"$OMBUDS" --db "$tmp/u.db" metric remedy_per_category --by category --chart "$tmp/r2.svg" >/dev/null 2>&1
+contains "a line chart says how many undated cases it does not draw" "Not drawn: 1 case with no decision date" \
+  "$(cat "$tmp/r2.svg")"
+
+# ---- charts people read: a title in words, one-year series labelled,
+# series told apart by marker shape, bars ranked by value
+svg=$(cat "$tmp/r2.svg")
+contains "chart title in words from the figure and grouping" \
+  "font-weight=\"bold\" fill=\"#222\">Redress paid, $(printf '\302\243'), by category and year<" "$svg"
+contains "the year axis is named" "Year of decision" "$svg"
+one=$("$OMBUDS" --db "$tmp/u.db" metric remedy_per_category --by category --format csv 2>/dev/null | tr -d '\r' |
+  awk -F, 'NR > 1 && $2 != "" {y[$1]++; v[$1] = $5} END {for (g in y) if (y[g] == 1) {print v[g]; exit}}')
+if [ -n "$one" ]; then
+  label=$("$OMBUDS" --db "$db" -e "io.write(ombuds.pounds($one))" | sed 's/\.00$//')
+  contains "a series with one year is labelled with its value ($label)" "text-anchor=\"end\">$label</text>" "$svg"
+else
+  notok "the fixtures should give a category with one year"
+fi
+shapes=$(echo "$svg" | grep -o '<g fill="#[0-9a-f]*" stroke="#fff" stroke-width="1"><\(circle\|rect\|polygon\)' |
+  sed 's/.*<//' | sort -u | tr '\n' ' ')
+check "series have different marker shapes" "circle polygon rect " "$shapes"
+"$OMBUDS" --db "$tmp/u.db" metric improvement_themes --chart "$tmp/bars.svg" >/dev/null 2>&1
+vals=$(grep -o '<rect x="[^"]*" y="[^"]*" width="[^"]*" height="[^"]*" fill="#4e79a7"><title>[^<]*' "$tmp/bars.svg" |
+  sed 's/.*: //' | tr -d ',')
+check "bars are sorted largest first" "$(echo "$vals" | sort -rn)" "$vals"
+[ "$(echo "$vals" | wc -l)" -gt 2 ] && ok "with several bars" || notok "with several bars"
+
 # ---- scripts use the metrics' definitions: uphold rate = upheld / decided
 "$OMBUDS" --db "$db" run "$SRCDIR/scripts/league_table.lua" --csv "$tmp/league.csv" >/dev/null 2>&1
 check "league_table.lua runs" 0 $?
@@ -85,6 +126,18 @@ metric=$("$OMBUDS" --db "$db" metric uphold_rate --by authority --format csv 2>/
   awk -F, 'NR > 1 {d[$1] += $4; u[$1] += $5} END {for (a in d) if (d[a] > 0) printf "%s=%.0f%%\n", a, 100 * u[a] / d[a]; else printf "%s=\n", a}' | sort)
 league=$(tr -d '\r' <"$tmp/league.csv" | awk -F, 'NR > 1 {print $1 "=" $5}' | sort)
 check "league_table.lua's uphold rate is the metric's (upheld / decided) for every council" "$metric" "$league"
+
+# ---- piped script output: long improvement texts wrapped, nothing cut
+rf=$("$OMBUDS" --db "$db" run "$SRCDIR/scripts/repeat_findings.lua" 1 | cat)
+longest=$(echo "$rf" | awk '{ if (length($0) > m) m = length($0) } END {print m + 0}')
+[ "$longest" -le 100 ] && ok "repeat_findings.lua piped: no line longer than 100 ($longest)" ||
+  notok "repeat_findings.lua piped: no line longer than 100 ($longest)"
+want=$("$OMBUDS" --db "$db" sql --format csv "SELECT i.text FROM case_improvements i JOIN cases c ON c.id = i.case_id
+  WHERE c.outcome = 'upheld'" | tail -n +2 | wc -w)
+got=$(echo "$rf" | awk '/^      agreed: / {sub(/^      agreed: /, ""); on = 1; print; next}
+  /^              / && on {print; next} {on = 0}' | wc -w)
+[ "$want" -gt 0 ] && check "and every word of every agreed improvement is there ($want)" "$want" "$got" ||
+  notok "the fixtures should have improvements on upheld cases"
 
 # ---- scripts and the console print money one way
 check "ombuds.pounds: thousands, pence, rounding, sign" "£71,276.50 £2,735.52 -£1.05" \

@@ -151,6 +151,8 @@ int main(void)
         TAP_STR(cell_text(t, 0, "cases"), "21 000 001 (2021-03-10); 23 000 002 (2023-06-01)", "with refs and dates");
         TAP_INT(t->cov[0].used, 3, "coverage: three cases with improvements, dates and authorities");
         TAP_INT(t->cov[0].lacking, 1, "one lacks a decision date");
+        TAP_INT(t->n_cov, 2, "coverage broken down: no decision date, no authority");
+        TAP_INT(t->n_cov == 2 ? t->cov[1].lacking : -1, 0, "none lacks only an authority");
     }
     omb_mtable_free(t);
 

@@ -26,7 +26,7 @@ struct work {
     const struct themes *rules;
     struct tup *t;
     size_t n, cap;
-    int64_t last_used, used, last_lacking, lacking;
+    int64_t last_used, used, last_lacking, lacking_date, lacking_authority;
 };
 
 static char *dup(const char *s)
@@ -67,7 +67,12 @@ static int row(void *ud, int n, const struct omb_value *v, const char *const *na
     (void)names;
     int64_t id = v[Q_CASE].i;
     if (v[Q_AUTHORITY].type != OMB_VALUE_TEXT || v[Q_YEAR].type != OMB_VALUE_INT || v[Q_DATE].type != OMB_VALUE_TEXT) {
-        if (w->last_lacking != id) w->lacking++, w->last_lacking = id;
+        /* one reason per case, so the reasons add up: no date first */
+        if (w->last_lacking != id) {
+            if (v[Q_YEAR].type != OMB_VALUE_INT || v[Q_DATE].type != OMB_VALUE_TEXT) w->lacking_date++;
+            else w->lacking_authority++;
+            w->last_lacking = id;
+        }
         return OMB_OK;
     }
     if (w->last_used != id) w->used++, w->last_used = id;
@@ -114,7 +119,7 @@ static int append(char **buf, size_t *len, size_t *cap, const char *s)
 static int repeat_findings(omb_call *ctx, const char *authority)
 {
     const struct omb_host *h = ctx->host;
-    struct work w = {ctx, themes_get(ctx), NULL, 0, 0, -1, 0, -1, 0};
+    struct work w = {ctx, themes_get(ctx), NULL, 0, 0, -1, 0, -1, 0, 0};
     char *years = NULL, *cases = NULL;
     size_t yl = 0, yc = 0, cl = 0, cc = 0;
     int rc;
@@ -178,7 +183,8 @@ static int repeat_findings(omb_call *ctx, const char *authority)
         }
         a = b;
     }
-    if ((rc = h->coverage(ctx, w.used, w.lacking, "an authority or a decision date (among cases with improvements)")))
+    if ((rc = h->coverage(ctx, w.used, w.lacking_date, "a decision date (among cases with improvements)")) ||
+        (rc = h->coverage(ctx, w.used, w.lacking_authority, "an authority (among cases with improvements)")))
         goto done;
     rc = h->note(ctx, "a theme is listed when it recurs in at least two cases decided in at least two different years; "
                       "%lld found",

@@ -100,15 +100,21 @@ static int uphold_rate(omb_call *ctx, const char *by)
     struct omb_counts cov = {{0}};
     snprintf(sql, sizeof sql,
              "SELECT coalesce(sum(c.outcome IN ('upheld', 'not upheld') AND c.year IS NOT NULL AND %s IS NOT NULL), 0),"
-             " coalesce(sum(c.year IS NULL OR %s IS NULL), 0),"
+             " coalesce(sum(c.year IS NULL), 0),"
+             " coalesce(sum(c.year IS NOT NULL AND %s IS NULL), 0),"
+             " coalesce(sum(coalesce(c.outcome NOT IN ('upheld', 'not upheld'), 1) AND c.year IS NOT NULL"
+             " AND %s IS NOT NULL), 0),"
              " coalesce(sum(c.outcome NOT IN ('upheld', 'not upheld') AND c.year IS NOT NULL AND %s IS NOT NULL), 0)"
              " FROM cases c",
-             g->expr, g->expr, g->expr);
+             g->expr, g->expr, g->expr, g->expr);
     if ((rc = h->query(ctx, sql, NULL, 0, omb_get_counts, &cov))) return rc;
-    char what[96];
-    snprintf(what, sizeof what, "a decision date%s%s", g->what ? " or " : "", g->what ? g->what : "");
-    /* used: decided cases the rate rests on; lacking: cases with no date or group */
-    if ((rc = h->coverage(ctx, cov.v[0], cov.v[1], what))) return rc;
+    /* used: decided cases the rate rests on; the rest, by reason, as one
+     * statement (same "used" count): no date, no group, no decided outcome */
+    if ((rc = h->coverage(ctx, cov.v[0], cov.v[1], "a decision date")) ||
+        (g->what && (rc = h->coverage(ctx, cov.v[0], cov.v[2], g->what))) ||
+        (rc = h->coverage(ctx, cov.v[0], cov.v[3], "an upheld or not-upheld outcome (other or unknown)")))
+        return rc;
+    cov.v[2] = cov.v[4];
     if (cov.v[2] && (rc = h->note(ctx, "%lld case%s with another outcome (closed after initial enquiries, premature, "
                                        "...) counted in n_cases, not in the rate",
                                   (long long)cov.v[2], cov.v[2] == 1 ? "" : "s")))
