@@ -35,7 +35,7 @@ static const struct {
       "loss of provision", "impact of that loss", "loss of care", "loss of respite"}},
     {"quantifiable loss",
      {"quantifiable loss", "reimburs", "refund", "costs", "cost of", "fees", "expenses", "funded by", "financial loss",
-      "out of pocket", "withheld", "arrears", "underpaid", "overcharged"}},
+      "out of pocket", "withheld", "arrears", "underpaid", "overcharged", "mileage"}},
     {"lost opportunity", {"lost opportunity", "loss of opportunity", NULL}},
 };
 
@@ -246,7 +246,7 @@ static int not_a_remedy(const char *c, size_t cn, size_t start)
 }
 
 static const char *const payment_words[] = {"symbolic payment", "make a payment", "a payment", " pay ",
-                                            "financial redress", "financial remedy", NULL};
+                                            "financial redress", "financial remedy", "financial payment", NULL};
 
 /* Trims white space and a trailing comma or "and" from a clause for storage. */
 static void trim(const char *p, size_t *a, size_t *b)

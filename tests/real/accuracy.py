@@ -12,12 +12,18 @@ ref, authority, category, subcategory, outcome, decided_on, payments (amount
 and purpose word in document order; a recurring payment `rate:5000/week` is a
 payment with no amount whose text names that rate; a third part `:before`,
 as in `10000:distress:before`, says the council paid or offered it before the
-decision, and the export's `paid_before` must say the same either way),
+decision, and the export's `paid_before` must say the same either way;
+a payment the document agrees without naming an amount, as in "make a
+symbolic payment to Ms X", is `?:` (or `?:word` when it names a purpose): it
+is a remedy, stored with no amount),
 apology, improvements;
 and "warnings": each of authority, category, outcome and decision date that
 the truth leaves empty must be named by a warning of the ingest.
 A case the document yields that has no truth row, and a document of the
-folder with no truth row at all, count as mismatches too.
+folder with no truth row at all, count as mismatches too.  A document that
+holds no case (an annual review naming no council and no complaint) says so
+with one row whose ref is `-` (other cells empty): it is checked to yield no
+case, and scored under "document".
 
 Prints per-field and per-family scores and the first mismatches.  With --tap
 it speaks TAP (one test per family and field) for `make check`; the exit
@@ -38,6 +44,7 @@ FIELDS = ["ref", "authority", "category", "subcategory", "outcome", "decided_on"
 # A field the document does not give must be named in a warning (issue 15).
 WARN_WORDS = {"authority": "authority", "category": "category", "outcome": "outcome", "decided_on": "decision date"}
 NOT_DOCUMENTS = {"SOURCES.md", "truth.tsv", "events.tsv", "README.md"}
+NO_CASE = "-"      # the ref of the one truth row of a document that holds no case
 EXPORT_ORDER = "ORDER BY c.decision_date IS NULL, c.decision_date, c.ref, c.id"
 
 
@@ -170,6 +177,17 @@ def main():
                 mismatches.append((fam, name, "", "document", "the file", "missing"))
                 continue
             got, messages = read_document(a.ombuds, path)
+            if any(r["ref"] == NO_CASE for r in rows):
+                # The truth says this document holds no case: any case read from it is wrong.
+                s = score.setdefault((fam, "document"), [0, 0])
+                s[1] += 1
+                if len(rows) != 1:
+                    sys.exit(f"{name}: a `-` row (no case) must be the document's only truth row")
+                if got:
+                    mismatches.append((fam, name, "", "document", "no case", ", ".join(sorted(got))))
+                else:
+                    s[0] += 1
+                continue
             seen = set()
             for row in rows:
                 key = row["ref"]

@@ -484,6 +484,24 @@ static int names_person(const char *p, size_t n)
     return 0;
 }
 
+/* Verbs that start a second service action joined to a first by ", and". */
+static const char *const second_verbs[] = {", and remind ", ", and train ", ", and review ", ", and audit ",
+                                           ", and change ", ", and update ", ", and amend ", NULL};
+
+/* Where a second action joined by ", and <verb>" starts (just after "and "),
+ * or 0; only when the part before is itself a service action. */
+static size_t second_action(const struct omb_host *h, const char *t, size_t a, size_t e)
+{
+    for (int i = 0; second_verbs[i]; i++) {
+        const char *m = h->find_ci(t + a, e - a, second_verbs[i]);
+        if (!m) continue;
+        size_t at = (size_t)(m - t);
+        if (!omb_has_any_ci(t + a, at - a, improvement_words)) continue;
+        return at + 6; /* past ", and " */
+    }
+    return 0;
+}
+
 /* Handles one agreed action (a numbered item or a sub-bullet). */
 static int action_item(struct actions *s, const char *t, size_t a, size_t e)
 {
@@ -515,6 +533,14 @@ static int action_item(struct actions *s, const char *t, size_t a, size_t e)
         if (k > a && t[k - 1] == ' ' && ((e - k == 3 && !memcmp(t + k, "and", 3)) || (e - k == 2 && !memcmp(t + k, "or", 2)))) {
             e = k;
             omb_trim(t, &a, &e);
+        }
+        /* "review how its panel records evidence, and remind its officers of
+         * the timescales" is two actions in one item: each counts */
+        size_t cut = second_action(h, t, a, e);
+        if (cut) {
+            int rc = h->case_add_improvement(s->b, t + a, cut - 6 - a, a); /* without ", and " */
+            if (rc) return rc;
+            return action_item(s, t, cut, e);
         }
         return h->case_add_improvement(s->b, t + a, e - a, a);
     }
