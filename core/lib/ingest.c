@@ -170,21 +170,3 @@ int omb_ingest_prepare(const omb_registry *reg, const char *path, const char *fo
     free(raw);
     return rc;
 }
-
-int omb_ingest_parse(const struct omb_loaded_plugin *p, struct omb_sink *sink, const char *text, size_t len,
-                     const char *path, const char *authority)
-{
-    struct omb_doc doc = {text, len, path, omb_doc_name(path), authority};
-    int rc = omb_plugin_parse(p, omb_host_table(), sink, &doc);
-    if (rc == OMB_OK && sink->failed) rc = OMB_EPARSE;
-    if (rc == OMB_OK) omb_sink_warn_missing(sink, authority != NULL);
-    if (rc == OMB_OK && sink->n_open_builders) {
-        snprintf(sink->error, sizeof sink->error, "%s: plugin '%s' left %zu case(s) unfinished (no case_end)", path,
-                 p->desc->name, sink->n_open_builders);
-        rc = OMB_EPLUGIN;
-    }
-    if (rc != OMB_OK && !sink->error[0])
-        snprintf(sink->error, sizeof sink->error, "%s: plugin '%s' failed (status %d) without saying why", path,
-                 p->desc->name, rc);
-    return rc;
-}
