@@ -47,7 +47,7 @@ int main(void)
         printf("Bail out! cannot make a temporary directory\n");
         return 1;
     }
-    char db_path[128], reg[128], pop[128], bad[128], subj[128], err[512];
+    char db_path[128], reg[128], pop[128], bad[128], subj[128], err[512] = "";
     snprintf(db_path, sizeof db_path, "%s/t.db", dir);
     snprintf(reg, sizeof reg, "%s/reg.tsv", dir);
     snprintf(pop, sizeof pop, "%s/pop.csv", dir);
