@@ -93,16 +93,16 @@ int main(void)
     TAP_INT(g.pence[2], 25000, "second payment £250");
     TAP_STR(g.purposes[2], "loss of service", "loss of service");
 
-    g = run("Apology, Financial redress of \xC2\xA3" "500 for distress, uncertainty and frustration caused, \xC2\xA3"
-            "6900 in recognition in loss of suitable education provision, and \xC2\xA3" "150 for time and trouble in "
-            "pursuing complaint.");
+    g = run("Apology, Financial redress of \xC2\xA3" "500 for the distress and uncertainty it caused her, \xC2\xA3"
+            "6900 to mark the months without education provision, and \xC2\xA3" "150 for time and trouble spent "
+            "on the complaint.");
     TAP_INT(total(&g), 755000, "three payments add up to £7,550");
     TAP_STR(g.purposes[1], "avoidable distress;uncertainty", "distress and uncertainty");
     TAP_STR(g.purposes[2], "loss of service", "loss of suitable education provision is loss of service");
     TAP_STR(g.purposes[3], "time and trouble", "time and trouble");
 
     g = run("Apology, Financial redress of \xC2\xA3" "700 for avoidable distress/time and trouble, Financial Redress of "
-            "\xC2\xA3" "500 for Quantifiable Loss. \xC2\xA3" "440 reimbursement for tuition funded by family.");
+            "\xC2\xA3" "500 for Quantifiable Loss. \xC2\xA3" "440 to reimburse the tutor the parents paid for.");
     TAP_INT(total(&g), 164000, "row 10 of the annex totals £1,640");
     TAP_INT(g.pence[2], 50000, "£500 quantifiable loss");
     TAP_STR(g.purposes[2], "quantifiable loss", "quantifiable loss purpose");
@@ -114,7 +114,7 @@ int main(void)
     TAP_STR(g.purposes[1], "avoidable distress;time and trouble;loss of service", "all its purposes");
 
     g = run("Apology, Financial redress: \xC2\xA3" "500 Avoidable distress/time and trouble, financial redress of "
-            "\xC2\xA3" "6000 for Loss of service, provide services to person affected");
+            "\xC2\xA3" "6000 for Loss of service, provide services to the young person now");
     TAP_INT(total(&g), 650000, "colon form and no 'for'");
     TAP_INT(g.kind[g.n - 1], OMB_REMEDY_SERVICE, "provide services is a service remedy");
 
