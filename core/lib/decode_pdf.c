@@ -12,6 +12,7 @@
 #include <math.h>
 #include <ombuds/plugin.h>
 #include <poppler.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,7 +332,7 @@ static int has_eof_marker(const char *raw, size_t n)
     return 0;
 }
 
-int omb_decode_pdf(const char *raw, size_t n, struct omb_tb *tb, unsigned *n_pages, char *err, size_t err_cap)
+static int decode_pdf(const char *raw, size_t n, struct omb_tb *tb, unsigned *n_pages, char *err, size_t err_cap)
 {
     *n_pages = 0;
     if (!has_eof_marker(raw, n)) {
@@ -388,5 +389,18 @@ out:
     if (gerr) g_error_free(gerr);
     g_bytes_unref(bytes);
     g_log_remove_handler("Poppler", handler);
+    return rc;
+}
+
+/* Ingest reads documents on several threads (ingest_pipeline.c).  Poppler
+ * promises nothing about two documents open on two threads, and the log
+ * handler set above is process-wide, so one PDF is read at a time; PDFs are
+ * a council's few annexes, never the bulk of an ingest. */
+int omb_decode_pdf(const char *raw, size_t n, struct omb_tb *tb, unsigned *n_pages, char *err, size_t err_cap)
+{
+    static pthread_mutex_t one_at_a_time = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&one_at_a_time);
+    int rc = decode_pdf(raw, n, tb, n_pages, err, err_cap);
+    pthread_mutex_unlock(&one_at_a_time);
     return rc;
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * ingest_pipeline.c -- ingesting many paths (omb_ingest, ingest.h): a reading
- * thread walks the paths (directories through ingest_walk.c), reads, decodes
- * and parses each document (ingest.c) and hands the results over a bounded
- * queue to the calling thread, which writes them to the store in batches and
- * reports each file in order.
+ * ingest_pipeline.c -- ingesting many paths (omb_ingest, ingest.h): a walking
+ * thread lists the paths (directories through ingest_walk.c) and gives each
+ * file to a pool of reading threads (ordered_pool.c), which read, decode and
+ * parse documents (ingest.c) side by side; the pool hands them back in the
+ * order of the walk, and they cross a bounded queue to the calling thread,
+ * which writes them to the store in batches and reports each file in order.
  */
 #define _GNU_SOURCE
 #include "ingest.h"
@@ -23,6 +24,7 @@
 
 #include "ingest_int.h"
 #include "ingest_walk.h"
+#include "ordered_pool.h"
 
 /* ---- walking ------------------------------------------------------------------ */
 
@@ -41,11 +43,14 @@ struct job;
 struct job_queue;
 
 /* The state of one ingest.  With a batch, documents are read, decoded and
- * parsed on a second thread (the walk below runs there) while this thread
- * writes the previous ones: SQLite is used from one connection only, the
- * writer's, except for the reader's has-this-document-been-seen look-ups on a
- * read-only connection of its own.  Reports, counts and the store are only
- * touched by the writing thread (consume). */
+ * parsed on other threads (the walk below runs on one, the reading pool on
+ * the others) while this thread writes the previous ones: SQLite is written
+ * from one connection only, the writer's; each reading thread looks up
+ * has-this-document-been-seen on a read-only connection of its own.
+ * Reports, counts and the store are only touched by the writing thread
+ * (consume).  Plugins are called from several reading threads at once: C
+ * plugins keep no state between calls (docs/plugin-api.md), and each Lua
+ * plugin serialises its own calls (lua_plugin.c). */
 struct walk {
     omb_store *st;
     omb_store *seen;  /* where the reading side looks documents up (st, or a read-only twin) */
@@ -58,10 +63,10 @@ struct walk {
     atomic_int stop;  /* tells the reading side to stop walking */
     atomic_int reader_out_of_memory;
     struct job_queue *queue; /* NULL: one thread, jobs are consumed at once */
+    struct omb_pool *pool;   /* the reading threads, or NULL: the walk reads each file itself */
     struct pending *pending;
     size_t n_pending, cap_pending, pending_docs; /* pending_docs: written, not yet committed */
     size_t reported;  /* reports delivered, for the "file i of n" count */
-    pthread_mutex_t plugin_mu; /* held while a plugin probes or parses (see produce) */
 };
 
 static void free_pending(struct pending *p)
@@ -202,16 +207,12 @@ static void job_free(struct job *j)
     free(j);
 }
 
-/* Reads, hashes, decodes and parses one file (the reading side's work,
- * and the writer's when it writes a batch again); seen is where to look the
- * document's hash up. */
-static struct job *produce(struct walk *w, omb_store *seen, const char *path)
+/* Reads, hashes, decodes and parses the file j->path into j (the reading
+ * side's work, and the writer's when it writes a batch again); seen is where
+ * to look the document's hash up. */
+static void produce_into(struct walk *w, omb_store *seen, struct job *j)
 {
-    struct job *j = calloc(1, sizeof *j);
-    if (!j || !(j->path = strdup(path))) {
-        free(j);
-        return NULL;
-    }
+    const char *path = j->path;
     char err[1024], same[PATH_MAX];
     char *raw = NULL;
     size_t n = 0;
@@ -227,22 +228,17 @@ static struct job *produce(struct walk *w, omb_store *seen, const char *path)
             j->kind = JOB_UNCHANGED;
             if (strcmp(same, path) && asprintf(&j->message, "same content as %s", same) < 0) j->message = NULL;
             free(raw);
-            return j;
+            return;
         }
-        /* Plugins are run by one thread at a time: the reading side, and
-         * the writer only when it writes a failed batch again.  A Lua
-         * plugin's state could not take two threads at once. */
-        pthread_mutex_lock(&w->plugin_mu);
         rc = omb_ingest_prepare_raw(w->reg, path, raw, n, w->opts->format, &j->text, &j->len, &j->plugin, j->note,
                                     sizeof j->note, err, sizeof err, &j->line_page, &j->n_line_page);
-        pthread_mutex_unlock(&w->plugin_mu);
         free(raw);
     }
     if (rc != OMB_OK) {
         j->kind = JOB_FAILED;
         j->rc = rc;
         j->message = strdup(err);
-        return j;
+        return;
     }
     const struct omb_loaded_plugin *p = j->plugin;
     j->has_sink = 1;
@@ -250,9 +246,7 @@ static struct job *produce(struct walk *w, omb_store *seen, const char *path)
     j->sink.line_page = j->line_page; /* so the store can record each case's page */
     j->sink.n_line_page = j->n_line_page;
     if (j->note[0]) omb_sink_warnf(&j->sink, 1, "%s", j->note);
-    pthread_mutex_lock(&w->plugin_mu);
     rc = omb_ingest_parse(p, &j->sink, j->text, j->len, j->path, w->opts->authority);
-    pthread_mutex_unlock(&w->plugin_mu);
     if (rc == OMB_OK && j->sink.n_cases == 0 && j->sink.n_authority_events == 0 && j->sink.n_notes == 0)
         omb_sink_warnf(&j->sink, 1, "plugin '%s' found nothing to record in this document", p->desc->name);
     if (rc == OMB_OK) {
@@ -262,6 +256,23 @@ static struct job *produce(struct walk *w, omb_store *seen, const char *path)
         j->rc = rc;
         j->message = strdup(j->sink.error);
     }
+}
+
+/* A job for path, not yet read; NULL when out of memory. */
+static struct job *job_new(const char *path)
+{
+    struct job *j = calloc(1, sizeof *j);
+    if (!j || !(j->path = strdup(path))) {
+        free(j);
+        return NULL;
+    }
+    return j;
+}
+
+static struct job *produce(struct walk *w, omb_store *seen, const char *path)
+{
+    struct job *j = job_new(path);
+    if (j) produce_into(w, seen, j);
     return j;
 }
 
@@ -443,13 +454,36 @@ static void hand_over(struct walk *w, struct job *j)
     else consume(w, j);
 }
 
+/* ---- the reading pool --------------------------------------------------------- */
+
+/* What one reading thread works with: its own read-only connection. */
+struct reader_ctx {
+    struct walk *w;
+    omb_store *seen;
+};
+
+static void pool_work(void *item, void *ud)
+{
+    struct reader_ctx *r = ud;
+    produce_into(r->w, r->seen, item);
+}
+
+/* Runs on the walking thread, in the order of the walk. */
+static void pool_emit(void *item, void *ud) { hand_over(ud, item); }
+
 static void ingest_file(struct walk *w, const char *path)
 {
     if (w->counting) {
         w->total++;
         return;
     }
-    hand_over(w, produce(w, w->seen, path));
+    if (!w->pool) {
+        hand_over(w, produce(w, w->seen, path));
+        return;
+    }
+    struct job *j = job_new(path);
+    if (j) omb_pool_submit(w->pool, j, 0);
+    else hand_over(w, NULL);
 }
 
 /* Reports a path that could not be read as a document. */
@@ -466,7 +500,9 @@ static void report_failure(struct walk *w, const char *path, const char *message
             j = NULL;
         }
     }
-    hand_over(w, j);
+    /* in its place among the documents being read */
+    if (j && w->pool) omb_pool_submit(w->pool, j, 1);
+    else hand_over(w, j);
 }
 
 static void walk_path(struct walk *w, const char *path, int top);
@@ -558,6 +594,8 @@ static void *reader_main(void *arg)
 {
     struct reader_args *a = arg;
     for (size_t i = 0; i < a->n_paths && !atomic_load(&a->w->stop); i++) walk_path(a->w, a->paths[i], 1);
+    omb_pool_finish(a->w->pool); /* the documents still being read go to the queue too */
+    a->w->pool = NULL;
     struct job_queue *q = a->w->queue;
     queue_flush(q);
     pthread_mutex_lock(&q->mu);
@@ -565,6 +603,20 @@ static void *reader_main(void *arg)
     pthread_cond_signal(&q->not_empty);
     pthread_mutex_unlock(&q->mu);
     return NULL;
+}
+
+/* Reading threads: one per online CPU, at most MAX_READERS; the environment
+ * variable OMBUDS_READERS sets the number (1 reads on the walking thread
+ * alone, as before the pool; docs/performance.md). */
+#define MAX_READERS 8
+#define POOL_WINDOW 64 /* documents being read at once, ahead of the walk's order */
+
+static size_t reading_threads(void)
+{
+    const char *env = getenv("OMBUDS_READERS");
+    long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) n = 1;
+    return n > MAX_READERS ? MAX_READERS : (size_t)n;
 }
 
 int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths, size_t n_paths,
@@ -578,7 +630,6 @@ int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths,
     w.sum = sum;
     atomic_init(&w.stop, 0);
     atomic_init(&w.reader_out_of_memory, 0);
-    pthread_mutex_init(&w.plugin_mu, NULL);
     memset(sum, 0, sizeof *sum);
     if (opts->count_first) {
         w.counting = 1;
@@ -591,14 +642,27 @@ int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths,
         omb_store_batch_optimistic(st, 1);
     }
 
-    /* Two threads when batching and a read-only twin of the store can be
+    /* Several threads when batching and read-only twins of the store can be
      * opened (not for ":memory:" stores); otherwise one. */
     struct job_queue queue;
     omb_store *twin = NULL;
+    omb_store *twins[MAX_READERS] = {NULL};
+    struct reader_ctx readers[MAX_READERS];
+    void *reader_ud[MAX_READERS];
+    size_t n_readers = 0;
     pthread_t reader;
     int threaded = 0;
     char err[512];
     if (opts->batch > 1 && omb_store_open(omb_store_path(st), OMB_STORE_READONLY, &twin, err, sizeof err) == OMB_OK) {
+        size_t want = reading_threads();
+        while (n_readers < want &&
+               omb_store_open(omb_store_path(st), OMB_STORE_READONLY, &twins[n_readers], err, sizeof err) == OMB_OK) {
+            readers[n_readers] = (struct reader_ctx){&w, twins[n_readers]};
+            reader_ud[n_readers] = &readers[n_readers];
+            n_readers++;
+        }
+        /* one reading thread gains nothing over the walk reading itself */
+        if (n_readers > 1) w.pool = omb_pool_new(n_readers, POOL_WINDOW, pool_work, reader_ud, pool_emit, &w);
         memset(&queue, 0, sizeof queue);
         pthread_mutex_init(&queue.mu, NULL);
         pthread_cond_init(&queue.not_empty, NULL);
@@ -625,6 +689,11 @@ int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths,
         w.seen = st;
         omb_store_close(twin);
     }
+    if (w.pool) { /* the reading thread never started */
+        omb_pool_finish(w.pool);
+        w.pool = NULL;
+    }
+    for (size_t i = 0; i < n_readers; i++) omb_store_close(twins[i]);
     if (!threaded)
         for (size_t i = 0; i < n_paths && !atomic_load(&w.stop); i++) walk_path(&w, paths[i], 1);
     if (!w.fatal && opts->interrupted && *opts->interrupted) w.fatal = OMB_EINTR;
@@ -636,6 +705,5 @@ int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths,
     }
     flush_reports(&w);
     free(w.pending);
-    pthread_mutex_destroy(&w.plugin_mu);
     return w.fatal;
 }

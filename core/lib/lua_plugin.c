@@ -13,12 +13,18 @@
  * rules are the same: one transaction per document, provenance by line,
  * normalisation in the core.  The loader (plugin_loader.c) decides which files
  * are Lua plugins; the Lua console is lua_module.c.
+ *
+ * Documents are probed and parsed on several threads at once
+ * (ingest_pipeline.c), and a Lua state takes one thread at a time: each
+ * plugin's calls are serialised by a mutex of its own, so C plugins still run
+ * in parallel beside it.
  */
 #include "lua_plugin.h"
 
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +33,7 @@
 
 struct omb_lua_plugin {
     lua_State *L;
+    pthread_mutex_t mu;       /* held while L runs (see the header) */
     int probe_ref, parse_ref; /* registry references to the two functions */
     char *name, *version, *description, *path;
     struct omb_source_ops ops;  /* probe/parse NULL: calls go through this file */
@@ -77,6 +84,7 @@ void omb_lua_plugin_free(struct omb_lua_plugin *lp)
 {
     if (!lp) return;
     if (lp->L) lua_close(lp->L);
+    pthread_mutex_destroy(&lp->mu);
     free(lp->name);
     free(lp->version);
     free(lp->description);
@@ -93,6 +101,7 @@ int omb_lua_plugin_load(const char *path, struct omb_lua_plugin **out, char *rea
         snprintf(reason, cap, "out of memory");
         return OMB_ENOMEM;
     }
+    pthread_mutex_init(&lp->mu, NULL);
     lua_State *L = lp->L;
     open_safe_libs(L);
     if (luaL_loadfilex(L, path, "t") != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK) {
@@ -156,6 +165,7 @@ const struct omb_plugin *omb_lua_plugin_descriptor(const struct omb_lua_plugin *
 int omb_lua_plugin_probe(struct omb_lua_plugin *lp, const char *text, size_t len, const char *filename)
 {
     lua_State *L = lp->L;
+    pthread_mutex_lock(&lp->mu);
     int top = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, lp->probe_ref);
     lua_pushlstring(L, text, len);
@@ -167,6 +177,7 @@ int omb_lua_plugin_probe(struct omb_lua_plugin *lp, const char *text, size_t len
         score = v < 0 ? 0 : v > 100 ? 100 : (int)v;
     }
     lua_settop(L, top);
+    pthread_mutex_unlock(&lp->mu);
     return score;
 }
 
@@ -382,6 +393,7 @@ int omb_lua_plugin_parse(struct omb_lua_plugin *lp, const struct omb_host *h, om
 {
     lua_State *L = lp->L;
     struct parse_ctx ctx = {h, sink, OMB_OK};
+    pthread_mutex_lock(&lp->mu);
     int top = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, lp->parse_ref);
     lua_pushlstring(L, doc->text, doc->len);
@@ -409,6 +421,7 @@ int omb_lua_plugin_parse(struct omb_lua_plugin *lp, const struct omb_host *h, om
                                                     : h->error(sink, 0, "%s", lua_tostring(L, -1));
     }
     lua_settop(L, top);
+    pthread_mutex_unlock(&lp->mu);
     /* a parse that returns normally after the core said stop still failed */
     return rc ? rc : ctx.status;
 }
