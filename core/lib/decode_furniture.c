@@ -7,6 +7,7 @@
  * that no plugin ever stores one as a remedy, an improvement or a summary;
  * anything that could be a sentence of the document is left alone.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
@@ -78,6 +79,22 @@ static int print_header(const char *s, size_t n)
     return h >= 1 && h <= 2 && i < n && s[i] == ':' && (i++, digits(s, n, &i) == 2);
 }
 
+/* Lines that are furniture whole, compared ignoring case; the longest
+ * bounds which lines need comparing at all. */
+#define WHOLE(s) {s, sizeof s - 1}
+static const struct {
+    const char *text;
+    size_t len;
+} whole[] = {
+    WHOLE("print this page"), WHOLE("print"), WHOLE("back to top"), WHOLE("return to top"), WHOLE("top of page"),
+    WHOLE("skip to main content"), WHOLE("skip to content"), WHOLE("was this page helpful?"),
+    WHOLE("is this page useful?"), WHOLE("review your privacy settings"), WHOLE("accept all cookies"),
+    WHOLE("reject all cookies"), WHOLE("accept cookies"), WHOLE("reject cookies"), WHOLE("cookie settings"),
+    WHOLE("cookies settings"), WHOLE("manage cookies"), WHOLE("accept additional cookies"),
+    WHOLE("reject additional cookies"), WHOLE("hide this message"), WHOLE("share this page"), WHOLE("lgo logogram"),
+    WHOLE("logogram"), WHOLE("logo"), WHOLE("menu"), WHOLE("search this site")};
+#define LONGEST_WHOLE 28 /* "review your privacy settings" */
+
 int omb_furniture_line(const char *s, size_t n)
 {
     while (n && (*s == ' ' || *s == '\t')) s++, n--;
@@ -85,21 +102,23 @@ int omb_furniture_line(const char *s, size_t n)
     /* a list bullet in front changes nothing */
     if (n >= 4 && !memcmp(s, "\xE2\x80\xA2 ", 4)) s += 4, n -= 4;
     if (n == 0 || n > 400) return 0;
-    static const char *const whole[] = {
-        "print this page", "print", "back to top", "return to top", "top of page", "skip to main content",
-        "skip to content", "was this page helpful?", "is this page useful?", "review your privacy settings",
-        "accept all cookies", "reject all cookies", "accept cookies", "reject cookies", "cookie settings",
-        "cookies settings", "manage cookies", "accept additional cookies", "reject additional cookies",
-        "hide this message", "share this page", "lgo logogram", "logogram", "logo", "menu", "search this site"};
-    for (size_t k = 0; k < sizeof whole / sizeof whole[0]; k++)
-        if (strlen(whole[k]) == n && !strncasecmp(s, whole[k], n)) return 1;
+    /* Every line of every document passes here, and nearly all are the
+     * document's own sentences: each test below first looks at what it
+     * can cheaply (length, first bytes) before comparing further. */
+    if (n <= LONGEST_WHOLE)
+        for (size_t k = 0; k < sizeof whole / sizeof whole[0]; k++)
+            if (whole[k].len == n && !strncasecmp(s, whole[k].text, n)) return 1;
     /* "Local Government and Social Care Ombudsman logo": a short line ending
      * in "logo" or "logogram" is the alternative text of an image */
     if (n < 80 && ((n >= 5 && !strncasecmp(s + n - 5, " logo", 5)) || (n >= 9 && !strncasecmp(s + n - 9, " logogram", 9))))
         return 1;
-    if (page_number(s, n) || print_header(s, n)) return 1;
-    /* a cookie notice: about cookies and addressed to the visitor */
-    if (contains_ci(s, n, "cookie") &&
+    if ((is_digit(s[0]) || s[0] == '-' || s[0] == 'P' || s[0] == 'p' || s[0] == 'f' || s[0] == 'F' || s[0] == 'h' ||
+         s[0] == 'H') &&
+        (page_number(s, n) || print_header(s, n)))
+        return 1;
+    /* a cookie notice: about cookies and addressed to the visitor ("ookie"
+     * in either case finds "Cookie", "cookies" and "COOKIES" alike) */
+    if ((memmem(s, n, "ookie", 5) || memmem(s, n, "OOKIE", 5)) &&
         (contains_ci(s, n, "we use") || contains_ci(s, n, "uses cookies") || contains_ci(s, n, "use cookies") ||
          contains_ci(s, n, "accept") || contains_ci(s, n, "privacy settings") || contains_ci(s, n, "this site") ||
          contains_ci(s, n, "our website")))

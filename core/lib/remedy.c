@@ -17,6 +17,7 @@
 #include <ombuds/plugin.h>
 #include <ombuds/text.h>
 #include <string.h>
+#include <strings.h>
 
 #include "normalise.h"
 
@@ -227,20 +228,27 @@ static const char *const pay_verbs[] = {"pay", "refund", "reimburs", "repay", "c
  * remedy?  A refusal or an earlier complaint anywhere in the clause settles
  * it; a claim word settles it unless a paying verb comes before the amount
  * and after the claim word. */
+/* Does one of words (lower case) start at c[i], ending by c[end]? */
+static int word_at(const char *c, size_t i, size_t end, const char *const *words)
+{
+    for (const char *const *w = words; *w; w++) {
+        size_t wl = strlen(*w);
+        /* the first byte decides for nearly every position */
+        if ((c[i] | 0x20) == (*w)[0] && i + wl <= end && !strncasecmp(c + i, *w, wl)) return 1;
+    }
+    return 0;
+}
+
 static int not_a_remedy(const char *c, size_t cn, size_t start)
 {
     if (omb_has_any_ci(c, cn, refused_words)) return 1;
+    /* most clauses claim nothing: then there is no position to compare */
+    if (!omb_has_any_ci(c, start, claimed_words)) return 0;
     size_t last_claim = 0, last_pay = 0;
     int claimed = 0;
     for (size_t i = 0; i < start; i++) {
-        for (const char *const *w = claimed_words; *w; w++) {
-            size_t wl = strlen(*w);
-            if (i + wl <= start && omb_memcasemem(c + i, wl, *w)) claimed = 1, last_claim = i;
-        }
-        for (const char *const *w = pay_verbs; *w; w++) {
-            size_t wl = strlen(*w);
-            if (i + wl <= start && omb_memcasemem(c + i, wl, *w)) last_pay = i + 1;
-        }
+        if (word_at(c, i, start, claimed_words)) claimed = 1, last_claim = i;
+        if (word_at(c, i, start, pay_verbs)) last_pay = i + 1;
     }
     return claimed && last_pay <= last_claim;
 }
