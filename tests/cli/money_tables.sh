@@ -127,17 +127,56 @@ metric=$("$OMBUDS" --db "$db" metric uphold_rate --by authority --format csv 2>/
 league=$(tr -d '\r' <"$tmp/league.csv" | awk -F, 'NR > 1 {print $1 "=" $5}' | sort)
 check "league_table.lua's uphold rate is the metric's (upheld / decided) for every council" "$metric" "$league"
 
-# ---- piped script output: long improvement texts wrapped, nothing cut
-rf=$("$OMBUDS" --db "$db" run "$SRCDIR/scripts/repeat_findings.lua" 1 | cat)
+# ---- remedy_trend.lua: the metric's figures, trend and coverage.  By hand
+# from the fixtures: Education paid £4,150.00 in 2022 (two cases) and
+# £650.00 in 2023, a slope of -£3,500.00 a year; Housing £100.00 then
+# £1,350.00, +£1,250.00; Adult care services only in 2023.
+rt=$("$OMBUDS" --db "$db" run "$SRCDIR/scripts/remedy_trend.lua" 2>&1)
+check "remedy_trend.lua runs" 0 $?
+edu=$(echo "$rt" | sed -n '/^Education$/,/^$/p')
+contains "remedy_trend.lua: Education 2022, two cases, £4,150.00" "2022          2      2     £4,150.00   £2,075.00" "$edu"
+contains "remedy_trend.lua: Education falls by £3,500.00 a year" "trend: falling, -£3,500.00 a year" "$edu"
+contains "remedy_trend.lua: Housing rises by £1,250.00 a year" "trend: rising, +£1,250.00 a year" \
+  "$(echo "$rt" | sed -n '/^Housing$/,/^$/p')"
+contains "remedy_trend.lua: one year is no trend" "trend: one year only" \
+  "$(echo "$rt" | sed -n '/^Adult care services$/,/^$/p')"
+mtrend=$(echo "$mcsv" | awk -F, '$1 == "Education" {print $NF; exit}')
+check "and the metric's trend is the same (pence a year)" "-350000" "$mtrend"
+mcov=$("$OMBUDS" --db "$db" metric remedy_per_category --by category 2>&1 | grep '^coverage:')
+check "remedy_trend.lua prints the metric's coverage line" "$mcov" "$(echo "$rt" | grep '^coverage:')"
+rt=$("$OMBUDS" --db "$tmp/u.db" run "$SRCDIR/scripts/remedy_trend.lua" 2>&1)
+contains "remedy_trend.lua: a case with no decision date is shown, not dropped" "undated" "$rt"
+check "remedy_trend.lua with CATEGORY keeps only that category" "Education" \
+  "$("$OMBUDS" --db "$db" run "$SRCDIR/scripts/remedy_trend.lua" education | grep -v '^ \|^$\|^coverage')"
+
+# ---- repeat_findings.lua: the metric's rows.  A second Hampshire decision,
+# in 2024, agrees again to review its letters to direct payment recipients
+# (written here from the 2023 fixture, with a longer improvement): by hand,
+# the one repeat is Hampshire, direct payments and personal budgets, 2023 and
+# 2024, one agreed improvement on that theme in each case.
+cp "$db" "$tmp/r.db"
+sed -e 's/22 001 239/23 004 512/' -e 's/20 Jan 2023/12 Mar 2024/' -e 's/Mrs B/Mr D/g' \
+  -e 's/direct payment recipients about budget changes\./direct payment recipients about budget changes, so that each letter says in plain words what will change, from which date and why, how to ask for a review of the assessment, whom to call with questions, and how to complain to the Council and then to us if the person still disagrees./' \
+  "$SRCDIR/tests/golden/decision_page/upheld_two_payments.txt" >"$tmp/repeat_2024.txt"
+"$OMBUDS" --db "$tmp/r.db" ingest "$tmp/repeat_2024.txt" >/dev/null 2>&1
+rf=$("$OMBUDS" --db "$tmp/r.db" run "$SRCDIR/scripts/repeat_findings.lua" | cat)
+check "repeat_findings.lua: the one repeat, as the metric finds it" \
+  "Hampshire County Council: 2 cases in 2023, 2024 on direct payments and personal budgets (subject)" \
+  "$(echo "$rf" | grep -v '^ \|^coverage')"
+check "with its two cases and dates" "22 001 239  2023-01-20|23 004 512  2024-03-12" \
+  "$(echo "$rf" | sed -n 's/^  \([0-9].*\)/\1/p' | paste -sd'|')"
+check "and in each, the improvement on that theme" 2 "$(echo "$rf" | grep -c '^      agreed: .*review its procedure')"
 longest=$(echo "$rf" | awk '{ if (length($0) > m) m = length($0) } END {print m + 0}')
 [ "$longest" -le 100 ] && ok "repeat_findings.lua piped: no line longer than 100 ($longest)" ||
   notok "repeat_findings.lua piped: no line longer than 100 ($longest)"
-want=$("$OMBUDS" --db "$db" sql --format csv "SELECT i.text FROM case_improvements i JOIN cases c ON c.id = i.case_id
-  WHERE c.outcome = 'upheld'" | tail -n +2 | wc -w)
-got=$(echo "$rf" | awk '/^      agreed: / {sub(/^      agreed: /, ""); on = 1; print; next}
+want=$(awk '/^ *7\. / {on = 0} /^ *6\. / {on = 1; sub(/^ *6\. /, "")} on' "$tmp/repeat_2024.txt" | wc -w)
+got=$(echo "$rf" | sed -n '/^  23 004 512/,$p' | awk '/^      agreed: / {sub(/^      agreed: /, ""); on = 1; print; next}
   /^              / && on {print; next} {on = 0}' | wc -w)
-[ "$want" -gt 0 ] && check "and every word of every agreed improvement is there ($want)" "$want" "$got" ||
-  notok "the fixtures should have improvements on upheld cases"
+check "and every word of the long improvement is there ($want)" "$want" "$got"
+check "repeat_findings.lua prints the metric's coverage line" \
+  "$("$OMBUDS" --db "$tmp/r.db" metric repeat_findings 2>&1 | grep '^coverage:')" "$(echo "$rf" | grep '^coverage:')"
+contains "repeat_findings.lua 3: no theme recurs in three cases" "No council agreed to put right one theme in 3 or more" \
+  "$("$OMBUDS" --db "$tmp/r.db" run "$SRCDIR/scripts/repeat_findings.lua" 3)"
 
 # ---- scripts and the console print money one way
 check "ombuds.pounds: thousands, pence, rounding, sign" "£71,276.50 £2,735.52 -£1.05" \
