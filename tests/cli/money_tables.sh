@@ -96,6 +96,26 @@ contains "the chart's footnote says the same" "Coverage: ${cov#coverage: }" "$(c
 contains "a line chart says how many undated cases it does not draw" "Not drawn: 1 case with no decision date" \
   "$(cat "$tmp/r2.svg")"
 
+# improvement_themes too: 7 of the 10 fixture cases agreed a service
+# improvement (counted by hand); take the date from Kent's 21 013 337 and
+# the council from Hampshire's 22 001 239, both with improvements.
+cp "$db" "$tmp/i.db"
+sqlite3 "$tmp/i.db" "UPDATE cases SET decision_date = NULL WHERE ref = '21 013 337';
+  UPDATE cases SET authority = NULL WHERE ref = '22 001 239'"
+it=$("$OMBUDS" --db "$tmp/i.db" metric improvement_themes 2>&1)
+contains "improvement_themes: cases with no improvement counted by name" \
+  "coverage: 7 cases used; 3 left out for lacking a service improvement" "$it"
+contains "improvement_themes: counted cases lacking a date or council are named in a note" \
+  "note: of the cases counted, 1 without a decision date (in no first_year or last_year); 1 without an authority (in no n_authorities)" "$it"
+contains "improvement_themes by year: each reason with its count" \
+  "coverage: 6 cases used; 4 left out: 3 lacking a service improvement, 1 lacking a decision date (among cases with improvements)" \
+  "$("$OMBUDS" --db "$tmp/i.db" metric improvement_themes --by year 2>&1)"
+it=$("$OMBUDS" --db "$tmp/i.db" metric improvement_themes --by authority --chart "$tmp/it.svg" 2>&1)
+contains "improvement_themes by authority: each reason with its count" \
+  "coverage: 6 cases used; 4 left out: 3 lacking a service improvement, 1 lacking an authority (among cases with improvements)" "$it"
+contains "and the chart's footnote says the same" "6 cases used; 4 left out: 3 lacking a service improvement, 1 lacking an authority" \
+  "$(cat "$tmp/it.svg")"
+
 # ---- charts people read: a title in words, one-year series labelled,
 # series told apart by marker shape, bars ranked by value
 svg=$(cat "$tmp/r2.svg")
