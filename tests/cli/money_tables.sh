@@ -147,6 +147,28 @@ metric=$("$OMBUDS" --db "$db" metric uphold_rate --by authority --format csv 2>/
 league=$(tr -d '\r' <"$tmp/league.csv" | awk -F, 'NR > 1 {print $1 "=" $5}' | sort)
 check "league_table.lua's uphold rate is the metric's (upheld / decided) for every council" "$metric" "$league"
 
+# the terminal chart ranks its bars too; by hand from the fixtures: 6
+# improvements no subject rule matched, 5 procedure reviews, 4 reminders
+term=$("$OMBUDS" --db "$db" metric improvement_themes --chart - 2>/dev/null | sed -n '/^n_improvements$/,$p' | tail -n +2)
+tvals=$(echo "$term" | sed -E 's/^.*[^ ] {2,}([0-9,]+)  .*$/\1/')
+check "terminal bars are sorted largest first" "$(echo "$tvals" | sort -rn)" "$tvals"
+check "the largest three, counted by hand" "6 5 4" "$(echo "$tvals" | head -3 | tr '\n' ' ' | sed 's/ $//')"
+contains "and the first is what no subject rule matched" "subject / (matched nothing)" "$(echo "$term" | head -1)"
+# one-year series whose values are close: move Housing's 2022 case (£100) to
+# a category of its own in 2023 and Highways' (£0) to 2023, beside
+# Environmental services' £250 in 2023; their labels stack 13px apart
+cp "$db" "$tmp/o.db"
+sqlite3 "$tmp/o.db" "UPDATE cases SET category = 'Planning', decision_date = '2023-05-02' WHERE ref = '22 007 415';
+  UPDATE cases SET decision_date = '2023-02-01' WHERE ref = '22 010 861'"
+"$OMBUDS" --db "$tmp/o.db" metric remedy_per_category --by category --chart "$tmp/o.svg" >/dev/null 2>&1
+ys=$(for v in '£250' '£100' '£0'; do
+  grep "font-size=\"11\" text-anchor=\"end\">$v</text>" "$tmp/o.svg" | sed 's/.* y="\([0-9.]*\)".*/\1/'; done)
+check "three one-year labels in 2023 (£250, £100, £0)" 3 "$(echo "$ys" | grep -c .)"
+gaps=$(echo "$ys" | awk 'NR > 1 && $1 - p < 13 {c++} {p = $1} END {print c + 0}')
+check "stacked in value order, no two closer than 13px" 0 "$gaps"
+xs=$(grep 'font-size="11" text-anchor="end">' "$tmp/o.svg" | sed 's/.* x="\([0-9.]*\)".*/\1/' | sort -u | wc -l)
+check "in one column" 1 "$xs"
+
 # ---- remedy_trend.lua: the metric's figures, trend and coverage.  By hand
 # from the fixtures: Education paid £4,150.00 in 2022 (two cases) and
 # £650.00 in 2023, a slope of -£3,500.00 a year; Housing £100.00 then
