@@ -220,6 +220,11 @@ check "repeat_findings.lua prints the metric's coverage line" \
 contains "repeat_findings.lua 3: no theme recurs in three cases" "No council agreed to put right one theme in 3 or more" \
   "$("$OMBUDS" --db "$tmp/r.db" run "$SRCDIR/scripts/repeat_findings.lua" 3)"
 
+# ---- a script reads a metric's money as whole pence, as CSV gives it
+check "MetricTable rows: a mean in pence is an integer (259325 for Adult care services 2023)" "integer 259325" \
+  "$("$OMBUDS" --db "$db" -e 'local r = ombuds.metrics.remedy_per_category("category")[1]
+io.write(math.type(r.mean_pence), " ", r.mean_pence)')"
+
 # ---- scripts and the console print money one way
 check "ombuds.pounds: thousands, pence, rounding, sign" "£71,276.50 £2,735.52 -£1.05" \
   "$("$OMBUDS" --db "$db" -e 'io.write(ombuds.pounds(7127650), " ", ombuds.pounds(273551.612903226), " ", ombuds.pounds(-105))')"
