@@ -220,6 +220,15 @@ check "repeat_findings.lua prints the metric's coverage line" \
 contains "repeat_findings.lua 3: no theme recurs in three cases" "No council agreed to put right one theme in 3 or more" \
   "$("$OMBUDS" --db "$tmp/r.db" run "$SRCDIR/scripts/repeat_findings.lua" 3)"
 
+# the league table says what it leaves out: in u.db (above) one of the 10
+# cases has no council and one no date; six were decided in 2023, one of
+# them the case with no council
+check "league_table.lua: coverage under the table" "coverage: 9 cases used; 1 left out for lacking an authority" \
+  "$("$OMBUDS" --db "$tmp/u.db" run "$SRCDIR/scripts/league_table.lua" | grep '^coverage:')"
+check "league_table.lua 2023: the year's coverage, and the undated case named" \
+  "coverage: 5 cases used; 1 left out for lacking an authority|note: 1 case without a decision date is in no year" \
+  "$("$OMBUDS" --db "$tmp/u.db" run "$SRCDIR/scripts/league_table.lua" 2023 | grep '^coverage:\|^note:' | paste -sd'|')"
+
 # ---- a script reads a metric's money as whole pence, as CSV gives it
 check "MetricTable rows: a mean in pence is an integer (259325 for Adult care services 2023)" "integer 259325" \
   "$("$OMBUDS" --db "$db" -e 'local r = ombuds.metrics.remedy_per_category("category")[1]
