@@ -688,7 +688,10 @@ static int svg_bars(FILE *f, const omb_mtable *t, const struct omb_chart_spec *s
     if (hi <= lo) hi = lo + 1;
     svg_open(f, W, H, title);
     fputs("<text x=\"20\" y=\"48\" fill=\"#555\">", f);
-    xml_text(f, value_words(col, words, sizeof words), 80);
+    value_words(col, words, sizeof words);
+    size_t wl = strlen(words);
+    if (wl && words[wl - 1] == ',') words[wl - 1] = '\0'; /* "Redress paid, £" ends there in a bar chart */
+    xml_text(f, words, 80);
     fputs("</text>\n", f);
     double zero = L + (0 - lo) / (hi - lo) * pw;
     for (size_t i = 0; i < n; i++) {

@@ -169,6 +169,18 @@ check "stacked in value order, no two closer than 13px" 0 "$gaps"
 xs=$(grep 'font-size="11" text-anchor="end">' "$tmp/o.svg" | sed 's/.* x="\([0-9.]*\)".*/\1/' | sort -u | wc -l)
 check "in one column" 1 "$xs"
 
+# a store with a single year: every series is one labelled bar, ranked; by
+# hand, moving the 2022 cases to 2023 gives Education £4,800 (£4,150 + £650)
+cp "$db" "$tmp/y.db"
+sqlite3 "$tmp/y.db" "UPDATE cases SET decision_date = '2023-06-01' WHERE decision_date < '2023'"
+"$OMBUDS" --db "$tmp/y.db" metric remedy_per_category --by category --chart "$tmp/y.svg" >/dev/null 2>&1
+ysvg=$(cat "$tmp/y.svg")
+contains "one year: a bar labelled with its group and year" ">Education 2023</text>" "$ysvg"
+contains "and its value" ">£4,800</text>" "$ysvg"
+contains "the subtitle ends at the unit" ">Redress paid, £</text>" "$ysvg"
+order=$(echo "$ysvg" | grep -o '<title>[^<]* 2023: [^<]*</title>' | sed 's/<title>\(.*\) 2023: .*/\1/' | paste -sd'|')
+check "bars ranked by value" "Adult care services|Education|Housing|Environmental services|Highways and transport" "$order"
+
 # ---- remedy_trend.lua: the metric's figures, trend and coverage.  By hand
 # from the fixtures: Education paid £4,150.00 in 2022 (two cases) and
 # £650.00 in 2023, a slope of -£3,500.00 a year; Housing £100.00 then
