@@ -28,7 +28,9 @@
 -- (upheld + not upheld)), pounds (money), compliance_events (late and
 -- outstanding remedies, public reports), improvements_classified (themes).
 -- Redress per case is case_totals.payment_pence, as in remedy_per_category;
--- the median is over cases with a payment, interpolated the same way.
+-- the median is over cases with a payment, by the store's median()
+-- aggregate that the metric uses, and money is shown to the penny by
+-- ombuds.pounds.
 --
 -- To adapt it: copy this file and html.lua (the HTML helpers) next to each
 -- other, change the wording or the sections, and run the copy with
@@ -297,7 +299,7 @@ local function classify(outcome)
   return outcome_class[k]
 end
 
-local function money(pence) return M.pounds(math.floor(pence or 0)) end
+local function money(pence) return ombuds.pounds(pence or 0) end -- to the penny, halves away from zero
 
 -- Events of this authority with their class (late, missing, public report,
 -- complied, agreed, other), from the compliance metric.
@@ -313,18 +315,26 @@ end
 local function event_date(e) return e.date or e.decided end
 local function is_late(e) return e.class == "late" or e.class == "missing" end
 
+-- The median of amounts in pence by the store's median() aggregate, the one
+-- remedy_per_category uses (interpolated, money rounds to the penny when
+-- shown); nil for none.
 local function median(values)
-  table.sort(values)
-  local n = #values
-  if n == 0 then return nil end
-  local ix = 0.5 * (n - 1)
-  local lo = math.floor(ix)
-  local frac = ix - lo
-  if frac > 0 and lo + 2 <= n then return values[lo + 1] + (values[lo + 2] - values[lo + 1]) * frac end
-  return values[lo + 1]
+  if #values == 0 then return nil end
+  return db:query("SELECT median(value) AS m FROM json_each(?1)", ombuds.json(values))[1].m
 end
 
-local function headline(list, p)
+-- The compliance events of a period the report counts and shows: remedies
+-- late or not carried out, and public reports.  Built once per period, for
+-- the headline figures and for section 5.
+local function period_events(p)
+  local out = {}
+  for _, e in ipairs(events) do
+    if (is_late(e) or e.class == "public report") and in_period(p, event_date(e)) then out[#out + 1] = e end
+  end
+  return out
+end
+
+local function headline(list, period_ev)
   local h = {decisions = #list, upheld = 0, decided = 0, paying = 0, redress = 0, improving = 0, late = 0}
   for _, c in ipairs(list) do
     local k = classify(c.outcome)
@@ -341,8 +351,8 @@ local function headline(list, p)
   -- a press release is a case too, told apart by its case_id); events about
   -- the council with no case at all count once per date
   local seen = {}
-  for _, e in ipairs(events) do
-    if is_late(e) and in_period(p, event_date(e)) then
+  for _, e in ipairs(period_ev) do
+    if is_late(e) then
       local key = e.ref or (e.case_id and ("case " .. e.case_id)) or ("about the council on " .. tostring(e.date))
       if not seen[key] then
         seen[key] = true
@@ -353,8 +363,9 @@ local function headline(list, p)
   return h
 end
 
-local H = headline(cur, period)
-local HP = prev and headline(prev, previous) or nil
+local events_cur = period_events(period)
+local H = headline(cur, events_cur)
+local HP = prev and headline(prev, period_events(previous)) or nil
 
 -- The uphold rate of every authority of the same type, pooled (all upheld /
 -- all decided), over the same period, with how many authorities it covers.
@@ -880,11 +891,9 @@ add('<section id="s5" aria-labelledby="h-s5">')
 add(html.text("h2", {id = "h-s5"}, "5. Compliance"))
 do
   local rows = {}
-  for _, e in ipairs(events) do
-    if (is_late(e) or e.class == "public report") and in_period(period, event_date(e)) then
-      rows[#rows + 1] = {e.date and esc(long_date(e.date)) or html.el("span", {class = "none"}, "Not given"),
-        esc(e.ref or "(about the council)"), esc(e.class), esc(e.type or ""), esc(e.text or "")}
-    end
+  for i, e in ipairs(events_cur) do
+    rows[i] = {e.date and esc(long_date(e.date)) or html.el("span", {class = "none"}, "Not given"),
+      esc(e.ref or "(about the council)"), esc(e.class), esc(e.type or ""), esc(e.text or "")}
   end
   if #rows == 0 then
     add(html.text("p", {id = "no-compliance"}, "The store records no late or outstanding remedy and no public report about "

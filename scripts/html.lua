@@ -141,10 +141,20 @@ local function fmt_default(v) return tostring(v) end
 
 -- Horizontal bar chart.  opts: id (unique in the document), title, desc
 -- (a sentence saying what it shows and what stands out), labels, values
--- (numbers >= 0), format (value -> text), width (default 640).  Returns the
--- <svg>, sized by its viewBox so it scales with the page.
+-- (numbers >= 0), format (value -> text), width (default 640).  Bars are
+-- ranked largest first whatever order they come in (ties keep theirs), as
+-- `ombuds metric --chart` ranks them.  Returns the <svg>, sized by its
+-- viewBox so it scales with the page.
 function html.bar_chart(opts)
-  local id, labels, values = opts.id, opts.labels, opts.values
+  local id = opts.id
+  local order = {}
+  for i = 1, #opts.labels do order[i] = i end
+  table.sort(order, function(a, b)
+    if opts.values[a] ~= opts.values[b] then return opts.values[a] > opts.values[b] end
+    return a < b
+  end)
+  local labels, values = {}, {}
+  for i, k in ipairs(order) do labels[i], values[i] = opts.labels[k], opts.values[k] end
   local fmt = opts.format or fmt_default
   local n = #labels
   local width = opts.width or 640

@@ -8,8 +8,12 @@
 -- the uphold rate, redress paid and cases where it agreed to improve a
 -- service, ranked by upheld cases then money.  The uphold rate is the one
 -- docs/metrics.md defines (upheld / (upheld + not upheld)), counted by the
--- metric functions is_upheld and is_decided rather than recomputed here.  Small numbers make rates jumpy: a council with two
--- decisions can show 100%.  With --csv FILE the table is also written as
+-- metric functions is_upheld and is_decided rather than recomputed here;
+-- redress paid is case_totals.payment_pence, remedy_per_category's total.
+-- Cases without a decision date count when no YEAR is given; a coverage
+-- line under the table says how many cases name no council and are left
+-- out.  Small numbers make rates jumpy: a council with two decisions can
+-- show 100%.  With --csv FILE the table is also written as
 -- CSV for a spreadsheet.
 local year, csv_path
 local i = 1
@@ -43,6 +47,19 @@ if #league == 0 then
 end
 print("Council league table" .. (year and (", " .. year) or "") .. " (" .. db:path() .. ")")
 league:print("table")
+-- what the table leaves out, in the words the metrics use under theirs
+local cov = db:query([[SELECT count(*) AS n, coalesce(sum(authority IS NULL), 0) AS lacking FROM cases
+                       WHERE ?1 IS NULL OR year = ?1]], year)[1]
+local used = cov.n - cov.lacking
+print(string.format("coverage: %d case%s used; %d left out%s", used, used == 1 and "" or "s", cov.lacking,
+                    cov.lacking > 0 and " for lacking an authority" or ""))
+if year then
+  local undated = db:query("SELECT count(*) AS n FROM cases WHERE year IS NULL")[1].n
+  if undated > 0 then
+    print(string.format("note: %d case%s without a decision date %s in no year", undated, undated == 1 and "" or "s",
+                        undated == 1 and "is" or "are"))
+  end
+end
 if csv_path then
   league:csv(csv_path)
   print("written to " .. csv_path)

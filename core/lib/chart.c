@@ -247,6 +247,25 @@ static void put_padded(FILE *f, const char *s, size_t w)
     for (; cols < w; cols++) fputc(' ', f);
 }
 
+/* The rows of a bar chart in the order people rank by: largest value
+ * first, rows with no value last, ties in the table's order.  Terminal and
+ * SVG bars share it.  NULL when out of memory; the caller frees it. */
+static size_t *bar_order(const omb_mtable *t, const struct omb_chart_spec *sp)
+{
+    size_t *ord = malloc((t->n_rows ? t->n_rows : 1) * sizeof *ord);
+    if (!ord) return NULL;
+    for (size_t r = 0; r < t->n_rows; r++) ord[r] = r;
+    for (size_t a = 1; a < t->n_rows; a++) /* insertion sort: stable, few rows */
+        for (size_t b = a; b > 0; b--) {
+            double x, y;
+            int hx = cell_number(t, ord[b - 1], sp->value_col, &x), hy = cell_number(t, ord[b], sp->value_col, &y);
+            if (hx && (!hy || x >= y)) break;
+            size_t tmp = ord[b - 1];
+            ord[b - 1] = ord[b], ord[b] = tmp;
+        }
+    return ord;
+}
+
 int omb_chart_terminal(FILE *f, const omb_mtable *t, const struct omb_chart_spec *sp, int plain, int width)
 {
     static const char *const spark_u[8] = {"\u2581", "\u2582", "\u2583", "\u2584",
@@ -295,11 +314,14 @@ int omb_chart_terminal(FILE *f, const omb_mtable *t, const struct omb_chart_spec
         grid_free(&g);
         return OMB_OK;
     }
-    /* bars, one per row */
+    /* bars, one per row, largest first */
     double max = 0;
     size_t lw = 1, vw = 1, shown = t->n_rows < MAX_BARS ? t->n_rows : MAX_BARS;
     char label[160];
-    for (size_t r = 0; r < shown; r++) {
+    size_t *ord = bar_order(t, sp);
+    if (!ord) return OMB_ENOMEM;
+    for (size_t i = 0; i < shown; i++) {
+        size_t r = ord[i];
         double v;
         if (cell_number(t, r, sp->value_col, &v) && fabs(v) > max) max = fabs(v);
         const char *l = row_label_sep(t, r, sp, label, sizeof label, sep);
@@ -314,7 +336,8 @@ int omb_chart_terminal(FILE *f, const omb_mtable *t, const struct omb_chart_spec
     int bar_w = width - (int)lw - (int)vw - 4;
     if (bar_w < 10) bar_w = 10;
     fprintf(f, "%s\n", col);
-    for (size_t r = 0; r < shown; r++) {
+    for (size_t i = 0; i < shown; i++) {
+        size_t r = ord[i];
         double v, y;
         int ok = cell_number(t, r, sp->value_col, &v);
         row_label_sep(t, r, sp, label, sizeof label, sep);
@@ -335,6 +358,7 @@ int omb_chart_terminal(FILE *f, const omb_mtable *t, const struct omb_chart_spec
         fputc('\n', f);
     }
     if (t->n_rows > shown) fprintf(f, "... %zu more rows not charted\n", t->n_rows - shown);
+    free(ord);
     return OMB_OK;
 }
 
@@ -491,13 +515,32 @@ static void marker(FILE *f, int k, double x, double y, double r, const char *c)
     }
 }
 
+/* The value label of a series with a single year. */
+struct point_label {
+    int j;          /* the year's index */
+    size_t k;       /* the series */
+    double mx, my;  /* its marker */
+    double want, y; /* baseline beside the marker; where it is drawn */
+    char text[64];
+};
+
+#define LABEL_GAP 13 /* baseline to baseline: 11px text with a pixel or two between */
+
+static int cmp_label(const void *a, const void *b)
+{
+    const struct point_label *x = a, *y = b;
+    if (x->j != y->j) return x->j - y->j;
+    return (x->want > y->want) - (x->want < y->want);
+}
+
 static int svg_lines(FILE *f, const omb_mtable *t, const struct omb_chart_spec *sp, struct grid *g, const char *title)
 {
     const int W = 960, H = 570, L = 90, R = 250, T = 60, B = 80;
     const int pw = W - L - R, ph = H - T - B;
     const char *col = t->names[sp->value_col];
     char words[128];
-    size_t n = g->n < MAX_SERIES ? g->n : MAX_SERIES;
+    size_t n = g->n < MAX_SERIES ? g->n : MAX_SERIES, n_lab = 0;
+    struct point_label lab[MAX_SERIES];
     double lo = 0, hi = 0;
     char num[64];
     for (size_t k = 0; k < n; k++)
@@ -562,11 +605,13 @@ static int svg_lines(FILE *f, const omb_mtable *t, const struct omb_chart_spec *
             fputs("<title>", f);
             xml_text(f, g->s[k].label, 80);
             fprintf(f, " %d: %s</title></g>\n", g->y0 + j, num);
-            /* its value beside it, inward at the last year so it stays off the legend */
-            if (points == 1)
-                fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" font-size=\"11\" text-anchor=\"%s\">%s</text>\n",
-                        X(j) + dx + (j == g->n_years - 1 ? -10 : 10), Y(v) + 4, c,
-                        j == g->n_years - 1 ? "end" : "start", num);
+            /* its value beside it, inward at the last year so it stays off
+             * the legend; placed once every series is drawn (below) */
+            if (points == 1 && n_lab < n) {
+                struct point_label *pl = &lab[n_lab++];
+                pl->j = j, pl->k = k, pl->mx = X(j) + dx, pl->my = Y(v), pl->want = pl->y = Y(v) + 4;
+                snprintf(pl->text, sizeof pl->text, "%s", num);
+            }
         }
         if (sp->label_col < 0) continue; /* one unnamed series needs no legend */
         int ly = T + 10 + (int)k * 22;
@@ -580,6 +625,34 @@ static int svg_lines(FILE *f, const omb_mtable *t, const struct omb_chart_spec *
     if (g->n > n)
         fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"#777\">+ %zu smaller not shown</text>\n", L + pw + 20,
                 T + 10 + (int)n * 22, g->n - n);
+    /* the labels of one-year series: those of one year share a column clear
+     * of every series' marker offset and are stacked LABEL_GAP apart, so
+     * close values do not print over each other; a label moved off its
+     * point gets a thin leader line to it */
+    qsort(lab, n_lab, sizeof *lab, cmp_label);
+    double max_dx = n > 1 ? (double)(n - 1) / 2.0 * 2.5 : 0;
+    for (size_t a = 0; a < n_lab;) {
+        size_t b = a + 1;
+        while (b < n_lab && lab[b].j == lab[a].j) b++;
+        for (size_t i = a + 1; i < b; i++)
+            if (lab[i].y < lab[i - 1].y + LABEL_GAP) lab[i].y = lab[i - 1].y + LABEL_GAP;
+        /* below the axis: move the lowest up, and those above it only as far
+         * as they must */
+        if (lab[b - 1].y > T + ph + 4) lab[b - 1].y = T + ph + 4;
+        for (size_t i = b - 1; i > a; i--)
+            if (lab[i - 1].y > lab[i].y - LABEL_GAP) lab[i - 1].y = lab[i].y - LABEL_GAP;
+        for (size_t i = a; i < b; i++) {
+            const struct point_label *pl = &lab[i];
+            int last = pl->j == g->n_years - 1;
+            double x = X(pl->j) + (last ? -(10 + max_dx) : 10 + max_dx);
+            if (fabs(pl->y - pl->want) > 3)
+                fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"0.75\"/>\n",
+                        x + (last ? 2 : -2), pl->y - 4, pl->mx, pl->my, palette[pl->k]);
+            fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" font-size=\"11\" text-anchor=\"%s\">%s</text>\n", x,
+                    pl->y, palette[pl->k], last ? "end" : "start", pl->text);
+        }
+        a = b;
+    }
 #undef X
 #undef Y
     svg_footnote(f, t, sp, H, 1);
@@ -596,18 +669,8 @@ static int svg_bars(FILE *f, const omb_mtable *t, const struct omb_chart_spec *s
     char label[200], num[64];
     size_t lw = 4;
     double lo = 0, hi = 0;
-    /* bars largest first, rows with no value last: the order people rank by */
-    size_t *ord = malloc((t->n_rows ? t->n_rows : 1) * sizeof *ord);
+    size_t *ord = bar_order(t, sp);
     if (!ord) return OMB_ENOMEM;
-    for (size_t r = 0; r < t->n_rows; r++) ord[r] = r;
-    for (size_t a = 1; a < t->n_rows; a++) /* insertion sort: stable, few rows */
-        for (size_t b = a; b > 0; b--) {
-            double x, y;
-            int hx = cell_number(t, ord[b - 1], sp->value_col, &x), hy = cell_number(t, ord[b], sp->value_col, &y);
-            if (hx && (!hy || x >= y)) break;
-            size_t tmp = ord[b - 1];
-            ord[b - 1] = ord[b], ord[b] = tmp;
-        }
     for (size_t i = 0; i < n; i++) {
         size_t r = ord[i];
         double v, y;
@@ -625,7 +688,10 @@ static int svg_bars(FILE *f, const omb_mtable *t, const struct omb_chart_spec *s
     if (hi <= lo) hi = lo + 1;
     svg_open(f, W, H, title);
     fputs("<text x=\"20\" y=\"48\" fill=\"#555\">", f);
-    xml_text(f, value_words(col, words, sizeof words), 80);
+    value_words(col, words, sizeof words);
+    size_t wl = strlen(words);
+    if (wl && words[wl - 1] == ',') words[wl - 1] = '\0'; /* "Redress paid, £" ends there in a bar chart */
+    xml_text(f, words, 80);
     fputs("</text>\n", f);
     double zero = L + (0 - lo) / (hi - lo) * pw;
     for (size_t i = 0; i < n; i++) {

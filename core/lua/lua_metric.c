@@ -137,11 +137,17 @@ static int l_metric_call(lua_State *L)
 
 /* ---- ombuds.MetricTable methods ---------------------------------------------- */
 
-static void push_cell(lua_State *L, const struct omb_cell *c)
+/* A money column (*_pence) holds whole pence in Lua as in CSV and JSON: a
+ * mean or trend is rounded to the penny here (docs/metrics.md), so a
+ * script's figure is the one `ombuds metric` prints. */
+static void push_cell(lua_State *L, const struct omb_cell *c, int money)
 {
     switch (c->type) {
     case OMB_VALUE_INT: lua_pushinteger(L, (lua_Integer)c->i); break;
-    case OMB_VALUE_REAL: lua_pushnumber(L, c->d); break;
+    case OMB_VALUE_REAL:
+        if (money && isfinite(c->d)) lua_pushinteger(L, (lua_Integer)omb_out_round_pence(c->d));
+        else lua_pushnumber(L, c->d);
+        break;
     case OMB_VALUE_TEXT: lua_pushstring(L, c->s); break;
     default: lua_pushnil(L);
     }
@@ -151,7 +157,7 @@ static void push_row(lua_State *L, const omb_mtable *t, size_t r)
 {
     lua_createtable(L, 0, t->n_cols);
     for (int c = 0; c < t->n_cols; c++) {
-        push_cell(L, omb_mtable_cell(t, r, c));
+        push_cell(L, omb_mtable_cell(t, r, c), omb_out_is_money(t->names[c]));
         lua_setfield(L, -2, t->names[c]);
     }
 }
@@ -191,6 +197,22 @@ static int l_table_coverage(lua_State *L)
         lua_pushstring(L, t->cov[k].what);
         lua_setfield(L, -2, "what");
         lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    return 1;
+}
+
+/* t:coverage_text(): the coverage in the words printed under the table
+ * ("8 cases used; 2 left out: 1 lacking a decision date, ..."), one string
+ * per line, so a script states it as `ombuds metric` does. */
+static int l_table_coverage_text(lua_State *L)
+{
+    const omb_mtable *t = check_table(L, 1);
+    char buf[1024];
+    lua_newtable(L);
+    lua_Integer i = 0;
+    for (size_t k = 0; omb_mtable_coverage_text(t, &k, buf, sizeof buf);) {
+        lua_pushstring(L, buf);
+        lua_rawseti(L, -2, ++i);
     }
     return 1;
 }
@@ -342,7 +364,7 @@ static int l_table_tostring(lua_State *L)
 
 static const luaL_Reg table_methods[] = {
     {"rows", l_table_rows},     {"columns", l_table_columns}, {"coverage", l_table_coverage},
-    {"notes", l_table_notes},   {"csv", l_table_csv},         {"json", l_table_json},
+    {"coverage_text", l_table_coverage_text}, {"notes", l_table_notes},   {"csv", l_table_csv},         {"json", l_table_json},
     {"text", l_table_text},     {"chart", l_table_chart},     {NULL, NULL},
 };
 

@@ -33,6 +33,11 @@ tap.like(bar, '<title id="c1%-title">Redress &lt;by&gt; category</title>', "bar:
 tap.like(bar, '<desc id="c1%-desc">Education most.</desc>', "bar: description")
 local _, bars = bar:gsub('<g class="bar">', "")
 tap.is(bars, 3, "bar: one mark per value")
+local ranked = html.bar_chart{id = "c3", title = "t", labels = {"Planning", "Education", "Housing", "Waste"},
+  values = {0, 300, 100, 100}}
+local names = {}
+for name in ranked:gmatch('class="lbl">([^<]*)<') do names[#names + 1] = name end
+tap.is(table.concat(names, ","), "Education,Housing,Waste,Planning", "bar: ranked largest first, ties in their order")
 tap.like(bar, 'width="320" height="22" fill="#1f4e79"', "bar: the largest value fills the plot")
 tap.like(bar, 'fill="url%(#c1%-p2%)"', "bar: the second bar is hatched, not just another colour")
 tap.like(bar, ">300p</text>", "bar: each bar is labelled with its value")

@@ -236,6 +236,8 @@ static void test_lua(const omb_registry *reg, sqlite3 *db)
             "Lua: json()");
     TAP_STR(lua_run(L, "return m.demo_squares(2):coverage()[1].what .. ' ' .. m.demo_squares(2):notes()[1]"),
             "a square squares up to 2", "Lua: coverage() and notes()");
+    TAP_STR(lua_run(L, "return m.demo_squares(2):coverage_text()[1]"), "2 cases used; 1 left out for lacking a square",
+            "Lua: coverage_text() in the words printed under the table");
     TAP_STR(lua_run(L, "return table.concat(m.demo_squares(1):columns(), ',')"), "n,square,label", "Lua: columns()");
     TAP_STR(lua_run(L, "return m.demo_squares(2):chart{plain = true}:match('square') ~= nil"), "true",
             "Lua: chart() draws text");

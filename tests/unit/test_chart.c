@@ -4,7 +4,9 @@
  * (pence as pounds with thousands separators, rates as percentages), the
  * choice of value and label columns, a plain ASCII terminal chart (the
  * caller decides plain or Unicode; chart.c no longer probes the terminal),
- * and a complete, escaped SVG document.
+ * a complete, escaped SVG document, bars ranked largest first in the
+ * terminal and in SVG, and the value labels of one-year series stacked so
+ * that close values do not print over each other.
  */
 #define _GNU_SOURCE
 #include "chart.h"
@@ -28,6 +30,93 @@ static omb_mtable *table(void)
     omb_mtable_add_row(t, r1);
     omb_mtable_add_row(t, r2);
     return t;
+}
+
+/* Where needle first occurs in hay, or -1. */
+static long at(const char *hay, const char *needle)
+{
+    const char *p = hay ? strstr(hay, needle) : NULL;
+    return p ? p - hay : -1;
+}
+
+/* Renders t by the terminal (plain) or as SVG into a string; NULL on failure. */
+static char *render(const omb_mtable *t, int svg)
+{
+    struct omb_chart_spec sp;
+    char err[256], *out = NULL;
+    size_t n = 0;
+    if (omb_chart_pick(t, NULL, &sp, err, sizeof err)) return NULL;
+    FILE *f = open_memstream(&out, &n);
+    int rc = svg ? omb_chart_svg(f, t, &sp, "t") : omb_chart_terminal(f, t, &sp, 1, 60);
+    fclose(f);
+    if (rc) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* The y of each <text ... font-size="11" ...>VALUE</text> label, in the
+ * order of values; 0 when one is missing. */
+static int label_ys(const char *svg, const char *const *values, double *ys, int n)
+{
+    for (int k = 0; k < n; k++) {
+        char want[64];
+        snprintf(want, sizeof want, "font-size=\"11\" text-anchor=\"end\">%s</text>", values[k]);
+        const char *p = svg ? strstr(svg, want) : NULL;
+        if (!p) return 0;
+        while (p > svg && strncmp(p, "<text ", 6)) p--;
+        const char *y = strstr(p, " y=\"");
+        if (!y) return 0;
+        ys[k] = atof(y + 4);
+    }
+    return 1;
+}
+
+static void bars_and_labels(void)
+{
+    char err[128];
+    omb_mtable *t = omb_mtable_new();
+    omb_mtable_add_column(t, "authority", OMB_VALUE_TEXT, err, sizeof err);
+    omb_mtable_add_column(t, "total_pence", OMB_VALUE_INT | OMB_COLUMN_CHART, err, sizeof err);
+    struct omb_value rows[][2] = {{OMB_TEXT("Bath"), OMB_NULL},
+                                  {OMB_TEXT("Hull"), OMB_INT(5000)},
+                                  {OMB_TEXT("Kent"), OMB_INT(123450)},
+                                  {OMB_TEXT("York"), OMB_INT(60000)}};
+    for (size_t k = 0; k < 4; k++) omb_mtable_add_row(t, rows[k]);
+    char *out = render(t, 0);
+    long kent = at(out, "Kent"), york = at(out, "York"), hull = at(out, "Hull"), bath = at(out, "Bath");
+    TAP_OK(kent >= 0 && kent < york && york < hull && hull < bath,
+           "terminal bars are ranked largest first, no value last (Kent, York, Hull, Bath)");
+    free(out);
+    out = render(t, 1);
+    kent = at(out, ">Kent<"), york = at(out, ">York<"), hull = at(out, ">Hull<"), bath = at(out, ">Bath<");
+    TAP_OK(kent >= 0 && kent < york && york < hull && hull < bath, "SVG bars are ranked the same way");
+    free(out);
+    omb_mtable_free(t);
+
+    /* a line chart: A over two years; B, C, D with one year each and values
+     * £250, £240 and £235, a few pixels apart on a £1,000 scale */
+    t = omb_mtable_new();
+    omb_mtable_add_column(t, "category", OMB_VALUE_TEXT, err, sizeof err);
+    omb_mtable_add_column(t, "year", OMB_VALUE_INT, err, sizeof err);
+    omb_mtable_add_column(t, "total_pence", OMB_VALUE_INT | OMB_COLUMN_CHART, err, sizeof err);
+    struct omb_value lines[][3] = {{OMB_TEXT("A"), OMB_INT(2022), OMB_INT(100000)},
+                                   {OMB_TEXT("A"), OMB_INT(2023), OMB_INT(50000)},
+                                   {OMB_TEXT("B"), OMB_INT(2023), OMB_INT(25000)},
+                                   {OMB_TEXT("C"), OMB_INT(2023), OMB_INT(24000)},
+                                   {OMB_TEXT("D"), OMB_INT(2023), OMB_INT(23500)}};
+    for (size_t k = 0; k < 5; k++) omb_mtable_add_row(t, lines[k]);
+    out = render(t, 1);
+    static const char *const values[] = {"\xC2\xA3" "250", "\xC2\xA3" "240", "\xC2\xA3" "235"};
+    double ys[3];
+    TAP_OK(label_ys(out, values, ys, 3), "each one-year series is labelled with its value");
+    TAP_OK(ys[1] - ys[0] >= 13 && ys[2] - ys[1] >= 13,
+           "close values are stacked in value order, 13px apart (%.1f, %.1f, %.1f)", ys[0], ys[1], ys[2]);
+    TAP_OK(ys[2] <= 60 + 430 + 4, "and stay above the axis (%.1f)", ys[2]);
+    TAP_OK(at(out, "stroke-width=\"0.75\"") >= 0, "a label moved off its point has a leader line to it");
+    free(out);
+    omb_mtable_free(t);
 }
 
 int main(void)
@@ -75,5 +164,6 @@ int main(void)
     TAP_OK(out && strstr(out, "Remedies &lt;by&gt; authority"), "the title is XML-escaped");
     free(out);
     omb_mtable_free(t);
+    bars_and_labels();
     return tap_done();
 }
