@@ -203,10 +203,13 @@ void omb_store_batch_begin(omb_store *st)
         empty = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
         sqlite3_finalize(s);
     }
-    if (empty && sqlite3_get_autocommit(st->db) &&
-        sqlite3_exec(st->db, "DROP INDEX IF EXISTS cases_authority; DROP INDEX IF EXISTS cases_category", NULL, NULL,
-                     NULL) == SQLITE_OK)
-        st->deferred_indexes = 1;
+    if (!empty || !sqlite3_get_autocommit(st->db)) return;
+    static const char *const names[] = {DEFERRED_INDEX_NAMES};
+    char sql[512];
+    size_t o = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        o += (size_t)snprintf(sql + o, sizeof sql - o, "DROP INDEX IF EXISTS %s;", names[i]);
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK) st->deferred_indexes = 1;
 }
 
 void omb_store_batch_optimistic(omb_store *st, int on) { st->optimistic = on; }
