@@ -235,7 +235,7 @@ static int push_render_width(lua_State *L, const omb_mtable *t, int format, int 
     FILE *m = open_memstream(&b->s, &n);
     if (!m) return luaL_error(L, "out of memory");
     int rc = omb_mtable_print(m, NULL, t, format, width, err, sizeof err);
-    if (rc == OMB_OK && with_meta && format != OMB_OUT_TABLE) omb_mtable_print_meta(m, t);
+    if (rc == OMB_OK && with_meta && format != OMB_OUT_TABLE) omb_mtable_print_meta(m, t, 0);
     fclose(m);
     if (rc) return luaL_error(L, "%s", err);
     return push_box_text(L, b, n);
