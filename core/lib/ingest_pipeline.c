@@ -567,6 +567,19 @@ static void *reader_main(void *arg)
     return NULL;
 }
 
+/* One integer from the store, arg bound to ?1 when the SQL has it (0 when
+ * the query fails: a count then reads 0). */
+static long long store_int(omb_store *st, const char *sql, long long arg)
+{
+    sqlite3_stmt *s;
+    long long v = 0;
+    if (sqlite3_prepare_v2(omb_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) return 0;
+    sqlite3_bind_int64(s, 1, arg);
+    if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
 int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths, size_t n_paths,
                const struct omb_ingest_opts *opts, struct omb_ingest_summary *sum)
 {
@@ -580,6 +593,7 @@ int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths,
     atomic_init(&w.reader_out_of_memory, 0);
     pthread_mutex_init(&w.plugin_mu, NULL);
     memset(sum, 0, sizeof *sum);
+    if (!opts->dry_run) sum->documents_before = store_int(st, "SELECT coalesce(max(id), 0) FROM documents", 0);
     if (opts->count_first) {
         w.counting = 1;
         for (size_t i = 0; i < n_paths && !atomic_load(&w.stop); i++) walk_path(&w, paths[i], 1);
@@ -635,6 +649,11 @@ int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths,
         if (omb_store_batch_end(st, err, sizeof err) && !w.fatal) w.fatal = OMB_ESTORE;
     }
     flush_reports(&w);
+    /* the summary counts cases, not mentions: a case named by three
+     * documents is one case stored */
+    if (!opts->dry_run)
+        sum->cases_stored = (size_t)store_int(
+            st, "SELECT count(DISTINCT case_id) FROM case_sources WHERE document_id > ?1", sum->documents_before);
     free(w.pending);
     pthread_mutex_destroy(&w.plugin_mu);
     return w.fatal;
