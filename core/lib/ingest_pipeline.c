@@ -593,13 +593,13 @@ int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths,
     atomic_init(&w.reader_out_of_memory, 0);
     pthread_mutex_init(&w.plugin_mu, NULL);
     memset(sum, 0, sizeof *sum);
-    if (!opts->dry_run) sum->documents_before = store_int(st, "SELECT coalesce(max(id), 0) FROM documents", 0);
     if (opts->count_first) {
         w.counting = 1;
         for (size_t i = 0; i < n_paths && !atomic_load(&w.stop); i++) walk_path(&w, paths[i], 1);
         w.counting = 0;
         atomic_store(&w.stop, 0);
     }
+    if (!opts->dry_run) sum->documents_before = store_int(st, "SELECT coalesce(max(id), 0) FROM documents", 0);
     if (opts->batch > 1) {
         omb_store_batch_begin(st);
         omb_store_batch_optimistic(st, 1);
@@ -648,12 +648,12 @@ int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths,
         omb_store_batch_optimistic(st, 0);
         if (omb_store_batch_end(st, err, sizeof err) && !w.fatal) w.fatal = OMB_ESTORE;
     }
-    flush_reports(&w);
     /* the summary counts cases, not mentions: a case named by three
      * documents is one case stored */
     if (!opts->dry_run)
         sum->cases_stored = (size_t)store_int(
             st, "SELECT count(DISTINCT case_id) FROM case_sources WHERE document_id > ?1", sum->documents_before);
+    flush_reports(&w);
     free(w.pending);
     pthread_mutex_destroy(&w.plugin_mu);
     return w.fatal;
