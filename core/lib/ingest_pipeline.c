@@ -127,6 +127,19 @@ static void commit_batch(struct walk *w)
     flush_reports(w);
 }
 
+/* One integer from the store, arg bound to ?1 when the SQL has it (0 when
+ * the query fails: a count then reads 0). */
+static long long store_int(omb_store *st, const char *sql, long long arg)
+{
+    sqlite3_stmt *s;
+    long long v = 0;
+    if (sqlite3_prepare_v2(omb_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) return 0;
+    sqlite3_bind_int64(s, 1, arg);
+    if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 /* Sets a report's contents (copying what they point to). */
@@ -565,19 +578,6 @@ static void *reader_main(void *arg)
     pthread_cond_signal(&q->not_empty);
     pthread_mutex_unlock(&q->mu);
     return NULL;
-}
-
-/* One integer from the store, arg bound to ?1 when the SQL has it (0 when
- * the query fails: a count then reads 0). */
-static long long store_int(omb_store *st, const char *sql, long long arg)
-{
-    sqlite3_stmt *s;
-    long long v = 0;
-    if (sqlite3_prepare_v2(omb_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) return 0;
-    sqlite3_bind_int64(s, 1, arg);
-    if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return v;
 }
 
 int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths, size_t n_paths,
