@@ -439,11 +439,7 @@ static size_t prefix_len(const char *s, size_t n, size_t cols)
     return i;
 }
 
-/* The next line of s (n bytes) wrapped at w display columns, from *pos:
- * sets [*a, *b) and moves *pos past it.  Lines break at spaces; a word
- * wider than w is broken where the column ends, since nothing else fits.
- * Returns 0 when nothing is left. */
-static int wrap_next(const char *s, size_t n, size_t *pos, size_t w, size_t *a, size_t *b)
+int omb_out_wrap_next(const char *s, size_t n, size_t *pos, size_t w, size_t *a, size_t *b)
 {
     size_t i = *pos;
     while (i < n && s[i] == ' ') i++;
@@ -451,17 +447,14 @@ static int wrap_next(const char *s, size_t n, size_t *pos, size_t w, size_t *a, 
         *pos = n;
         return 0;
     }
-    if (w == 0 || omb_utf8_width(s + i, n - i) <= w) { /* the rest fits */
-        *a = i;
-        *b = n;
-        *pos = n;
-        return 1;
-    }
-    size_t end = i + prefix_len(s + i, n - i, w); /* the first w columns */
-    size_t cut = end;
-    if (s[end] != ' ') { /* back to the last space inside them, if any */
-        while (cut > i && s[cut - 1] != ' ') cut--;
-        if (cut == i) cut = end;
+    size_t cut = n;
+    if (w && omb_utf8_width(s + i, n - i) > w) { /* the rest does not fit */
+        size_t end = i + prefix_len(s + i, n - i, w); /* the first w columns */
+        cut = end;
+        if (s[end] != ' ') { /* back to the last space inside them, if any */
+            while (cut > i && s[cut - 1] != ' ') cut--;
+            if (cut == i) cut = end;
+        }
     }
     *a = i;
     *b = cut;
@@ -474,7 +467,7 @@ void omb_out_wrapped(const struct omb_out *o, const char *text, int width, int i
 {
     size_t n = strlen(text), pos = 0, a, b, w = width > indent + 10 ? (size_t)width : 0;
     int first = 1;
-    while (wrap_next(text, n, &pos, first || !w ? w : w - (size_t)indent, &a, &b)) {
+    while (omb_out_wrap_next(text, n, &pos, first || !w ? w : w - (size_t)indent, &a, &b)) {
         for (int k = 0; !first && k < indent; k++) put(o, " ", 1);
         put(o, text + a, b - a);
         put(o, "\n", 1);
@@ -567,7 +560,7 @@ static void write_row(omb_rows *r, char *const *cells)
             size_t n = strlen(c), a = 0, b = 0;
             if (line == 0 && omb_utf8_width(c, n) <= r->w[i]) { /* whole, aligned as its column */
                 a = 0, b = n, pos[i] = n;
-            } else if (!wrap_next(c, n, &pos[i], r->w[i], &a, &b)) {
+            } else if (!omb_out_wrap_next(c, n, &pos[i], r->w[i], &a, &b)) {
                 a = b = 0;
             }
             put_cell(r, c + a, b - a, r->w[i], r->numeric[i] && line == 0, i + 1 == nc);
@@ -610,7 +603,7 @@ static void write_record(omb_rows *r, const char *title, char *const *cells, siz
             spaces(r, 1);
         }
         int line = 0;
-        for (; wrap_next(c, n, &pos, vw, &a, &b); line++) {
+        for (; omb_out_wrap_next(c, n, &pos, vw, &a, &b); line++) {
             if (line || stacked) spaces(r, stacked ? 2 : indent);
             emit(r, c + a, b - a);
             newline(r);

@@ -88,6 +88,14 @@ void omb_json_string(FILE *f, const char *s, size_t n);
 void omb_out_csv_field(const struct omb_out *o, const char *s, size_t n);
 void omb_csv_field(FILE *f, const char *s, size_t n);
 
+/* The next line of s (n bytes) wrapped at w display columns (0: no limit),
+ * from *pos (0 at first): sets [*a, *b) and moves *pos past it.  Lines
+ * break at spaces, which they neither start nor end with; a word wider than
+ * w is broken where the column ends, since nothing else fits.  Returns 0
+ * when nothing is left.  Tables, notes and the console's case record wrap
+ * with it. */
+int omb_out_wrap_next(const char *s, size_t n, size_t *pos, size_t w, size_t *a, size_t *b);
+
 /* Writes text and a newline, wrapped at spaces to width display columns
  * (0: one line), later lines indented by indent spaces: the notes under a
  * table. */
