@@ -592,7 +592,7 @@ static void write_record(omb_rows *r, const char *title, char *const *cells, siz
     for (int i = 0; i < r->nc; i++) {
         const char *c = cells[i];
         size_t n = strlen(c), pos = 0;
-        if (!c[0] && !strcmp(title, "total")) continue;
+        if (!strcmp(title, "total") && (i == 0 || !c[0])) continue; /* the title says "total" */
         emits(r, r->headers[i]);
         if (stacked) {
             emits(r, ":");

@@ -61,6 +61,8 @@ wide=$(echo "$narrow" | widest)
 [ "$wide" -le 70 ] && ok "at 70 columns no line is wider than the terminal ($wide; rows folded: the identifiers alone are wider)" ||
   notok "at 70 columns no line is wider than the terminal ($wide)"
 check "at 70 columns each case is one folded record" "$cases" "$(echo "$narrow" | grep -c '^-\[ row ')"
+contains "at 70 columns the total is a folded record of its own, in pounds ($want)" "payment_total  : $want" \
+  "$(echo "$narrow" | sed -n '/^-\[ total \]/,$p')"
 # COLUMNS, as psql and ls read it: wide enough for the identifiers, the text
 # columns wrap at spaces and a row takes several lines
 wrapped=$(COLUMNS=150 script -qc "'$OMBUDS' --db '$db' cases" /dev/null | tr -d '\r')
