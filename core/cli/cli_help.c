@@ -10,6 +10,17 @@
 
 #include "cli.h"
 
+/* The filters `cases` and `export` share (parse_filter in cli_cases.c). */
+#define FILTER_OPTIONS \
+    "  --authority NAME    the council, in any spelling the register knows\n" \
+    "  --category C        e.g. \"Education\"\n" \
+    "  --subcategory S     e.g. \"Special educational needs\"\n" \
+    "  --outcome O         upheld, not upheld, ...\n" \
+    "  --year YYYY         decided in that year\n" \
+    "  --from YYYY-MM-DD   decided on or after\n" \
+    "  --to YYYY-MM-DD     decided on or before\n" \
+    "  --search TEXT       full text: every word must appear\n"
+
 static const struct {
     const char *name;
     const char *text;
@@ -61,14 +72,7 @@ static const struct {
      "Lists the cases that match, with their payments, remedies and improvements.\n"
      "\n"
      "options:\n"
-     "  --authority NAME    the council, in any spelling the register knows\n"
-     "  --category C        e.g. \"Education\"\n"
-     "  --subcategory S     e.g. \"Special educational needs\"\n"
-     "  --outcome O         upheld, not upheld, ...\n"
-     "  --year YYYY         decided in that year\n"
-     "  --from YYYY-MM-DD   decided on or after\n"
-     "  --to YYYY-MM-DD     decided on or before\n"
-     "  --search TEXT       full text: every word must appear\n"
+     FILTER_OPTIONS
      "  --format F          table (default on a terminal), csv (default in a pipe) or json\n"
      "  --help, -h          this help\n"
      "\n"
@@ -80,14 +84,7 @@ static const struct {
      "Writes every case that matches with everything known about it (docs/export.md).\n"
      "\n"
      "options:\n"
-     "  --authority NAME    the council, in any spelling the register knows\n"
-     "  --category C        e.g. \"Education\"\n"
-     "  --subcategory S     e.g. \"Special educational needs\"\n"
-     "  --outcome O         upheld, not upheld, ...\n"
-     "  --year YYYY         decided in that year\n"
-     "  --from YYYY-MM-DD   decided on or after\n"
-     "  --to YYYY-MM-DD     decided on or before\n"
-     "  --search TEXT       full text: every word must appear\n"
+     FILTER_OPTIONS
      "  --format F          jsonl (default) or csv\n"
      "  --out FILE          write to FILE instead of standard output\n"
      "  --help, -h          this help\n"

@@ -79,17 +79,6 @@ static void ingest_report(void *ud, const struct omb_file_report *r)
     }
 }
 
-/* One integer from the store (0 when the query fails: a count then reads 0). */
-static sqlite3_int64 max_id(omb_store *st, const char *sql)
-{
-    sqlite3_stmt *s;
-    sqlite3_int64 v = 0;
-    if (sqlite3_prepare_v2(omb_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) return 0;
-    if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return v;
-}
-
 /* A listing page that shows 10 of its 52 results is a paged listing, and a
  * user who ingests page one alone would take the 10 for the whole: say so
  * for each such document this run stored (the plugins note listing_shown,
@@ -187,27 +176,19 @@ int omb_cli_ingest(const struct omb_cli *cli, int argc, char **argv)
     struct sigaction sa = {0};
     sa.sa_handler = on_sigint;
     sigaction(SIGINT, &sa, NULL);
-    /* The summary counts cases, not mentions: a case named by three
-     * documents is one case stored.  Replaced documents get new ids, so the
-     * documents written by this run are those above the old maximum. */
-    sqlite3_int64 doc0 = o.dry_run ? 0 : max_id(st, "SELECT coalesce(max(id), 0) FROM documents");
     struct omb_ingest_summary sum;
     int rc = omb_ingest(st, &reg, (const char *const *)argv + optind, (size_t)(argc - optind), &o, &sum);
     clear_bar(&ui);
-    if (!o.dry_run) sum.warnings += warn_partial(st, doc0);
+    if (!o.dry_run) sum.warnings += warn_partial(st, sum.documents_before);
     if (o.dry_run)
         printf("%zu file%s: %zu checked, %zu unchanged, %zu failed; %zu case%s found, %zu warning%s; dry run, nothing"
                " stored\n",
                sum.files, sum.files == 1 ? "" : "s", sum.checked, sum.unchanged, sum.failed, sum.cases,
                sum.cases == 1 ? "" : "s", sum.warnings, sum.warnings == 1 ? "" : "s");
-    else {
-        char q[160];
-        snprintf(q, sizeof q, "SELECT count(DISTINCT case_id) FROM case_sources WHERE document_id > %lld", (long long)doc0);
-        long long stored = max_id(st, q);
-        printf("%zu file%s: %zu new, %zu updated, %zu unchanged, %zu failed; %lld case%s stored, %zu warning%s\n",
-               sum.files, sum.files == 1 ? "" : "s", sum.new_files, sum.updated, sum.unchanged, sum.failed, stored,
-               stored == 1 ? "" : "s", sum.warnings, sum.warnings == 1 ? "" : "s");
-    }
+    else /* cases, not mentions: omb_ingest counts them */
+        printf("%zu file%s: %zu new, %zu updated, %zu unchanged, %zu failed; %zu case%s stored, %zu warning%s\n",
+               sum.files, sum.files == 1 ? "" : "s", sum.new_files, sum.updated, sum.unchanged, sum.failed,
+               sum.cases_stored, sum.cases_stored == 1 ? "" : "s", sum.warnings, sum.warnings == 1 ? "" : "s");
     if (sum.no_authority || sum.no_date || sum.no_outcome)
         printf("of the cases read: %zu without an authority, %zu without a decision date, %zu without an outcome\n",
                sum.no_authority, sum.no_date, sum.no_outcome);

@@ -29,10 +29,17 @@ static int env_forbids_escapes(void)
 
 int omb_cli_use_color(FILE *f) { return isatty(fileno(f)) && !env_forbids_escapes(); }
 
+/* A terminal's width: $COLUMNS when set to a number (as psql and ls do, so
+ * a user can ask for a narrower table), else the terminal's own; 0 for a
+ * pipe or file, which gets every value whole whatever COLUMNS says. */
 int omb_terminal_width(int fd)
 {
     struct winsize ws;
     if (!isatty(fd)) return 0;
+    const char *env = getenv("COLUMNS");
+    char *end;
+    long c = env && *env ? strtol(env, &end, 10) : 0;
+    if (c > 0 && c < 10000 && !*end) return (int)c;
     if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
     return 80;
 }

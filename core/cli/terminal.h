@@ -24,8 +24,9 @@ enum omb_exit {
  * NO_COLOR unset or empty and TERM not "dumb". */
 int omb_cli_use_color(FILE *f);
 
-/* The width of the terminal on fd (80 when it cannot tell), or 0 when fd is
- * not a terminal (so tables are not cut). */
+/* The width of the terminal on fd ($COLUMNS when it is a number, else the
+ * terminal's, else 80), or 0 when fd is not a terminal (so tables are not
+ * fitted: pipes get every value whole). */
 int omb_terminal_width(int fd);
 
 /* Should a terminal chart on f be plain ASCII?  Yes when f is not a

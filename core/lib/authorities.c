@@ -61,113 +61,130 @@ static int run(sqlite3 *db, const char *sql, const char *a, const char *b, const
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? OMB_OK : OMB_ESTORE;
 }
 
-int omb_register_load_authorities(sqlite3 *db, const char *path, size_t *n_loaded, char *err, size_t cap)
+/* A tab-separated file being loaded: what each row's function needs. */
+struct tsv_load {
+    sqlite3 *db;
+    const char *path;
+    size_t n_loaded;
+    char *err;
+    size_t cap;
+};
+
+/* Handles one row: fld holds max fields (those missing are ""), n of them
+ * were on the line.  Returns OMB_OK, or an error with t->err set. */
+typedef int (*tsv_row_fn)(struct tsv_load *t, char **fld, int n, size_t line);
+
+/* Loads path, a tab-separated file (empty lines and '#' comments skipped),
+ * in one savepoint: each of the passes (NULL-terminated) reads every row in
+ * turn, then finish_sql runs (when not NULL); at the first error everything
+ * is rolled back. */
+static int load_tsv(sqlite3 *db, const char *path, int max, const tsv_row_fn *passes, const char *finish_sql,
+                    size_t *n_loaded, char *err, size_t cap)
 {
-    FILE *f = fopen(path, "r");
+    struct tsv_load t = {db, path, 0, err, cap};
+    char buf[4096], *fld[8];
+    size_t line = 0;
+    int rc = OMB_OK;
     *n_loaded = 0;
+    FILE *f = fopen(path, "r");
     if (!f) {
         snprintf(err, cap, "%s: cannot open: %s", path, strerror(errno));
         return OMB_EIO;
     }
-    char buf[4096];
-    size_t line = 0;
-    int rc = OMB_OK;
-    sqlite3_exec(db, "SAVEPOINT register", NULL, NULL, NULL);
-    /* successors may be listed before they are defined: link them after */
-    while (rc == OMB_OK && fgets(buf, sizeof buf, f)) {
-        line++;
-        chomp(buf);
-        if (!buf[0] || buf[0] == '#') continue;
-        char *fld[5];
-        split_tabs(buf, fld, 5);
-        if (!fld[0][0]) {
-            snprintf(err, cap, "%s:%zu: expected an authority name in the first column", path, line);
-            rc = OMB_EPARSE;
-            break;
-        }
-        if (run(db,
-                "INSERT INTO authorities(name, type, abolished) VALUES (?1, nullif(?2, ''), nullif(?3, ''))"
-                " ON CONFLICT(name) DO UPDATE SET type = excluded.type, abolished = excluded.abolished",
-                fld[0], fld[1], fld[4]) ||
-            run(db,
-                "INSERT INTO authority_names(name, authority_id) SELECT ?1, id FROM authorities WHERE name = ?1"
-                " ON CONFLICT(name) DO UPDATE SET authority_id = excluded.authority_id",
-                fld[0], NULL, NULL)) {
-            rc = sql_fail(db, path, line, err, cap);
-            break;
-        }
-        for (char *al = strtok(fld[2], "|"); al && rc == OMB_OK; al = strtok(NULL, "|"))
-            if (*al && run(db,
-                           "INSERT INTO authority_names(name, authority_id) SELECT ?1, id FROM authorities"
-                           " WHERE name = ?2 ON CONFLICT(name) DO UPDATE SET authority_id = excluded.authority_id",
-                           al, fld[0], NULL))
-                rc = sql_fail(db, path, line, err, cap);
-        (*n_loaded)++;
-    }
-    /* second pass for successor links */
-    if (rc == OMB_OK) {
+    sqlite3_exec(db, "SAVEPOINT tsv_load", NULL, NULL, NULL);
+    for (int p = 0; passes[p] && rc == OMB_OK; p++) {
         rewind(f);
         line = 0;
         while (rc == OMB_OK && fgets(buf, sizeof buf, f)) {
             line++;
             chomp(buf);
             if (!buf[0] || buf[0] == '#') continue;
-            char *fld[5];
-            split_tabs(buf, fld, 5);
-            for (char *succ = strtok(fld[3], "|"); succ && rc == OMB_OK; succ = strtok(NULL, "|")) {
-                if (!*succ) continue;
-                if (run(db, "INSERT OR IGNORE INTO authorities(name) VALUES (?1)", succ, NULL, NULL) ||
-                    run(db, "INSERT OR IGNORE INTO authority_names(name, authority_id) SELECT ?1, id FROM"
-                            " authorities WHERE name = ?1", succ, NULL, NULL) ||
-                    run(db,
-                        "INSERT OR REPLACE INTO authority_successors(predecessor_id, successor_id, on_date)"
-                        " SELECT p.id, s.id, nullif(?3, '') FROM authorities p, authorities s"
-                        " WHERE p.name = ?1 AND s.name = ?2",
-                        fld[0], succ, fld[4]))
-                    rc = sql_fail(db, path, line, err, cap);
-            }
+            int n = split_tabs(buf, fld, max);
+            rc = passes[p](&t, fld, n, line);
         }
     }
     fclose(f);
-    /* every name, spelling and successor is matched by its key too */
-    if (rc == OMB_OK &&
-        run(db, "UPDATE authority_names SET name_key = " OMB_NAME_KEY_SQL("name") " WHERE name_key IS NULL", NULL, NULL,
-            NULL))
-        rc = sql_fail(db, path, line, err, cap);
-    sqlite3_exec(db, rc == OMB_OK ? "RELEASE register" : "ROLLBACK TO register; RELEASE register", NULL, NULL, NULL);
+    if (rc == OMB_OK && finish_sql && run(db, finish_sql, NULL, NULL, NULL)) rc = sql_fail(db, path, line, err, cap);
+    sqlite3_exec(db, rc == OMB_OK ? "RELEASE tsv_load" : "ROLLBACK TO tsv_load; RELEASE tsv_load", NULL, NULL, NULL);
+    *n_loaded = t.n_loaded;
     return rc;
+}
+
+/* data/authorities.tsv, first pass: each authority, its type, its date of
+ * abolition and its other spellings. */
+static int authority_row(struct tsv_load *t, char **fld, int n, size_t line)
+{
+    (void)n;
+    if (!fld[0][0]) {
+        snprintf(t->err, t->cap, "%s:%zu: expected an authority name in the first column", t->path, line);
+        return OMB_EPARSE;
+    }
+    if (run(t->db,
+            "INSERT INTO authorities(name, type, abolished) VALUES (?1, nullif(?2, ''), nullif(?3, ''))"
+            " ON CONFLICT(name) DO UPDATE SET type = excluded.type, abolished = excluded.abolished",
+            fld[0], fld[1], fld[4]) ||
+        run(t->db,
+            "INSERT INTO authority_names(name, authority_id) SELECT ?1, id FROM authorities WHERE name = ?1"
+            " ON CONFLICT(name) DO UPDATE SET authority_id = excluded.authority_id",
+            fld[0], NULL, NULL))
+        return sql_fail(t->db, t->path, line, t->err, t->cap);
+    for (char *al = strtok(fld[2], "|"); al; al = strtok(NULL, "|"))
+        if (*al && run(t->db,
+                       "INSERT INTO authority_names(name, authority_id) SELECT ?1, id FROM authorities"
+                       " WHERE name = ?2 ON CONFLICT(name) DO UPDATE SET authority_id = excluded.authority_id",
+                       al, fld[0], NULL))
+            return sql_fail(t->db, t->path, line, t->err, t->cap);
+    t->n_loaded++;
+    return OMB_OK;
+}
+
+/* Second pass: the successor links (a successor may be listed before it is
+ * defined, or not at all). */
+static int successor_row(struct tsv_load *t, char **fld, int n, size_t line)
+{
+    (void)n;
+    for (char *succ = strtok(fld[3], "|"); succ; succ = strtok(NULL, "|")) {
+        if (!*succ) continue;
+        if (run(t->db, "INSERT OR IGNORE INTO authorities(name) VALUES (?1)", succ, NULL, NULL) ||
+            run(t->db, "INSERT OR IGNORE INTO authority_names(name, authority_id) SELECT ?1, id FROM"
+                       " authorities WHERE name = ?1", succ, NULL, NULL) ||
+            run(t->db,
+                "INSERT OR REPLACE INTO authority_successors(predecessor_id, successor_id, on_date)"
+                " SELECT p.id, s.id, nullif(?3, '') FROM authorities p, authorities s"
+                " WHERE p.name = ?1 AND s.name = ?2",
+                fld[0], succ, fld[4]))
+            return sql_fail(t->db, t->path, line, t->err, t->cap);
+    }
+    return OMB_OK;
+}
+
+int omb_register_load_authorities(sqlite3 *db, const char *path, size_t *n_loaded, char *err, size_t cap)
+{
+    static const tsv_row_fn passes[] = {authority_row, successor_row, NULL};
+    /* every name, spelling and successor is matched by its key too */
+    return load_tsv(db, path, 5, passes,
+                    "UPDATE authority_names SET name_key = " OMB_NAME_KEY_SQL("name") " WHERE name_key IS NULL",
+                    n_loaded, err, cap);
+}
+
+/* data/council_subjects.tsv: subject, category, sub-category. */
+static int subject_row(struct tsv_load *t, char **fld, int n, size_t line)
+{
+    if (n < 2 || !fld[0][0] || !fld[1][0]) {
+        snprintf(t->err, t->cap, "%s:%zu: expected \"subject<TAB>category<TAB>sub-category\"", t->path, line);
+        return OMB_EPARSE;
+    }
+    if (run(t->db, "INSERT OR REPLACE INTO subject_map(subject, category, subcategory) VALUES (?1, ?2, nullif(?3, ''))",
+            fld[0], fld[1], fld[2]))
+        return sql_fail(t->db, t->path, line, t->err, t->cap);
+    t->n_loaded++;
+    return OMB_OK;
 }
 
 int omb_register_load_subjects(sqlite3 *db, const char *path, size_t *n_loaded, char *err, size_t cap)
 {
-    FILE *f = fopen(path, "r");
-    *n_loaded = 0;
-    if (!f) {
-        snprintf(err, cap, "%s: cannot open: %s", path, strerror(errno));
-        return OMB_EIO;
-    }
-    char buf[2048];
-    size_t line = 0;
-    int rc = OMB_OK;
-    sqlite3_exec(db, "SAVEPOINT subjects", NULL, NULL, NULL);
-    while (rc == OMB_OK && fgets(buf, sizeof buf, f)) {
-        line++;
-        chomp(buf);
-        if (!buf[0] || buf[0] == '#') continue;
-        char *fld[3];
-        if (split_tabs(buf, fld, 3) < 2 || !fld[0][0] || !fld[1][0]) {
-            snprintf(err, cap, "%s:%zu: expected \"subject<TAB>category<TAB>sub-category\"", path, line);
-            rc = OMB_EPARSE;
-            break;
-        }
-        if (run(db, "INSERT OR REPLACE INTO subject_map(subject, category, subcategory) VALUES (?1, ?2, nullif(?3, ''))",
-                fld[0], fld[1], fld[2]))
-            rc = sql_fail(db, path, line, err, cap);
-        else (*n_loaded)++;
-    }
-    fclose(f);
-    sqlite3_exec(db, rc == OMB_OK ? "RELEASE subjects" : "ROLLBACK TO subjects; RELEASE subjects", NULL, NULL, NULL);
-    return rc;
+    static const tsv_row_fn passes[] = {subject_row, NULL};
+    return load_tsv(db, path, 3, passes, NULL, n_loaded, err, cap);
 }
 
 /* ---- population CSV (libcsv) ----------------------------------------------------- */

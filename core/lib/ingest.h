@@ -49,10 +49,18 @@ struct omb_ingest_opts {
 };
 
 struct omb_ingest_summary {
+    /* cases: read, one per mention (a case three documents name counts
+     * three times); what a dry run reports as found */
     size_t files, new_files, updated, unchanged, failed, checked, cases, warnings;
     /* of the cases read: how many lack an authority (none given with
      * --authority), a decision date, a known outcome */
     size_t no_authority, no_date, no_outcome;
+    /* distinct cases the documents this run wrote support (new and updated
+     * cases; 0 for a dry run): what "N cases stored" says */
+    size_t cases_stored;
+    /* the highest document id before the run: the documents it wrote are
+     * those above (a replaced document gets a new id) */
+    long long documents_before;
 };
 
 /* Ingests each path (files, or directories recursively).  Failed files are

@@ -132,6 +132,19 @@ static void commit_batch(struct walk *w)
     flush_reports(w);
 }
 
+/* One integer from the store, arg bound to ?1 when the SQL has it (0 when
+ * the query fails: a count then reads 0). */
+static long long store_int(omb_store *st, const char *sql, long long arg)
+{
+    sqlite3_stmt *s;
+    long long v = 0;
+    if (sqlite3_prepare_v2(omb_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) return 0;
+    sqlite3_bind_int64(s, 1, arg);
+    if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 /* Sets a report's contents (copying what they point to). */
@@ -637,6 +650,7 @@ int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths,
         w.counting = 0;
         atomic_store(&w.stop, 0);
     }
+    if (!opts->dry_run) sum->documents_before = store_int(st, "SELECT coalesce(max(id), 0) FROM documents", 0);
     if (opts->batch > 1) {
         omb_store_batch_begin(st);
         omb_store_batch_optimistic(st, 1);
@@ -703,6 +717,11 @@ int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths,
         omb_store_batch_optimistic(st, 0);
         if (omb_store_batch_end(st, err, sizeof err) && !w.fatal) w.fatal = OMB_ESTORE;
     }
+    /* the summary counts cases, not mentions: a case named by three
+     * documents is one case stored */
+    if (!opts->dry_run)
+        sum->cases_stored = (size_t)store_int(
+            st, "SELECT count(DISTINCT case_id) FROM case_sources WHERE document_id > ?1", sum->documents_before);
     flush_reports(&w);
     free(w.pending);
     return w.fatal;

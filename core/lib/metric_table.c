@@ -240,11 +240,18 @@ int omb_mtable_coverage_text(const omb_mtable *t, size_t *k, char *buf, size_t c
     return 1;
 }
 
-void omb_mtable_print_meta(FILE *f, const omb_mtable *t)
+void omb_mtable_print_meta(FILE *f, const omb_mtable *t, int width)
 {
-    char buf[1024];
-    for (size_t k = 0; omb_mtable_coverage_text(t, &k, buf, sizeof buf);) fprintf(f, "coverage: %s\n", buf);
-    for (size_t k = 0; k < t->n_notes; k++) fprintf(f, "note: %s\n", t->notes[k]);
+    char buf[1100];
+    struct omb_out o = omb_out_file(f);
+    for (size_t k = 0; omb_mtable_coverage_text(t, &k, buf + 10, sizeof buf - 10);) {
+        memcpy(buf, "coverage: ", 10);
+        omb_out_wrapped(&o, buf, width, 2);
+    }
+    for (size_t k = 0; k < t->n_notes; k++) {
+        snprintf(buf, sizeof buf, "note: %s", t->notes[k]);
+        omb_out_wrapped(&o, buf, width, 2);
+    }
 }
 
 int omb_mtable_print(FILE *f, FILE *meta, const omb_mtable *t, int format, int width, char *err, size_t cap)
@@ -263,8 +270,8 @@ int omb_mtable_print(FILE *f, FILE *meta, const omb_mtable *t, int format, int w
         sqlite3_close(db);
         if (rc) return rc;
     }
-    if (format == OMB_OUT_TABLE) omb_mtable_print_meta(f, t);
-    else if (meta) omb_mtable_print_meta(meta, t);
+    if (format == OMB_OUT_TABLE) omb_mtable_print_meta(f, t, width);
+    else if (meta) omb_mtable_print_meta(meta, t, 0);
     return OMB_OK;
 }
 

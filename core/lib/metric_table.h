@@ -66,7 +66,6 @@ int omb_mtable_column(const omb_mtable *t, const char *name);
  * or an error with err set. */
 int omb_mtable_print(FILE *f, FILE *meta, const omb_mtable *t, int format, int width, char *err, size_t cap);
 
-/* Writes coverage and notes, one "coverage: ..." / "note: ..." line each. */
 /* Coverage entries that follow one another with the same "used" count are
  * one statement broken down by reason ("12 left out: 8 lacking a decision
  * date, 4 lacking an authority").  Formats the statement starting at entry
@@ -74,7 +73,9 @@ int omb_mtable_print(FILE *f, FILE *meta, const omb_mtable *t, int format, int w
  * left.  The table's text and the chart's footnote both use it. */
 int omb_mtable_coverage_text(const omb_mtable *t, size_t *k, char *buf, size_t cap);
 
-void omb_mtable_print_meta(FILE *f, const omb_mtable *t);
+/* Writes coverage and notes, one "coverage: ..." / "note: ..." each,
+ * wrapped at spaces to width columns (0: one line each). */
+void omb_mtable_print_meta(FILE *f, const omb_mtable *t, int width);
 
 /* The table as a JSON array of row objects (what SQL gets from a table
  * metric), malloc'd; NULL when out of memory. */

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * output.c -- the one renderer of rows (output.h).  Tables fit the width
- * given by shrinking free-text columns only, so references, dates, money and
- * authority names stay whole; only the rows shown are kept in memory; CSV and
- * JSON stream every row with no limit.  Nothing here knows a terminal: the
- * caller says how wide and whether to colour.
+ * given by narrowing free-text columns only, whose cells then wrap at
+ * spaces, so references, dates, money and authority names stay whole; rows
+ * that cannot fit even so are folded, a line per column.  Only the rows
+ * shown are kept in memory; CSV and JSON stream every row with no limit.
+ * Nothing here knows a terminal: the caller says how wide and whether to
+ * colour.
  */
 #include "output.h"
 
@@ -176,14 +178,20 @@ struct omb_rows {
     char **names, **headers;
     int *money, *ident, *numeric;
     size_t *w, *content; /* column width; widest cell (header apart) */
+    size_t *word;        /* longest word of a column's cells: narrower, words would break */
     int64_t *sum;        /* totals: sum of each column over every row (money rounded to the penny) */
     char **total_cells;  /* totals: the text of the "total" line */
     char **cells;        /* table: shown rows, row-major, each cell's text */
     size_t n_rows, cap_rows, total;
+    size_t pad; /* table: blanks owed before the next text on the line */
+    int fold;   /* table: too wide even wrapped: one "column : value" line each */
 };
 
+static void flush_pad(omb_rows *r);
 static void emit(omb_rows *r, const char *p, size_t n)
 {
+    if (!n) return;
+    if (r->pad) flush_pad(r);
     if (!r->err && put(&r->out, p, n)) r->err = OMB_EIO;
 }
 static void emits(omb_rows *r, const char *s) { emit(r, s, strlen(s)); }
@@ -240,7 +248,7 @@ omb_rows *omb_rows_begin(struct omb_out out, const struct omb_out_opts *o, int n
     r->names = calloc((size_t)nc + 1, sizeof *r->names);
     r->headers = calloc((size_t)nc + 1, sizeof *r->headers);
     r->money = calloc(3 * ((size_t)nc + 1), sizeof *r->money);
-    r->w = calloc(2 * ((size_t)nc + 1), sizeof *r->w);
+    r->w = calloc(3 * ((size_t)nc + 1), sizeof *r->w);
     r->sum = calloc((size_t)nc + 1, sizeof *r->sum);
     if (!r->names || !r->headers || !r->money || !r->w || !r->sum) {
         free_rows(r);
@@ -249,6 +257,7 @@ omb_rows *omb_rows_begin(struct omb_out out, const struct omb_out_opts *o, int n
     r->ident = r->money + nc + 1;
     r->numeric = r->ident + nc + 1;
     r->content = r->w + nc + 1;
+    r->word = r->content + nc + 1;
     for (int i = 0; i < nc; i++) {
         r->names[i] = strdup(names[i] ? names[i] : "");
         r->money[i] = omb_out_is_money(names[i] ? names[i] : "");
@@ -355,6 +364,12 @@ int omb_rows_add(omb_rows *r, const struct omb_out_cell *cells)
             size_t cw = omb_utf8_width(row[i], strlen(row[i]));
             if (cw > r->w[i]) r->w[i] = cw;
             if (cw > r->content[i]) r->content[i] = cw;
+            for (const char *p = row[i], *e; *p; p = *e ? e + 1 : e) {
+                e = strchr(p, ' ');
+                if (!e) e = p + strlen(p);
+                size_t ww = omb_utf8_width(p, (size_t)(e - p));
+                if (ww > r->word[i]) r->word[i] = ww;
+            }
         }
         r->n_rows++;
         return OMB_OK;
@@ -392,41 +407,120 @@ int omb_rows_add(omb_rows *r, const struct omb_out_cell *cells)
     return r->err;
 }
 
-static void spaces(omb_rows *r, size_t n)
+/* Blanks are held back until something follows them on the line, so no
+ * line of a table ends in blanks (a wrapped row's later lines are mostly
+ * empty cells). */
+static void spaces(omb_rows *r, size_t n) { r->pad += n; }
+
+static void flush_pad(omb_rows *r)
 {
     static const char sp[] = "                                ";
-    while (n > 0) {
-        size_t k = n < 32 ? n : 32;
-        emit(r, sp, k);
-        n -= k;
+    while (r->pad > 0) {
+        size_t k = r->pad < 32 ? r->pad : 32;
+        if (!r->err && put(&r->out, sp, k)) r->err = OMB_EIO;
+        r->pad -= k;
     }
 }
 
+static void newline(omb_rows *r)
+{
+    r->pad = 0;
+    emit(r, "\n", 1);
+}
+
+/* Byte length of the first `cols` code points of s (n bytes). */
+static size_t prefix_len(const char *s, size_t n, size_t cols)
+{
+    size_t i = 0;
+    for (size_t k = 0; i < n && k < cols; k++) {
+        i++;
+        while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+    }
+    return i;
+}
+
+int omb_out_wrap_next(const char *s, size_t n, size_t *pos, size_t w, size_t *a, size_t *b)
+{
+    size_t i = *pos;
+    while (i < n && s[i] == ' ') i++;
+    if (i >= n) {
+        *pos = n;
+        return 0;
+    }
+    size_t cut = n;
+    if (w && omb_utf8_width(s + i, n - i) > w) { /* the rest does not fit */
+        size_t end = i + prefix_len(s + i, n - i, w); /* the first w columns */
+        cut = end;
+        if (s[end] != ' ') { /* back to the last space inside them, if any */
+            while (cut > i && s[cut - 1] != ' ') cut--;
+            if (cut == i) cut = end;
+        }
+    }
+    *a = i;
+    *b = cut;
+    while (*b > i && s[*b - 1] == ' ') (*b)--;
+    *pos = cut;
+    return 1;
+}
+
+void omb_out_wrapped(const struct omb_out *o, const char *text, int width, int indent)
+{
+    size_t n = strlen(text), pos = 0, a, b, w = width > indent + 10 ? (size_t)width : 0;
+    int first = 1;
+    while (omb_out_wrap_next(text, n, &pos, first || !w ? w : w - (size_t)indent, &a, &b)) {
+        for (int k = 0; !first && k < indent; k++) put(o, " ", 1);
+        put(o, text + a, b - a);
+        put(o, "\n", 1);
+        first = 0;
+    }
+    if (first) put(o, "\n", 1);
+}
+
 /* Writes c (len bytes) padded or cut to exactly w display columns; the last
- * column of a line is not padded on the right. */
+ * column of a line is not padded on the right.  Only headers are ever cut
+ * (cells wrap instead: write_row). */
 static void put_cell(omb_rows *r, const char *c, size_t len, size_t w, int right, int last)
 {
     size_t cw = omb_utf8_width(c, len);
-    if (cw == 0 && last) return; /* no trailing blanks for an empty last cell */
     if (cw <= w) {
         if (right) spaces(r, w - cw);
         emit(r, c, len);
         if (!right && !last) spaces(r, w - cw);
         return;
     }
-    size_t cols = 0, i = 0; /* cut to w-1 code points and add an ellipsis */
-    while (i < len && cols < (w ? w - 1 : 0)) {
-        i++;
-        while (i < len && ((unsigned char)c[i] & 0xC0) == 0x80) i++;
-        cols++;
-    }
+    size_t i = prefix_len(c, len, w ? w - 1 : 0); /* cut to w-1 code points and add an ellipsis */
     emit(r, c, i);
     if (w) emits(r, ELLIPSIS);
 }
 
-/* Fits the width: headers longer than their cells are cut first, then the
- * widest free-text column shrinks (to 8 at least); identifiers never do, so a
- * table of identifiers alone may be wider than asked. */
+#define MIN_WRAP 8
+#define MAX_WORD 16
+#define COMFORTABLE 24
+
+/* Narrows the widest free-text column, one column at a time, until the
+ * table fits or none can narrow further: down to at_least columns, else to
+ * its longest word (kept between MIN_WRAP and MAX_WORD). */
+static void narrow_text(omb_rows *r, size_t *total, size_t at_least)
+{
+    while (*total > (size_t)r->o.width) {
+        int widest = -1;
+        for (int i = 0; i < r->nc; i++) {
+            size_t least = r->word[i] < MIN_WRAP ? MIN_WRAP : r->word[i] > MAX_WORD ? MAX_WORD : r->word[i];
+            if (least < at_least) least = at_least;
+            if (!r->ident[i] && !r->numeric[i] && r->w[i] > least && (widest < 0 || r->w[i] > r->w[widest]))
+                widest = i;
+        }
+        if (widest < 0) return;
+        r->w[widest]--;
+        (*total)--;
+    }
+}
+
+/* Fits the width.  Free-text columns narrow first (their cells wrap) to a
+ * comfortable COMFORTABLE columns, then headers longer than their cells are
+ * cut, then free text narrows again, down to its longest word;
+ * identifiers and numbers keep their width.  When even that is too wide the
+ * rows are folded, one "column : value" line each (psql's expanded mode). */
 static void fit(omb_rows *r)
 {
     if (r->o.width <= 0 || r->nc == 0) return;
@@ -440,18 +534,108 @@ static void fit(omb_rows *r)
     size_t total = 0, width = (size_t)r->o.width;
     for (int i = 0; i < r->nc; i++) total += r->w[i] + 2;
     total -= 2;
+    narrow_text(r, &total, COMFORTABLE);
     for (int i = 0; i < r->nc && total > width; i++) {
         size_t want = r->content[i] > 6 ? r->content[i] : 6;
         while (r->w[i] > want && total > width) r->w[i]--, total--;
     }
-    while (total > width) {
-        int widest = -1;
-        for (int i = 0; i < r->nc; i++)
-            if (!r->ident[i] && !r->numeric[i] && (widest < 0 || r->w[i] > r->w[widest])) widest = i;
-        if (widest < 0 || r->w[widest] <= 8) break;
-        r->w[widest]--;
-        total--;
+    narrow_text(r, &total, 0);
+    r->fold = total > width;
+}
+
+/* One row of the table: cells wider than their column wrap, so the row may
+ * take several lines; the other cells sit on its first line. */
+static void write_row(omb_rows *r, char *const *cells)
+{
+    int nc = r->nc, more = 1;
+    size_t *pos = calloc((size_t)nc + 1, sizeof *pos);
+    if (!pos) {
+        r->err = OMB_ENOMEM;
+        return;
     }
+    for (int line = 0; more; line++) {
+        more = 0;
+        for (int i = 0; i < nc; i++) {
+            const char *c = cells[i];
+            size_t n = strlen(c), a = 0, b = 0;
+            if (line == 0 && omb_utf8_width(c, n) <= r->w[i]) { /* whole, aligned as its column */
+                a = 0, b = n, pos[i] = n;
+            } else if (!omb_out_wrap_next(c, n, &pos[i], r->w[i], &a, &b)) {
+                a = b = 0;
+            }
+            put_cell(r, c + a, b - a, r->w[i], r->numeric[i] && line == 0, i + 1 == nc);
+            if (i + 1 < nc) spaces(r, 2);
+            size_t rest = pos[i];
+            while (rest < n && c[rest] == ' ') rest++;
+            if (rest < n) more = 1;
+        }
+        newline(r);
+    }
+    free(pos);
+}
+
+/* The rows folded: a "-[ row N ]" line, then one "column : value" line per
+ * column, values wrapped to what is left of the width (under the column
+ * name, indented, when the names leave too little). */
+static void write_record(omb_rows *r, const char *title, char *const *cells, size_t label_w)
+{
+    size_t width = (size_t)r->o.width, indent = label_w + 3, a, b;
+    int stacked = width < indent + 20;
+    size_t vw = stacked ? (width > 12 ? width - 2 : 10) : width - indent;
+    char head[64];
+    int hn = snprintf(head, sizeof head, "-[ %s ]", title);
+    if (r->o.color) emits(r, "\033[1m");
+    emits(r, head);
+    for (size_t k = (size_t)hn; k < width && k < 40; k++) emit(r, "-", 1);
+    if (r->o.color) emits(r, "\033[0m");
+    newline(r);
+    for (int i = 0; i < r->nc; i++) {
+        const char *c = cells[i];
+        size_t n = strlen(c), pos = 0;
+        if (!strcmp(title, "total") && (i == 0 || !c[0])) continue; /* the title says "total" */
+        emits(r, r->headers[i]);
+        if (stacked) {
+            emits(r, ":");
+            newline(r);
+        } else {
+            spaces(r, label_w - omb_utf8_width(r->headers[i], strlen(r->headers[i])));
+            emits(r, " :");
+            spaces(r, 1);
+        }
+        int line = 0;
+        for (; omb_out_wrap_next(c, n, &pos, vw, &a, &b); line++) {
+            if (line || stacked) spaces(r, stacked ? 2 : indent);
+            emit(r, c + a, b - a);
+            newline(r);
+        }
+        if (!line && !stacked) newline(r);
+    }
+}
+
+static void write_folded(omb_rows *r)
+{
+    size_t label_w = 0;
+    char title[40];
+    for (int i = 0; i < r->nc; i++) {
+        size_t hw = omb_utf8_width(r->headers[i], strlen(r->headers[i]));
+        if (hw > label_w) label_w = hw;
+    }
+    for (size_t row = 0; row < r->n_rows; row++) {
+        omb_out_count(title, sizeof title, row + 1);
+        char t[48];
+        snprintf(t, sizeof t, "row %s", title);
+        write_record(r, t, r->cells + row * (size_t)r->nc, label_w);
+    }
+    if (r->total_cells) write_record(r, "total", r->total_cells, label_w);
+}
+
+static void rule(omb_rows *r)
+{
+    for (int i = 0; i < r->nc; i++) {
+        for (size_t k = 0; k < r->w[i]; k++) emits(r, "-");
+        if (i + 1 < r->nc) spaces(r, 2);
+    }
+    newline(r);
 }
 
 static void write_table(omb_rows *r)
@@ -484,37 +668,22 @@ static void write_table(omb_rows *r)
         }
     }
     fit(r);
-    if (r->o.color) emits(r, "\033[1m");
-    for (int i = 0; i < nc; i++) {
-        put_cell(r, r->headers[i], strlen(r->headers[i]), r->w[i], r->numeric[i], i + 1 == nc);
-        if (i + 1 < nc) emits(r, "  ");
-    }
-    if (r->o.color) emits(r, "\033[0m");
-    emits(r, "\n");
-    for (int i = 0; i < nc; i++) {
-        for (size_t k = 0; k < r->w[i]; k++) emits(r, "-");
-        if (i + 1 < nc) emits(r, "  ");
-    }
-    emits(r, "\n");
-    for (size_t row = 0; row < r->n_rows; row++) {
+    if (r->fold) {
+        write_folded(r);
+    } else {
+        if (r->o.color) emits(r, "\033[1m");
         for (int i = 0; i < nc; i++) {
-            const char *c = r->cells[row * (size_t)nc + (size_t)i];
-            put_cell(r, c, strlen(c), r->w[i], r->numeric[i], i + 1 == nc);
-            if (i + 1 < nc) emits(r, "  ");
+            put_cell(r, r->headers[i], strlen(r->headers[i]), r->w[i], r->numeric[i], i + 1 == nc);
+            if (i + 1 < nc) spaces(r, 2);
         }
-        emits(r, "\n");
-    }
-    if (r->total_cells) {
-        for (int i = 0; i < nc; i++) {
-            for (size_t k = 0; k < r->w[i]; k++) emits(r, "-");
-            if (i + 1 < nc) emits(r, "  ");
+        if (r->o.color) emits(r, "\033[0m");
+        newline(r);
+        rule(r);
+        for (size_t row = 0; row < r->n_rows; row++) write_row(r, r->cells + row * (size_t)nc);
+        if (r->total_cells) {
+            rule(r);
+            write_row(r, r->total_cells);
         }
-        emits(r, "\n");
-        for (int i = 0; i < nc; i++) {
-            put_cell(r, r->total_cells[i], strlen(r->total_cells[i]), r->w[i], r->numeric[i], i + 1 == nc);
-            if (i + 1 < nc) emits(r, "  ");
-        }
-        emits(r, "\n");
     }
     if (r->total > r->n_rows) {
         omb_out_count(count, sizeof count, r->total - r->n_rows);

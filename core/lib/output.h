@@ -10,9 +10,12 @@
  *     ("£1,234.50") under the name without the suffix; CSV and JSON keep
  *     integer pence (a fractional value is rounded to the penny);
  *   - identifiers (references, dates, years, authority names, numbers,
- *     money, and the first text column, which names the row) are never cut;
- *     other text columns shrink to fit the width, their
- *     cells ending in an ellipsis; a width of 0 (a pipe) cuts nothing.
+ *     money, and the first text column, which names the row) are never cut
+ *     or wrapped; other text columns narrow to fit the width and their
+ *     cells wrap at spaces, a row then taking several lines; when the
+ *     identifiers alone are too wide each row is folded into one
+ *     "column : value" line per column (psql's expanded mode); a width of 0
+ *     (a pipe) changes nothing.
  * Building queries is the caller's job; this file only renders rows.
  */
 #ifndef OMB_OUTPUT_H
@@ -84,6 +87,19 @@ void omb_json_string(FILE *f, const char *s, size_t n);
 /* Writes a CSV field, quoted when it needs to be. */
 void omb_out_csv_field(const struct omb_out *o, const char *s, size_t n);
 void omb_csv_field(FILE *f, const char *s, size_t n);
+
+/* The next line of s (n bytes) wrapped at w display columns (0: no limit),
+ * from *pos (0 at first): sets [*a, *b) and moves *pos past it.  Lines
+ * break at spaces, which they neither start nor end with; a word wider than
+ * w is broken where the column ends, since nothing else fits.  Returns 0
+ * when nothing is left.  Tables, notes and the console's case record wrap
+ * with it. */
+int omb_out_wrap_next(const char *s, size_t n, size_t *pos, size_t w, size_t *a, size_t *b);
+
+/* Writes text and a newline, wrapped at spaces to width display columns
+ * (0: one line), later lines indented by indent spaces: the notes under a
+ * table. */
+void omb_out_wrapped(const struct omb_out *o, const char *text, int width, int indent);
 
 /* Writes pence as pounds for people: "£1,234.50", "-£3.00". */
 void omb_out_money(char *buf, size_t cap, int64_t pence);

@@ -406,34 +406,18 @@ static void add_spaces(lua_State *L, omb_sbuf *b, int n)
     }
 }
 
-/* Appends text wrapped to the width, continuation lines indented by indent. */
+/* Appends text wrapped to the width, continuation lines indented by indent
+ * (the lines broken as tables break them, output.c). */
 static void wrapped(lua_State *L, omb_sbuf *b, const char *s, int indent, int width)
 {
-    int avail = width > indent + 20 ? width - indent : 0;
-    size_t n = strlen(s);
-    if (!avail) {
-        omb_sbuf_add(L, b, s, n);
-        return;
-    }
-    size_t i = 0;
-    int first = 1;
-    while (i < n) {
-        while (i < n && s[i] == ' ') i++;
-        size_t end = i, last_space = 0, cols = 0;
-        while (end < n && cols < (size_t)avail) {
-            if (s[end] == ' ') last_space = end;
-            end++;
-            while (end < n && ((unsigned char)s[end] & 0xC0) == 0x80) end++;
-            cols++;
-        }
-        if (end < n && last_space > i) end = last_space;
+    size_t n = strlen(s), pos = 0, from, to;
+    size_t avail = width > indent + 20 ? (size_t)(width - indent) : 0;
+    for (int first = 1; omb_out_wrap_next(s, n, &pos, avail, &from, &to); first = 0) {
         if (!first) {
             omb_sbuf_add(L, b, "\n", 1);
             add_spaces(L, b, indent);
         }
-        omb_sbuf_add(L, b, s + i, end - i);
-        first = 0;
-        i = end;
+        omb_sbuf_add(L, b, s + from, to - from);
     }
 }
 

@@ -257,7 +257,7 @@ static int push_render_width(lua_State *L, const omb_mtable *t, int format, int 
     FILE *m = open_memstream(&b->s, &n);
     if (!m) return luaL_error(L, "out of memory");
     int rc = omb_mtable_print(m, NULL, t, format, width, err, sizeof err);
-    if (rc == OMB_OK && with_meta && format != OMB_OUT_TABLE) omb_mtable_print_meta(m, t);
+    if (rc == OMB_OK && with_meta && format != OMB_OUT_TABLE) omb_mtable_print_meta(m, t, 0);
     fclose(m);
     if (rc) return luaL_error(L, "%s", err);
     return push_box_text(L, b, n);
@@ -370,19 +370,14 @@ static const luaL_Reg table_methods[] = {
 
 static void create_metatables(lua_State *L)
 {
+    static const luaL_Reg table_meta[] = {
+        {"__gc", box_gc},           {"__close", box_gc},
+        {"__len", l_table_len},     {"__index", l_table_index},
+        {"__tostring", l_table_tostring}, {"__pretty", l_table_pretty},
+        {NULL, NULL},
+    };
     if (luaL_newmetatable(L, MT_TABLE)) {
-        lua_pushcfunction(L, box_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_pushcfunction(L, box_gc);
-        lua_setfield(L, -2, "__close");
-        lua_pushcfunction(L, l_table_len);
-        lua_setfield(L, -2, "__len");
-        lua_pushcfunction(L, l_table_index);
-        lua_setfield(L, -2, "__index");
-        lua_pushcfunction(L, l_table_tostring);
-        lua_setfield(L, -2, "__tostring");
-        lua_pushcfunction(L, l_table_pretty);
-        lua_setfield(L, -2, "__pretty");
+        luaL_setfuncs(L, table_meta, 0);
         luaL_newlib(L, table_methods);
         lua_setfield(L, -2, "__methods");
     }

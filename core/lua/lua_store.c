@@ -313,7 +313,7 @@ static int l_store_ingest(lua_State *L)
     set_int(L, "updated", sum.updated);
     set_int(L, "unchanged", sum.unchanged);
     set_int(L, "failed", sum.failed);
-    set_int(L, "cases", sum.cases);
+    set_int(L, "cases", sum.cases_stored); /* distinct cases, as `ombuds ingest` says, not mentions */
     set_int(L, "warnings", sum.warnings);
     lua_createtable(L, (int)c->n, 0);
     lua_newtable(L);

@@ -15,6 +15,10 @@ check() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1"; echo "#   want: $2"
 contains() { case "$3" in *"$2"*) ok "$1" ;; *) notok "$1"; echo "#   want to contain: $2"; echo "$3" | sed 's/^/#    got: /' | head -20 ;; esac; }
 lacks() { case "$3" in *"$2"*) notok "$1"; echo "#   should not contain: $2" ;; *) ok "$1" ;; esac; }
 db="$tmp/t.db"
+unset COLUMNS # the narrow tests set the width themselves
+# widest: the longest line on standard input in display columns (UTF-8
+# continuation bytes take none)
+widest() { LC_ALL=C sed 's/[\x80-\xbf]//g' | LC_ALL=C awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }'; }
 cp "$SRCDIR"/tests/golden/decision_page/*.txt "$tmp/"
 "$OMBUDS" --db "$db" ingest "$tmp"/*.txt >/dev/null 2>&1
 check "the decision fixtures ingest" 0 $?
@@ -52,7 +56,24 @@ for field in 1 2 3; do
   done
 done
 check "at 70 columns every reference, decision date and authority is whole" 0 "$missing"
-contains "at 70 columns a long text column is shortened with an ellipsis" "$(printf '\342\200\246')" "$narrow"
+lacks "at 70 columns no value is cut with an ellipsis" "$(printf '\342\200\246')" "$(echo "$narrow" | grep -v '^ref ')"
+wide=$(echo "$narrow" | widest)
+[ "$wide" -le 70 ] && ok "at 70 columns no line is wider than the terminal ($wide; rows folded: the identifiers alone are wider)" ||
+  notok "at 70 columns no line is wider than the terminal ($wide)"
+check "at 70 columns each case is one folded record" "$cases" "$(echo "$narrow" | grep -c '^-\[ row ')"
+contains "at 70 columns the total is a folded record of its own, in pounds ($want)" "payment_total  : $want" \
+  "$(echo "$narrow" | sed -n '/^-\[ total \]/,$p')"
+# COLUMNS, as psql and ls read it: wide enough for the identifiers, the text
+# columns wrap at spaces and a row takes several lines
+wrapped=$(COLUMNS=150 script -qc "'$OMBUDS' --db '$db' cases" /dev/null | tr -d '\r')
+wide=$(echo "$wrapped" | widest)
+[ "$wide" -le 150 ] && ok "COLUMNS=150: no line is wider ($wide)" || notok "COLUMNS=150: no line is wider ($wide)"
+lines=$(echo "$wrapped" | grep -c '^[0-9][0-9] [0-9][0-9][0-9] [0-9][0-9][0-9]  ')
+check "COLUMNS=150: one first line per case, not folded" "$cases" "$lines"
+cont=$(echo "$wrapped" | grep -c '^            ')
+if [ "$cont" -gt 0 ]; then ok "COLUMNS=150: long text wraps onto continuation lines ($cont)"; else notok "COLUMNS=150: long text wraps onto continuation lines"; fi
+piped=$(COLUMNS=40 "$OMBUDS" --db "$db" cases --format table)
+check "a pipe ignores COLUMNS: the same table as without it" "$table" "$piped"
 
 # ---- metrics: pence rounded to the penny in CSV, pounds in tables
 mcsv=$("$OMBUDS" --db "$db" metric remedy_per_category --by category --format csv 2>/dev/null | tr -d '\r')

@@ -7,10 +7,7 @@
 # written and read back, --no-history; and piped standard input.  Skips
 # when tmux is not installed.
 : "${OMBUDS:?}" "${SRCDIR:?}"
-n=0; fail=0
-ok() { n=$((n+1)); echo "ok $n - $1"; }
-notok() { n=$((n+1)); fail=$((fail+1)); echo "not ok $n - $1"; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1"; echo "#   want: $2"; echo "#    got: $3"; fi; }
+. "$SRCDIR/tests/console/tmux.sh"
 
 tmp=$(mktemp -d)
 export OMBUDS_DB="$tmp/test.db" XDG_STATE_HOME="$tmp/state" NO_COLOR=1
@@ -23,30 +20,7 @@ if ! command -v tmux >/dev/null 2>&1; then
   rm -rf "$tmp"
   n=$((n+1)); echo "ok $n # SKIP tmux is not installed"; echo "1..$n"; exit 0
 fi
-sock="ombuds-test-$$"
 trap 'tmux -L "$sock" kill-server >/dev/null 2>&1; rm -rf "$tmp"' EXIT
-T() { tmux -L "$sock" "$@"; }
-s=""
-# start NAME [OPTIONS]: a console in session NAME, waiting for its prompt
-start() {
-  s=$1; shift
-  T new-session -d -s "$s" -x 120 -y 60 "'$OMBUDS' $*; echo '[console ended]'; sleep 60"
-  wait_for "ombuds>" || echo "# the console did not start"
-}
-screen() { T capture-pane -p -t "$s" -S -300; }
-type_() { T send-keys -t "$s" -l "$1"; sleep 0.2; }
-press() { T send-keys -t "$s" "$@"; sleep 0.2; }
-# wait_for TEXT [exact]: until the screen has TEXT (a whole line when exact)
-wait_for() {
-  i=0
-  while [ $i -lt 50 ]; do
-    if [ -n "$2" ]; then screen | grep -qxF -- "$1" && return 0
-    else screen | grep -qF -- "$1" && return 0; fi
-    sleep 0.2; i=$((i+1))
-  done
-  return 1
-}
-expect() { if wait_for "$2" "$3"; then ok "$1"; else notok "$1"; echo "#   want on screen: $2"; screen | grep -v "^$" | sed "s/^/#   | /" | tail -15; fi; }
 
 start a
 type_ '1 + 2'; press Enter

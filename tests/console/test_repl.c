@@ -124,8 +124,9 @@ int main(void)
         if (w > 30) fits = 0;
         p = nl ? nl + 1 : p + n;
     }
-    TAP_OK(fits, "tables fit the width, cells cut with an ellipsis");
-    TAP_OK(contains(out_text, "\xE2\x80\xA6"), "the ellipsis is there");
+    TAP_OK(fits, "tables fit the width");
+    TAP_OK(out_text && !contains(out_text, "\xE2\x80\xA6") && contains(out_text, "22 001 239"),
+           "nothing is cut: the reference whole, the summary wrapped or folded");
     r.view.width = 0;
     feed(&r, ".mode csv");
     feed(&r, "db:query('SELECT ref FROM cases')");

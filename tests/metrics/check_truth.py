@@ -10,19 +10,13 @@ import csv
 import math, importlib.machinery, importlib.util, json, os, subprocess, sys
 from collections import defaultdict
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import Tap  # noqa: E402  (tests/tap.py)
+
 ombuds, db, corpus, n0, make_corpus = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
-n = n0
-failed = 0
-
-
-def ok(cond, what, detail=""):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok"), n, "-", what)
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines()[:12]:
-            print("#  ", line)
+tap = Tap(n0, "CHECK_TRUTH_COUNT")
+ok = tap.ok
 
 
 def metric(name, *args):
@@ -180,7 +174,5 @@ ok(f"coverage: {with_si} cases used; 0 left out" in err, "repeat_findings: cover
 rows, err = metric("compliance")
 ok(rows == [] and "coverage: 0 cases used" in err, "compliance: no events in this corpus, and it says so", err)
 
-print(f"# last test {n}", file=sys.stderr)
-with open(os.environ.get("CHECK_TRUTH_COUNT", "/dev/null"), "w") as f:
-    f.write(str(n))
-sys.exit(1 if failed else 0)
+print(f"# last test {tap.n}", file=sys.stderr)
+tap.finish()

@@ -12,25 +12,13 @@ Usage: browser_check.py CHROMIUM REPORT.html SCREENSHOT.png PRINT.pdf FIRST EXPE
 """
 import base64, json, os, pathlib, shutil, subprocess, sys, tempfile, time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import Tap  # noqa: E402  (tests/tap.py)
+
 chromium, report, png, pdf, n, expect_rows = sys.argv[1:5] + [int(sys.argv[5]), int(sys.argv[6])]
-failed = 0
-
-
-def ok(cond, what, detail=""):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok"), n, "-", what)
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines()[:15]:
-            print("#  ", line)
-
-
-def finish(code=None):
-    count = os.environ.get("CHECK_BROWSER_COUNT")
-    if count:
-        open(count, "w").write(str(n))
-    sys.exit(code if code is not None else (1 if failed else 0))
+tap = Tap(n, "CHECK_BROWSER_COUNT", detail_lines=15)
+ok, finish = tap.ok, tap.finish
 
 
 profile = tempfile.mkdtemp(prefix="ombuds-chromium-")

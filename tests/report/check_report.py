@@ -16,18 +16,13 @@ import csv, datetime, os, subprocess, sys
 from collections import defaultdict
 from html.parser import HTMLParser
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import Tap  # noqa: E402  (tests/tap.py)
+
 ombuds, db, corpus, srcdir, outdir, n = sys.argv[1:6] + [int(sys.argv[6])]
-failed = 0
-
-
-def ok(cond, what, detail=""):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok"), n, "-", what)
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines()[:12]:
-            print("#  ", line)
+tap = Tap(n, "CHECK_REPORT_COUNT")
+ok = tap.ok
 
 
 class Figures(HTMLParser):
@@ -152,7 +147,4 @@ else:
     compare(authority, figs, "previous", expected(by_auth[authority], "2021-04-01", "2022-03-31"),
             "the year before it")
 
-count = os.environ.get("CHECK_REPORT_COUNT")
-if count:
-    open(count, "w").write(str(n))
-sys.exit(1 if failed else 0)
+tap.finish()

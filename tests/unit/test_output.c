@@ -130,27 +130,54 @@ int main(void)
         TAP_OK(0, "table: the n column is aligned under its header");
     }
     free(table);
-    char *narrow = render(db, "SELECT 'Kent' AS authority, 'a very long summary of what went wrong here' AS summary", OMB_OUT_TABLE, 20);
-    int fits = 1;
+    /* a long text column wraps at spaces inside its column: every line fits,
+     * nothing is cut, the authority stays whole on the row's first line and
+     * the wrapped lines put back together give the text */
+    static const char summary[] = "a very long summary of what went wrong here and what the council agreed to do";
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT 'Kent County Council' AS authority, '%s' AS summary", summary);
+    char *narrow = render(db, sql, OMB_OUT_TABLE, 40);
+    int fits = narrow != NULL, blanks = 0, lines = 0;
+    char joined[512] = "";
     if (narrow)
         for (char *l = narrow; *l;) {
             char *e = strchr(l, '\n');
             size_t n = e ? (size_t)(e - l) : strlen(l);
-            if (omb_utf8_width(l, n) > 20) fits = 0;
+            if (omb_utf8_width(l, n) > 40) fits = 0;
+            if (n && l[n - 1] == ' ') blanks++;
+            if (lines >= 2 && n > 21 && strncmp(l, "(1 row)", 7)) { /* the summary column starts at 21 */
+                if (joined[0]) strcat(joined, " ");
+                strncat(joined, l + 21, n - 21);
+            }
+            lines++;
             l += n + (e != NULL);
         }
-    TAP_OK(narrow && fits, "table: a free-text column shrinks so every line fits the width given (20)");
+    TAP_OK(narrow && fits, "table: a free-text column narrows so every line fits the width given (40)");
+    TAP_OK(lines > 4, "table: its cell wraps, the row taking several lines (%d lines)", lines);
+    TAP_STR(joined, summary, "table: the wrapped lines put back together give the whole text");
+    TAP_OK(narrow && !strstr(narrow, "\xE2\x80\xA6"), "table: no cell is cut with an ellipsis");
+    TAP_OK(narrow && strstr(narrow, "\nKent County Council  a very"), "table: the authority is whole, on the row's first line");
+    TAP_INT(blanks, 0, "table: no line ends in blanks (the wrapped row's empty cells)");
     free(narrow);
+    char *piped = render(db, sql, OMB_OUT_TABLE, 0);
+    TAP_OK(piped && strstr(piped, summary), "table at width 0 (a pipe): the text whole on one line");
+    free(piped);
 
-    /* identifiers are never cut, even when the line is then wider */
-    char *ids = render(db,
-                       "SELECT '22 011 234' AS ref, '2023-09-14' AS decision_date, "
-                       "'Somerset Council' AS authority, 123450 AS payments_pence, 'long text here' AS summary",
-                       OMB_OUT_TABLE, 30);
-    TAP_OK(ids && strstr(ids, "22 011 234") && strstr(ids, "2023-09-14") && strstr(ids, "Somerset Council"),
-           "table: reference, date and authority are whole at width 30 (%s)", ids ? ids : "(null)");
-    TAP_OK(ids && strstr(ids, "\xC2\xA3" "1,234.50") && strstr(ids, "payments ") && !strstr(ids, "payments_pence"),
+    /* identifiers are never cut: when they alone are wider than the width,
+     * each row is folded into "column : value" lines */
+    const char *idq = "SELECT '22 011 234' AS ref, '2023-09-14' AS decision_date, "
+                      "'Somerset Council' AS authority, 123450 AS payments_pence, 'long text here' AS summary";
+    char *ids = render(db, idq, OMB_OUT_TABLE, 40);
+    TAP_OK(ids && strstr(ids, "-[ row 1 ]") && strstr(ids, "\nref           : 22 011 234\n") &&
+               strstr(ids, "\ndecision_date : 2023-09-14\n") && strstr(ids, "\nauthority     : Somerset Council\n"),
+           "table: too wide for its identifiers at 40, the row is folded, each value whole");
+    TAP_OK(ids && strstr(ids, "\npayments      : \xC2\xA3" "1,234.50\n") && !strstr(ids, "payments_pence"),
            "table: a *_pence column shows pounds under its name without the suffix");
+    TAP_OK(ids && strstr(ids, "\n(1 row)\n"), "table: a folded table still counts its rows");
+    free(ids);
+    ids = render(db, idq, OMB_OUT_TABLE, 24);
+    TAP_OK(ids && strstr(ids, "\nauthority:\n  Somerset Council\n") && strstr(ids, "\nref:\n  22 011 234\n"),
+           "table: narrower than the column names allow (24), each value goes under its name");
     free(ids);
     CHECK_STR(render(db, "SELECT 273551.612903226 AS mean_pence, 2.5 AS ratio", OMB_OUT_CSV, 0),
               "mean_pence,ratio\r\n273552,2.5\r\n", "CSV: fractional pence are rounded to the penny, other reals kept");
