@@ -158,18 +158,37 @@ static int check_authority(sqlite3 *db, const char *name, const char *cmd)
     int found = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
     if (found) return 0;
+    /* Every spelling is compared, but each authority is suggested once, by
+     * its canonical name: "Hampshire CC" and "Hampshire Council" are both
+     * Hampshire County Council. */
     size_t best_d[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
     char *names[3] = {0};
-    if (sqlite3_prepare_v2(db, "SELECT name FROM authority_names UNION SELECT authority FROM cases"
-                               " WHERE authority IS NOT NULL", -1, &s, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT n.name, coalesce(a.name, n.name) FROM authority_names n"
+                               " LEFT JOIN authorities a ON a.id = n.authority_id"
+                               " UNION SELECT authority, authority FROM cases WHERE authority IS NOT NULL",
+                           -1, &s, NULL) == SQLITE_OK) {
         while (sqlite3_step(s) == SQLITE_ROW) {
             const char *cand = (const char *)sqlite3_column_text(s, 0);
-            size_t d = distance(name, cand);
+            const char *canonical = (const char *)sqlite3_column_text(s, 1);
+            /* a short form ("Medway", "west sussex") is nearest to the
+             * names it begins, then to those it is part of, whatever the
+             * edit distance of the letters the user left out */
+            size_t d = !strncasecmp(cand, name, strlen(name)) ? 0 : strcasestr(cand, name) ? 1 : 2 + distance(name, cand);
+            int seen = -1;
+            for (int k = 0; k < 3 && names[k]; k++)
+                if (!strcmp(names[k], canonical)) seen = k;
+            if (seen >= 0) { /* already suggested: keep its better distance */
+                if (d >= best_d[seen]) continue;
+                free(names[seen]);
+                for (int m = seen; m < 2; m++) names[m] = names[m + 1], best_d[m] = best_d[m + 1];
+                names[2] = NULL;
+                best_d[2] = SIZE_MAX;
+            }
             for (int k = 0; k < 3; k++) {
                 if (d < best_d[k]) {
                     free(names[2]);
                     for (int m = 2; m > k; m--) names[m] = names[m - 1], best_d[m] = best_d[m - 1];
-                    names[k] = strdup(cand);
+                    names[k] = strdup(canonical);
                     best_d[k] = d;
                     break;
                 }

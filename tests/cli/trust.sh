@@ -116,6 +116,9 @@ check "export: a date not in ISO form is refused" 2 "$rc"
 out=$("$OMBUDS" --db "$db" cases --authority "Hampshir County Council" 2>&1); rc=$?
 check "an unknown authority exits 2" 2 "$rc"
 contains "and suggests the nearest names" "no authority called \"Hampshir County Council\"; did you mean \"Hampshire County Council\"" "$out"
+out=$("$OMBUDS" --db "$db" cases --authority "hampshire" 2>&1); rc=$?
+check "a short form is not a name: exits 2" 2 "$rc"
+contains "and the names it begins come first" "no authority called \"hampshire\"; did you mean \"Hampshire County Council\"" "$out"
 out=$("$OMBUDS" --db "$db" export --authority "Hampshir County Council" 2>&1); rc=$?
 check "export: an unknown authority exits 2" 2 "$rc"
 
