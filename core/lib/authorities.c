@@ -4,7 +4,7 @@
  * population CSVs into the store (authorities.h).  TSV files are simple enough to
  * split by hand; the population CSV comes from users' spreadsheets, so it goes
  * through libcsv.  Applying the register to cases is the store's merge rule
- * (S_RECOMPUTE in store_stmt.c).
+ * (the merge rule in store_stmt.c).
  */
 #include "authorities.h"
 

@@ -133,7 +133,7 @@ static const char *const migrations[] = {
     "CREATE TRIGGER search_text_ad AFTER DELETE ON search_text BEGIN"
     "  INSERT INTO search(search, rowid, text) VALUES ('delete', old.id, old.text); END;"
     /* The shown remedies and improvements of a case come from one document,
-     * the best-ranked one that has any (see S_RECOMPUTE in store_stmt.c). */
+     * the best-ranked one that has any (see the merge rule in store_stmt.c). */
     "CREATE VIEW case_remedies AS SELECT r.* FROM remedies r JOIN cases c"
     "  ON r.case_id = c.id AND r.document_id = c.remedy_document_id;"
     "CREATE VIEW case_improvements AS SELECT i.* FROM improvements i JOIN cases c"

@@ -95,12 +95,64 @@ static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
     else sqlite3_bind_null(s, i);
 }
 
+/* The document id in the first row of a ranked look-up, or 0; ok cleared
+ * on an error. */
+static sqlite3_int64 first_document(omb_store *st, enum stmt_id id, sqlite3_int64 case_id, int *ok)
+{
+    sqlite3_stmt *s = stmt(st, id);
+    if (!s) return *ok = 0;
+    sqlite3_bind_int64(s, 1, case_id);
+    int rc = sqlite3_step(s);
+    sqlite3_int64 doc = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) *ok = 0;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return doc;
+}
+
+/* Applies the merge rule (store_stmt.c) to one case: each field takes the
+ * first value of the case's facts in rank order; the outcome the first
+ * that is not "unknown". */
+enum { F_AUTHORITY, F_CATEGORY, F_SUBCATEGORY, F_SUBJECT, F_OUTCOME, F_DATE, F_SUMMARY, N_MERGED };
+
 static int recompute_case(omb_store *st, sqlite3_int64 case_id)
 {
-    sqlite3_stmt *s = stmt(st, S_RECOMPUTE);
+    sqlite3_stmt *s = stmt(st, S_RANKED_FACTS);
     if (!s) return OMB_ESTORE;
+    char *v[N_MERGED] = {0};
+    int any_unknown = 0, rc = OMB_OK, step;
     sqlite3_bind_int64(s, 1, case_id);
-    if (step_done(s)) return OMB_ESTORE;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        for (int f = 0; f < N_MERGED; f++) {
+            const char *t = (const char *)sqlite3_column_text(s, f);
+            if (!t || v[f]) continue;
+            if (f == F_OUTCOME && !strcmp(t, "unknown")) {
+                any_unknown = 1;
+                continue;
+            }
+            if (!(v[f] = strdup(t))) rc = OMB_ENOMEM;
+        }
+    }
+    if (step != SQLITE_DONE && rc == OMB_OK) rc = OMB_ESTORE;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    int ok = 1;
+    sqlite3_int64 remedy_doc = rc ? 0 : first_document(st, S_RANKED_REMEDY_DOC, case_id, &ok);
+    sqlite3_int64 improvement_doc = rc ? 0 : first_document(st, S_RANKED_IMPROVEMENT_DOC, case_id, &ok);
+    if (!ok && rc == OMB_OK) rc = OMB_ESTORE;
+    if (rc == OMB_OK && !(s = stmt(st, S_SET_MERGED))) rc = OMB_ESTORE;
+    if (rc == OMB_OK) {
+        sqlite3_bind_int64(s, 1, case_id);
+        for (int f = 0; f < N_MERGED; f++) {
+            const char *t = f == F_OUTCOME && !v[f] && any_unknown ? "unknown" : v[f];
+            if (t) sqlite3_bind_text(s, 2 + f, t, -1, SQLITE_STATIC);
+        }
+        if (remedy_doc) sqlite3_bind_int64(s, 9, remedy_doc);
+        if (improvement_doc) sqlite3_bind_int64(s, 10, improvement_doc);
+        if (step_done(s)) rc = OMB_ESTORE;
+    }
+    for (int f = 0; f < N_MERGED; f++) free(v[f]);
+    if (rc) return rc;
     if (!(s = stmt(st, S_MAP_SUBJECT))) return OMB_ESTORE;
     sqlite3_bind_int64(s, 1, case_id);
     return step_done(s);
