@@ -61,10 +61,13 @@ return {
       or text:find("Service improvement", 1, true) or text:find("Case Ref:", 1, true) then
       return 0
     end
+    -- every document is probed: a plain search rules most out at once,
+    -- and only lines that could be a row or a title meet the patterns
+    if not (text:find("Statement ", 1, true) or text:find("Report ", 1, true)) then return 0 end
     local rows, titles = 0, 0
-    for _, l in ipairs(lines(text:sub(1, 20000))) do
-      if read_row(l:match("^%s*(.-)%s*$")) then rows = rows + 1 end
-      if read_title(l) then titles = titles + 1 end
+    for l in text:sub(1, 20000):gmatch("[^\n]+") do
+      if l:find("^%s*[SR]") and read_row(l:match("^%s*(.-)%s*$")) then rows = rows + 1 end
+      if l:find("%)%s*$") and read_title(l) then titles = titles + 1 end
     end
     if rows == 0 or titles == 0 then return 0 end
     local score = 60
