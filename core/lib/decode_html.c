@@ -7,13 +7,16 @@
  * tab-separated cells, the way the plugins read the ombudsman's pages.  What
  * is not the document -- scripts, forms, navigation, the site's header and
  * footer, cookie dialogs, hidden elements -- is left out.  Furniture that is
- * ordinary text is decode_furniture.c.
+ * ordinary text is decode_furniture.c.  The page is read from the parser's
+ * events as it goes (no tree is built), giving the text a walk of libxml2's
+ * tree gave, tag soup included.
  */
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <ombuds/plugin.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +143,15 @@ struct frame {
     long span;                                            /* E_CELL: colspan */
 };
 
+/* Roles by name: libxml2 interns element names in its dictionary, which
+ * lives as long as the parser context, so a name's address stands for it
+ * and the table's binary search is done once per name, not per element. */
+#define ROLE_SLOTS 128
+struct role_slot {
+    const xmlChar *name;
+    unsigned char role;
+};
+
 /* The most elements open at once: libxml2 stops a document deeper than
  * xmlParserMaxDepth (256) without XML_PARSE_HUGE. */
 #define MAX_FRAMES 300
@@ -156,7 +168,6 @@ struct walk {
     int cell;       /* cells written on the current table row */
     int depth;      /* frames open */
     int started;    /* the parser began the document (it gives up before on some encodings) */
-    int utf8;       /* the page is valid UTF-8 read without a converter (read_page) */
     /* The tree libxml2 would have built, as far as it matters: only the first
      * top-level element (the root) is read; an element opened after the root
      * closed becomes the root's child when the root is the document's first
@@ -170,8 +181,19 @@ struct walk {
     xmlDoc doc;
     xmlDtd dtd;
     char dtd_id[64];
-    struct frame *frames; /* MAX_FRAMES of them */
+    struct frame *frames;          /* MAX_FRAMES of them */
+    struct role_slot *role_cache; /* ROLE_SLOTS of them */
 };
+
+static enum role role_of_name(struct walk *w, const xmlChar *name)
+{
+    struct role_slot *slot = &w->role_cache[((uintptr_t)name >> 3) % ROLE_SLOTS];
+    if (slot->name != name) {
+        slot->name = name;
+        slot->role = (unsigned char)role_of((const char *)name);
+    }
+    return (enum role)slot->role;
+}
 
 static void block_start(struct walk *w, int blank)
 {
@@ -249,8 +271,9 @@ static void sync(struct walk *w)
 
 /* What an element does on its start tag, given its parent's mode; sets the
  * frame's own mode and end action. */
-static void open_element(struct walk *w, struct frame *up, struct frame *f, const char *name, const xmlChar **atts)
+static void open_element(struct walk *w, struct frame *up, struct frame *f, const xmlChar *xname, const xmlChar **atts)
 {
+    const char *name = (const char *)xname;
     f->mode = M_SKIP;
     f->end = E_NONE;
     switch (up ? up->mode : M_FLOW) {
@@ -258,7 +281,7 @@ static void open_element(struct walk *w, struct frame *up, struct frame *f, cons
         return;
     case M_LIST:
         if (strcmp(name, "li")) {
-            if (role_of(name) != R_DROP && !hidden(atts)) f->mode = M_FLOW; /* its content, as flow */
+            if (role_of_name(w, xname) != R_DROP && !hidden(atts)) f->mode = M_FLOW; /* its content, as flow */
             return;
         }
         if (hidden(atts)) return;
@@ -325,7 +348,7 @@ static void open_element(struct walk *w, struct frame *up, struct frame *f, cons
     case M_FLOW:
         break;
     }
-    enum role role = role_of(name);
+    enum role role = role_of_name(w, xname);
     if (role == R_DROP || hidden(atts)) return;
     switch (role) {
     case R_HEADER:
@@ -382,14 +405,7 @@ static _Thread_local struct walk *cur;
 static void on_start_document(void *ctx)
 {
     (void)ctx;
-    struct walk *w = cur;
-    w->started = 1;
-    if (w->utf8) {
-        /* what naming the encoding would have set: the bytes are UTF-8, and a
-         * <meta charset> further on does not change that */
-        w->ctxt->charset = XML_CHAR_ENCODING_UTF8;
-        if (!w->ctxt->input->encoding) w->ctxt->input->encoding = xmlStrdup((const xmlChar *)"UTF-8");
-    }
+    cur->started = 1;
 }
 
 static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
@@ -409,9 +425,9 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
         return;
     }
     struct frame *f = &w->frames[w->depth];
-    memset(&f->fake, 0, sizeof f->fake);
-    f->fake.type = XML_ELEMENT_NODE;
+    f->fake.type = XML_ELEMENT_NODE; /* all the parser reads of it, with last */
     f->fake.name = name;
+    f->fake.last = NULL;
     if (nodePush(w->ctxt, &f->fake) < 0) { /* too deep: the parser stops */
         w->ignore_rest = 1;
         return;
@@ -420,7 +436,7 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     if (up) up->fake.last = &f->fake;
     w->root_seen = 1;
     w->depth++;
-    open_element(w, up, f, (const char *)name, atts);
+    open_element(w, up, f, name, atts);
 }
 
 static void on_end(void *ctx, const xmlChar *name)
@@ -555,6 +571,7 @@ static void quiet(void *ctx, const char *msg, ...)
 struct reader {
     htmlParserCtxtPtr ctxt;
     struct frame frames[MAX_FRAMES];
+    struct role_slot role_cache[ROLE_SLOTS];
 };
 
 static pthread_key_t reader_key;
@@ -585,16 +602,15 @@ static struct reader *reader(void)
 
 /* Reads the page with encoding enc into w->tb; 0 when libxml2 gave up
  * before the document began (the text builder is then as it was). */
-static int read_page(struct reader *r, struct walk *w, struct omb_tb *tb, const char *raw, size_t n, const char *enc,
-                     int utf8)
+static int read_page(struct reader *r, struct walk *w, struct omb_tb *tb, const char *raw, size_t n, const char *enc)
 {
     size_t len = tb->len, n_lines = tb->n_lines;
     int space = tb->space;
     memset(w, 0, sizeof *w);
     w->tb = tb;
-    w->utf8 = utf8;
     w->ctxt = r->ctxt;
     w->frames = r->frames;
+    w->role_cache = r->role_cache;
     w->text_node.type = XML_TEXT_NODE;
     w->pi_node.type = XML_PI_NODE;
     w->pi_node.name = (const xmlChar *)w->pi_name;
@@ -614,7 +630,7 @@ static int read_page(struct reader *r, struct walk *w, struct omb_tb *tb, const 
     int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
                HTML_PARSE_NOBLANKS | HTML_PARSE_NODEFDTD;
     cur = w;
-    htmlDocPtr doc = htmlCtxtReadMemory(r->ctxt, raw, (int)n, NULL, utf8 ? NULL : enc, opts);
+    htmlDocPtr doc = htmlCtxtReadMemory(r->ctxt, raw, (int)n, NULL, enc, opts);
     cur = NULL;
     if (doc && doc != &w->doc) xmlFreeDoc(doc); /* not made: there is no startDocument handler */
     if (r->ctxt->myDoc == &w->doc) r->ctxt->myDoc = NULL;
@@ -663,8 +679,8 @@ int omb_decode_html(const char *raw, size_t n, struct omb_tb *tb, char *note, si
         return OMB_ENOMEM;
     }
     struct walk w;
-    int read = read_page(r, &w, tb, raw, n, enc, 0);
-    if (!read && enc) read = read_page(r, &w, tb, raw, n, "windows-1252", 0); /* an unknown label */
+    int read = read_page(r, &w, tb, raw, n, enc);
+    if (!read && enc) read = read_page(r, &w, tb, raw, n, "windows-1252"); /* an unknown label */
     if (!read) {
         snprintf(err, err_cap, "malformed HTML: libxml2 could not read any of the page");
         return OMB_EPARSE;
