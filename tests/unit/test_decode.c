@@ -91,6 +91,23 @@ int main(void)
     const char undeclared[] = "<html><body><p>\xA3" "5</p></body></html>";
     TAP_STR(dec("p.html", undeclared, sizeof undeclared - 1, NULL), "\xC2\xA3" "5\n",
             "no charset and not UTF-8: read as windows-1252");
+    /* edges of reading the page as a stream of parser events (decode_html.c) */
+    TAP_STR(html("<html><body><div><p>kept <span class=\"cookie\"><b>gone</b> <nav>x</nav></span>too</p>"
+                 "<script>s</script><p>end</p></div></body></html>"),
+            "kept too\n\nend\n", "a dropped element inside a kept one goes with everything in it, and the rest stays");
+    TAP_STR(html("<html><body><ol><li>one</li><li hidden>two</li><li>three</li></ol></body></html>"),
+            "  1. one\n  2. three\n", "a hidden <li> is left out and takes no number");
+    TAP_STR(html("<html><body><ul><li>a<li>b</ul><p>para<p>next"),
+            "  \xE2\x80\xA2 a\n  \xE2\x80\xA2 b\n\npara\n\nnext\n", "unclosed <li> and <p> are closed by the parser");
+    TAP_STR(html("<html><body><p>a<b <i>c</i> d</p><p>e</p></body></html>"), "ac d\n\ne\n",
+            "a start tag that never ends is dropped, what follows is read");
+    TAP_STR(html("<html><body><ul><li>Costs<table><tr><td>Fee</td><td>\xC2\xA3" "5</td></tr></table></li></ul>"
+                 "</body></html>"),
+            "  \xE2\x80\xA2 Costs\n\nFee\t\xC2\xA3" "5\n", "a table inside a list item gives its rows");
+    TAP_STR(html("<html><body><dl><div><dt>A</dt><dt>B</dt><dd>1</dd></div><dt>C</dt><dd>2</dd></dl></body></html>"),
+            "A, B : 1\n\nC : 2\n", "several terms for one value, and a <div> group in a <dl>");
+    TAP_STR(html("<html><body><p>a</p></body></html><p>late</p>"), "a\n\nlate\n",
+            "content after </html> is read, as libxml2 puts it in the page");
     TAP_STR(html("<!-- saved from url=(0042)https://www.lgo.org.uk/ -->\n<!DOCTYPE html><p>x</p>"), "x\n",
             "a page opening with a comment is still HTML");
     TAP_STR(html("<html><body></body></html>"),
