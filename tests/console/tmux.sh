@@ -21,9 +21,11 @@ screen() { T capture-pane -p -t "$s" -S -300; }
 type_() { T send-keys -t "$s" -l "$1"; sleep 0.2; }
 press() { T send-keys -t "$s" "$@"; sleep 0.2; }
 # wait_for TEXT [exact]: until the screen has TEXT (a whole line when exact)
+# (up to 50 s: under valgrind the console takes seconds to print a table,
+# and a screen captured before the end looked like a missing row)
 wait_for() {
   i=0
-  while [ $i -lt 50 ]; do
+  while [ $i -lt 250 ]; do
     if [ -n "$2" ]; then screen | grep -qxF -- "$1" && return 0
     else screen | grep -qF -- "$1" && return 0; fi
     sleep 0.2; i=$((i+1))
