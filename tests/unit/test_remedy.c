@@ -114,7 +114,7 @@ int main(void)
     TAP_STR(g.purposes[1], "avoidable distress;time and trouble;loss of service", "all its purposes");
 
     g = run("Apology, Financial redress: \xC2\xA3" "500 Avoidable distress/time and trouble, financial redress of "
-            "\xC2\xA3" "6000 for Loss of service, provide services to the young person now");
+            "\xC2\xA3" "6000 for Loss of service, and it will provide services for the pupil from this term");
     TAP_INT(total(&g), 650000, "colon form and no 'for'");
     TAP_INT(g.kind[g.n - 1], OMB_REMEDY_SERVICE, "provide services is a service remedy");
 
@@ -152,7 +152,7 @@ int main(void)
     TAP_INT(g.n, 1, "already remedied");
     TAP_INT(g.kind[0], OMB_REMEDY_OTHER, "is an other remedy");
 
-    g = run("Remedied at assessment stage. Financial redress of \xC2\xA3" "1300 for Avoidable distress/time and trouble.");
+    g = run("This was remedied at the assessment stage. Financial redress of \xC2\xA3" "1300 for Avoidable distress/time and trouble.");
     TAP_INT(g.kind[0], OMB_REMEDY_OTHER, "remedied at assessment stage");
     TAP_INT(total(&g), 130000, "and its payment");
 
