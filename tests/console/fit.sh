@@ -46,8 +46,23 @@ pane() { T capture-pane -p -J -t "$s" -S -3000; }
 # what the console printed: the pane after the banner, typed lines (the
 # prompt's) left out
 output() { pane | sed -n '/^ombuds> /,$p' | grep -v '^ombuds> '; }
-# run CODE: types it, then a marker, and waits for the marker's value
-run() { type_ "$1"; press Enter; type_ '"end-of-output"'; press Enter; wait_for '"end-of-output"' exact; }
+# run CODE: types it and waits for the prompt to come back, then types a
+# marker and waits for its value.  Nothing is typed while CODE runs: the
+# terminal would echo typed-ahead keys into the middle of the output (under
+# valgrind a metric takes seconds), and the echo of the marker could end the
+# wait before the last rows were printed.
+prompt_back() {
+  i=0
+  while [ $i -lt 250 ]; do
+    [ "$(pane | sed "s/ *$//" | grep -v "^$" | tail -1)" = "ombuds>" ] && return 0
+    sleep 0.2; i=$((i+1))
+  done
+  return 1
+}
+run() {
+  type_ "$1"; press Enter; prompt_back || echo "# the prompt did not come back"
+  type_ '"end-of-" .. "output"'; press Enter; wait_for '"end-of-output"' exact
+}
 # whole WHAT FILE: every line of FILE is somewhere on the screen whole
 whole() {
   missing=0
