@@ -9,9 +9,7 @@
  */
 #include "decode.h"
 
-#include <libxml/parser.h>
 #include <ombuds/plugin.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,13 +154,10 @@ static int finish(struct omb_tb *tb, const char *kind, omb_decoded *out, char *e
 
 /* libxml2 (HTML and .docx) must be set up once before threads share it:
  * ingest decodes on several threads at once (ingest_pipeline.c). */
-static pthread_once_t libraries_once = PTHREAD_ONCE_INIT;
-static void init_libraries(void) { xmlInitParser(); }
 
 int omb_decode(const char *name, const char *raw, size_t n, omb_decoded *out, char *note, size_t note_cap, char *err,
                size_t err_cap)
 {
-    pthread_once(&libraries_once, init_libraries);
     memset(out, 0, sizeof *out);
     if (note_cap) note[0] = '\0';
     if (err_cap) err[0] = '\0';

@@ -10,6 +10,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <ombuds/plugin.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,8 +321,14 @@ static xmlDoc *parse_xml(const char *data, size_t len)
     return xmlReadMemory(data, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 }
 
-int omb_decode_docx(const char *raw, size_t n, struct omb_tb *tb, char *err, size_t err_cap)
+/* libxml2 sets up its globals on first use, which two reading threads must
+ * not do at once */
+static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
+static void init_libxml(void) { xmlInitParser(); }
+
+int omb_decode_docx_module(const char *raw, size_t n, struct omb_tb *tb, char *err, size_t err_cap)
 {
+    pthread_once(&libxml_once, init_libxml);
     zip_error_t ze;
     zip_error_init(&ze);
     zip_source_t *src = zip_source_buffer_create(raw, n, 0, &ze);

@@ -432,7 +432,7 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
         w->ignore_rest = 1;
         return;
     }
-    struct frame *up = w->depth ? f - 1 : NULL;
+    struct frame *up = w->depth ? &w->frames[w->depth - 1] : NULL;
     if (up) up->fake.last = &f->fake;
     w->root_seen = 1;
     w->depth++;
@@ -646,9 +646,15 @@ static int read_page(struct reader *r, struct walk *w, struct omb_tb *tb, const 
     return 1;
 }
 
-int omb_decode_html(const char *raw, size_t n, struct omb_tb *tb, char *note, size_t note_cap, char *err,
-                    size_t err_cap)
+/* libxml2 sets up its globals on first use, which two reading threads must
+ * not do at once */
+static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
+static void init_libxml(void) { xmlInitParser(); }
+
+int omb_decode_html_module(const char *raw, size_t n, struct omb_tb *tb, char *note, size_t note_cap, char *err,
+                           size_t err_cap)
 {
+    pthread_once(&libxml_once, init_libxml);
     if (n > (size_t)INT32_MAX) {
         snprintf(err, err_cap, "HTML page too large");
         return OMB_EPARSE;

@@ -49,10 +49,18 @@ size_t omb_furniture_filter(char *text, size_t len, unsigned *line_page, size_t 
 /* Is the line [s, s+n) page furniture? */
 int omb_furniture_line(const char *s, size_t n);
 
-/* The decoders: each fills tb or returns OMB_EPARSE/OMB_ENOMEM with err. */
+/* The decoders: each fills tb or returns OMB_EPARSE/OMB_ENOMEM with err.
+ * Each is a module of its own (decode_pdf.so, decode_html.so,
+ * decode_docx.so) exporting omb_decode_<kind>_module; omb_decode_<kind>
+ * opens it on first use and calls that (decode_module.c). */
 int omb_decode_html(const char *raw, size_t n, struct omb_tb *tb, char *note, size_t note_cap, char *err,
                     size_t err_cap);
 int omb_decode_pdf(const char *raw, size_t n, struct omb_tb *tb, unsigned *n_pages, char *err, size_t err_cap);
 int omb_decode_docx(const char *raw, size_t n, struct omb_tb *tb, char *err, size_t err_cap);
+int omb_decode_html_module(const char *raw, size_t n, struct omb_tb *tb, char *note, size_t note_cap, char *err,
+                           size_t err_cap);
+int omb_decode_pdf_module(const char *raw, size_t n, struct omb_tb *tb, unsigned *n_pages, char *err,
+                          size_t err_cap);
+int omb_decode_docx_module(const char *raw, size_t n, struct omb_tb *tb, char *err, size_t err_cap);
 
 #endif

@@ -7,6 +7,10 @@
  * tab-separated, the way the annex plugin reads them.  Each line keeps its
  * page number for provenance.  A scan (no text), an encrypted, truncated or
  * damaged file each get their own error.
+ *
+ * Built as a module of its own, decode_pdf.so, with its own copy of the line
+ * builder (decode_lines.c); the program opens it on the first PDF
+ * (decode_module.c) so that commands that read no PDF never load poppler.
  */
 #include <glib.h>
 #include <math.h>
@@ -396,7 +400,8 @@ out:
  * promises nothing about two documents open on two threads, and the log
  * handler set above is process-wide, so one PDF is read at a time; PDFs are
  * a council's few annexes, never the bulk of an ingest. */
-int omb_decode_pdf(const char *raw, size_t n, struct omb_tb *tb, unsigned *n_pages, char *err, size_t err_cap)
+int omb_decode_pdf_module(const char *raw, size_t n, struct omb_tb *tb, unsigned *n_pages, char *err,
+                          size_t err_cap)
 {
     static pthread_mutex_t one_at_a_time = PTHREAD_MUTEX_INITIALIZER;
     pthread_mutex_lock(&one_at_a_time);

@@ -63,6 +63,16 @@ const char *omb_data_dir(void)
 
 const char *omb_plugin_dir(void) { return OMB_PLUGINDIR; }
 
+const char *omb_decoder_dir(void)
+{
+    const char *env = getenv("OMBUDS_DECODER_DIR");
+    if (env && *env) return env;
+#ifdef OMB_BUILDDIR
+    if (omb_running_from_build_tree()) return OMB_BUILDDIR "/core/lib/.libs";
+#endif
+    return OMB_PLUGINDIR "/decoders";
+}
+
 /* One row per kind: the XDG variable that overrides it (none for plugins,
  * which XDG has no place for) and the folder under $HOME otherwise. */
 static const struct {

@@ -24,6 +24,11 @@ const char *omb_data_dir(void);
 /* The installed plugin directory (OMB_PLUGINDIR). */
 const char *omb_plugin_dir(void);
 
+/* Where the decoder modules are (decode_<kind>.so, decode_module.c):
+ * $OMBUDS_DECODER_DIR, the build tree's core/lib/.libs when running from it,
+ * else the installed OMB_PLUGINDIR/decoders. */
+const char *omb_decoder_dir(void);
+
 /* Per-user directories. */
 enum omb_user_dir {
     OMB_USER_PLUGINS, /* ~/.local/lib/ombuds/plugins */

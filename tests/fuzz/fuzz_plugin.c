@@ -23,6 +23,7 @@
 #include "sink.h"
 #include "store.h"
 #include "decode.h"
+#include "decode_text.h"
 
 #ifdef FUZZ_LUA_PLUGIN
 /* the Lua plugin, loaded on the first input */

@@ -43,6 +43,27 @@ if command -v sqlite3 >/dev/null && [ -f "$ext" ] && ! ldd "$ext" | grep -q liba
     *) ok "installed ombuds does not take ombuds.so for a plugin" ;; esac
 fi
 
+# the decoders are modules of their own, opened on the first file of a kind
+for k in pdf html docx; do
+  [ -f "$dest$plugindir/decoders/decode_$k.so" ] && ok "the $k decoder is installed in decoders/" \
+    || notok "the $k decoder is installed in decoders/"
+done
+if [ -n "$bin" ]; then
+  # DESTDIR moved the decoders from where the program looks; it says so
+  out=$(HOME="$tmp" OMBUDS_DECODER_DIR="$tmp/nowhere" "$bin" decode "$SRCDIR/tests/decode/same/decision/decision.pdf" 2>&1)
+  case "$out" in *"pdf decoder is not installed"*nowhere/decode_pdf.so*) ok "a missing decoder is named in the error" ;;
+    *) notok "a missing decoder is named in the error"; echo "# $out" | head -3 ;; esac
+  for f in decision.pdf decision.html; do
+    want=$("$OMBUDS" decode "$SRCDIR/tests/decode/same/decision/$f" 2>&1)
+    got=$(HOME="$tmp" OMBUDS_DECODER_DIR="$dest$plugindir/decoders" "$bin" decode "$SRCDIR/tests/decode/same/decision/$f" 2>&1)
+    check "the installed program decodes $f with the installed decoder" "$want" "$got"
+  done
+  # a command that reads no PDF never loads poppler (start-up time)
+  if LD_DEBUG=libs "$OMBUDS" --version 2>&1 | grep -q 'libpoppler\|libxml2\|libzip'; then
+    notok "ombuds --version loads no decoder library"
+  else ok "ombuds --version loads no decoder library"; fi
+fi
+
 mkdir -p "$tmp/plugins"
 if cc -shared -fPIC $cflags "$SRCDIR/docs/examples/myformat.c" -o "$tmp/plugins/myformat.so" 2>"$tmp/cc.log"; then
   ok "the example plugin builds against the installed SDK"
