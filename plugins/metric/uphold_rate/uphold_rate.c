@@ -34,25 +34,42 @@ struct state {
     int has_group;
     int per_100k; /* grouping by authority with a population table */
     int rc;
+    /* coverage, counted from the same rows: the table's query groups every
+     * case, and the groups without a year or without a group value are
+     * counted here instead of listed (one scan of cases, not two) */
+    int64_t used, no_year, no_group, undecided, other_outcome;
 };
+
+static int64_t int_of(struct omb_value v) { return v.type == OMB_VALUE_INT ? v.i : 0; }
 
 static int add_row(void *ud, int n, const struct omb_value *v, const char *const *names)
 {
     struct state *s = ud;
     struct omb_value cells[7];
-    int c = 0, k = 0;
+    int c = 0;
     (void)names;
     (void)n;
-    if (s->has_group) cells[c++] = v[k];
-    k++;
-    cells[c++] = v[k++];                                  /* year */
-    int64_t all = v[k++].i, decided = v[k++].i, upheld = v[k++].i;
+    /* g, year, n_cases, n_decided, n_upheld, population, cases with no outcome */
+    int64_t all = int_of(v[2]), decided = int_of(v[3]), upheld = int_of(v[4]), no_outcome = int_of(v[6]);
+    if (v[1].type == OMB_VALUE_NULL) {
+        s->no_year += all;
+        return OMB_OK;
+    }
+    if (v[0].type == OMB_VALUE_NULL) {
+        s->no_group += all;
+        return OMB_OK;
+    }
+    s->used += decided;
+    s->undecided += all - decided;
+    s->other_outcome += all - decided - no_outcome;
+    if (s->has_group) cells[c++] = v[0];
+    cells[c++] = v[1]; /* year */
     cells[c++] = OMB_INT(all);
     cells[c++] = OMB_INT(decided);
     cells[c++] = OMB_INT(upheld);
     cells[c++] = decided ? OMB_REAL((double)upheld / (double)decided) : OMB_NULL;
     /* population is per authority; NULL when not loaded for this one */
-    struct omb_value pop = v[k];
+    struct omb_value pop = v[5];
     cells[c++] = s->per_100k && pop.type == OMB_VALUE_INT && pop.i > 0
                      ? OMB_REAL((double)upheld * 100000.0 / (double)pop.i)
                      : OMB_NULL;
@@ -79,7 +96,7 @@ static int uphold_rate(omb_call *ctx, const char *by)
     /* the table exists from schema 2 on, but may hold no rows yet */
     if (pop.v[0] > 0 && (rc = h->query(ctx, "SELECT count(*) FROM authority_population", NULL, 0, omb_get_counts, &pop)))
         return rc;
-    struct state st = {ctx, g->column != NULL, pop.v[0] > 0 && !strcmp(g->by, "authority"), 0};
+    struct state st = {ctx, g->column != NULL, pop.v[0] > 0 && !strcmp(g->by, "authority"), 0, 0, 0, 0, 0, 0};
     if ((g->column && (rc = h->table_column(ctx, g->column, OMB_VALUE_TEXT))) ||
         (rc = h->table_column(ctx, "year", OMB_VALUE_INT)) || (rc = h->table_column(ctx, "n_cases", OMB_VALUE_INT)) ||
         (rc = h->table_column(ctx, "n_decided", OMB_VALUE_INT)) ||
@@ -87,27 +104,17 @@ static int uphold_rate(omb_call *ctx, const char *by)
         (rc = h->table_column(ctx, "uphold_rate", OMB_VALUE_REAL | OMB_COLUMN_CHART)) ||
         (rc = h->table_column(ctx, "upheld_per_100k", OMB_VALUE_REAL)))
         return rc;
+    /* every case in some group, those without a year or a group value too
+     * (add_row counts them for the coverage instead of listing them) */
     snprintf(sql, sizeof sql,
              "SELECT %s AS g, c.year, count(*),"
-             " sum(c.outcome IN ('upheld', 'not upheld')), sum(c.outcome = 'upheld'), %s"
-             " FROM cases c WHERE c.year IS NOT NULL AND %s IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
+             " sum(c.outcome IN ('upheld', 'not upheld')), sum(c.outcome = 'upheld'), %s, sum(c.outcome IS NULL)"
+             " FROM cases c GROUP BY 1, 2 ORDER BY 1, 2",
              g->expr,
              st.per_100k ? "(SELECT p.population FROM authority_population p WHERE p.authority = c.authority)"
-                         : "NULL",
-             g->expr);
+                         : "NULL");
     if ((rc = h->query(ctx, sql, NULL, 0, add_row, &st))) return rc;
-
-    struct omb_counts cov = {{0}};
-    snprintf(sql, sizeof sql,
-             "SELECT coalesce(sum(c.outcome IN ('upheld', 'not upheld') AND c.year IS NOT NULL AND %s IS NOT NULL), 0),"
-             " coalesce(sum(c.year IS NULL), 0),"
-             " coalesce(sum(c.year IS NOT NULL AND %s IS NULL), 0),"
-             " coalesce(sum(coalesce(c.outcome NOT IN ('upheld', 'not upheld'), 1) AND c.year IS NOT NULL"
-             " AND %s IS NOT NULL), 0),"
-             " coalesce(sum(c.outcome NOT IN ('upheld', 'not upheld') AND c.year IS NOT NULL AND %s IS NOT NULL), 0)"
-             " FROM cases c",
-             g->expr, g->expr, g->expr, g->expr);
-    if ((rc = h->query(ctx, sql, NULL, 0, omb_get_counts, &cov))) return rc;
+    struct omb_counts cov = {{st.used, st.no_year, st.no_group, st.undecided, st.other_outcome}};
     /* used: decided cases the rate rests on; the rest, by reason, as one
      * statement (same "used" count): no date, no group, no decided outcome */
     if ((rc = h->coverage(ctx, cov.v[0], cov.v[1], "a decision date")) ||
