@@ -40,18 +40,19 @@ static const char *const stmt_sql[S__COUNT] = {
     /* The merge rule, in one place (recompute_case in store_write.c reads
      * these).  For each field: the fact from the best-ranked document,
      * newest document breaking ties, last line within a document last; an
-     * "unknown" outcome never hides a known one.  The facts come ranked in
-     * one query and the first value of each field is taken in C: written
-     * as one UPDATE with a `ORDER BY ... LIMIT 1` subquery a field, every
-     * subquery opened a temporary b-tree (nine a case), and merging the
-     * annexes of 10k cases spent half its time creating them. */
+     * "unknown" outcome never hides a known one.  The facts come with their
+     * rank and ids, unordered, and the best value of each field is kept in
+     * C: written as one UPDATE with a `ORDER BY ... LIMIT 1` subquery a
+     * field, every subquery opened a temporary b-tree (nine a case), and
+     * merging the annexes of 10k cases spent half its time creating them;
+     * an ORDER BY on these queries still opened a sorter for each. */
     [S_RANKED_FACTS] = "SELECT f.authority, f.category, f.subcategory, f.council_subject, f.outcome, f.decision_date,"
-                       " f.summary FROM case_facts f JOIN documents d ON d.id = f.document_id WHERE f.case_id = ?1"
-                       " ORDER BY d.rank DESC, d.id DESC, f.id DESC",
-    [S_RANKED_REMEDY_DOC] = "SELECT r.document_id FROM remedies r JOIN documents d ON d.id = r.document_id"
-                            " WHERE r.case_id = ?1 ORDER BY d.rank DESC, d.id DESC",
-    [S_RANKED_IMPROVEMENT_DOC] = "SELECT i.document_id FROM improvements i JOIN documents d ON d.id = i.document_id"
-                                 " WHERE i.case_id = ?1 ORDER BY d.rank DESC, d.id DESC",
+                       " f.summary, d.rank, d.id, f.id FROM case_facts f JOIN documents d ON d.id = f.document_id"
+                       " WHERE f.case_id = ?1",
+    [S_RANKED_REMEDY_DOC] = "SELECT d.rank, d.id FROM remedies r JOIN documents d ON d.id = r.document_id"
+                            " WHERE r.case_id = ?1",
+    [S_RANKED_IMPROVEMENT_DOC] = "SELECT d.rank, d.id FROM improvements i JOIN documents d ON d.id = i.document_id"
+                                 " WHERE i.case_id = ?1",
     [S_SET_MERGED] =
         "UPDATE cases SET"
         " authority = coalesce((SELECT a.name FROM authority_names n JOIN authorities a ON a.id = n.authority_id"

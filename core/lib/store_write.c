@@ -95,24 +95,41 @@ static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
     else sqlite3_bind_null(s, i);
 }
 
-/* The document id in the first row of a ranked look-up, or 0; ok cleared
- * on an error. */
-static sqlite3_int64 first_document(omb_store *st, enum stmt_id id, sqlite3_int64 case_id, int *ok)
+/* Where a fact stands in the merge rule: the better-ranked document first,
+ * then the newer document, then the later line (the larger fact id). */
+struct rank_key {
+    sqlite3_int64 rank, doc, fact;
+};
+
+static int ranks_before(const struct rank_key *a, const struct rank_key *b)
+{
+    if (a->rank != b->rank) return a->rank > b->rank;
+    if (a->doc != b->doc) return a->doc > b->doc;
+    return a->fact > b->fact;
+}
+
+/* The best-ranked document among the rows (rank, document id) of a look-up,
+ * or 0; ok cleared on an error. */
+static sqlite3_int64 best_document(omb_store *st, enum stmt_id id, sqlite3_int64 case_id, int *ok)
 {
     sqlite3_stmt *s = stmt(st, id);
     if (!s) return *ok = 0;
     sqlite3_bind_int64(s, 1, case_id);
-    int rc = sqlite3_step(s);
-    sqlite3_int64 doc = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) *ok = 0;
+    struct rank_key best = {0, 0, 0};
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct rank_key k = {sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), 0};
+        if (!best.doc || ranks_before(&k, &best)) best = k;
+    }
+    if (rc != SQLITE_DONE) *ok = 0;
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
-    return doc;
+    return best.doc;
 }
 
 /* Applies the merge rule (store_stmt.c) to one case: each field takes the
- * first value of the case's facts in rank order; the outcome the first
- * that is not "unknown". */
+ * value of the best-ranked fact that has one; the outcome the best that is
+ * not "unknown". */
 enum { F_AUTHORITY, F_CATEGORY, F_SUBCATEGORY, F_SUBJECT, F_OUTCOME, F_DATE, F_SUMMARY, N_MERGED };
 
 static int recompute_case(omb_store *st, sqlite3_int64 case_id)
@@ -120,25 +137,35 @@ static int recompute_case(omb_store *st, sqlite3_int64 case_id)
     sqlite3_stmt *s = stmt(st, S_RANKED_FACTS);
     if (!s) return OMB_ESTORE;
     char *v[N_MERGED] = {0};
+    struct rank_key at[N_MERGED]; /* where v[f] came from */
     int any_unknown = 0, rc = OMB_OK, step;
     sqlite3_bind_int64(s, 1, case_id);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct rank_key k = {sqlite3_column_int64(s, N_MERGED), sqlite3_column_int64(s, N_MERGED + 1),
+                             sqlite3_column_int64(s, N_MERGED + 2)};
         for (int f = 0; f < N_MERGED; f++) {
             const char *t = (const char *)sqlite3_column_text(s, f);
-            if (!t || v[f]) continue;
+            if (!t || (v[f] && !ranks_before(&k, &at[f]))) continue;
             if (f == F_OUTCOME && !strcmp(t, "unknown")) {
                 any_unknown = 1;
                 continue;
             }
-            if (!(v[f] = strdup(t))) rc = OMB_ENOMEM;
+            char *copy = strdup(t);
+            if (!copy) {
+                rc = OMB_ENOMEM;
+                continue;
+            }
+            free(v[f]);
+            v[f] = copy;
+            at[f] = k;
         }
     }
     if (step != SQLITE_DONE && rc == OMB_OK) rc = OMB_ESTORE;
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     int ok = 1;
-    sqlite3_int64 remedy_doc = rc ? 0 : first_document(st, S_RANKED_REMEDY_DOC, case_id, &ok);
-    sqlite3_int64 improvement_doc = rc ? 0 : first_document(st, S_RANKED_IMPROVEMENT_DOC, case_id, &ok);
+    sqlite3_int64 remedy_doc = rc ? 0 : best_document(st, S_RANKED_REMEDY_DOC, case_id, &ok);
+    sqlite3_int64 improvement_doc = rc ? 0 : best_document(st, S_RANKED_IMPROVEMENT_DOC, case_id, &ok);
     if (!ok && rc == OMB_OK) rc = OMB_ESTORE;
     if (rc == OMB_OK && !(s = stmt(st, S_SET_MERGED))) rc = OMB_ESTORE;
     if (rc == OMB_OK) {
