@@ -83,13 +83,13 @@ int main(void)
 {
     struct got g;
 
-    g = run("Apology, Financial redress of \xC2\xA3" "500 for avoidable distress/time and trouble, \xC2\xA3" "250 for "
+    g = run("Apology, Financial redress of \xC2\xA3" "500 for avoidable distress / time and trouble, \xC2\xA3" "250 for "
             "loss of service.");
     TAP_INT(g.n, 3, "annex row: apology and two payments");
     TAP_INT(g.kind[0], OMB_REMEDY_APOLOGY, "first is the apology");
     TAP_STR(g.text[0], "Apology", "apology text is its own item");
     TAP_INT(g.pence[1], 50000, "first payment £500");
-    TAP_STR(g.purposes[1], "avoidable distress;time and trouble", "distress/time and trouble gives two purposes");
+    TAP_STR(g.purposes[1], "avoidable distress;time and trouble", "a slash between two purposes gives both");
     TAP_INT(g.pence[2], 25000, "second payment £250");
     TAP_STR(g.purposes[2], "loss of service", "loss of service");
 
@@ -98,10 +98,10 @@ int main(void)
             "on the complaint.");
     TAP_INT(total(&g), 755000, "three payments add up to £7,550");
     TAP_STR(g.purposes[1], "avoidable distress;uncertainty", "distress and uncertainty");
-    TAP_STR(g.purposes[2], "loss of service", "loss of suitable education provision is loss of service");
+    TAP_STR(g.purposes[2], "loss of service", "months without education provision is loss of service");
     TAP_STR(g.purposes[3], "time and trouble", "time and trouble");
 
-    g = run("Apology, Financial redress of \xC2\xA3" "700 for avoidable distress/time and trouble, Financial Redress of "
+    g = run("Apology, Financial redress of \xC2\xA3" "700 for avoidable distress / time and trouble, a further "
             "\xC2\xA3" "500 for Quantifiable Loss. \xC2\xA3" "440 to reimburse the tutor the parents paid for.");
     TAP_INT(total(&g), 164000, "row 10 of the annex totals £1,640");
     TAP_INT(g.pence[2], 50000, "£500 quantifiable loss");
@@ -109,11 +109,11 @@ int main(void)
     TAP_INT(g.pence[3], 44000, "£440 reimbursement");
     TAP_STR(g.purposes[3], "quantifiable loss", "reimbursement is quantifiable loss");
 
-    g = run("Apology, Financial redress of \xC2\xA3" "1700 for Avoidable distress/time and trouble and Loss of service.");
+    g = run("Apology, a single redress of \xC2\xA3" "1700 for Avoidable distress / time and trouble and for Loss of service.");
     TAP_INT(g.n, 2, "one payment with several purposes stays one payment");
     TAP_STR(g.purposes[1], "avoidable distress;time and trouble;loss of service", "all its purposes");
 
-    g = run("Apology, Financial redress: \xC2\xA3" "500 Avoidable distress/time and trouble, financial redress of "
+    g = run("Apology, Financial redress: \xC2\xA3" "500 Avoidable distress / time and trouble, redress of "
             "\xC2\xA3" "6000 for Loss of service, and it will provide services for the pupil from this term");
     TAP_INT(total(&g), 650000, "colon form and no 'for'");
     TAP_INT(g.kind[g.n - 1], OMB_REMEDY_SERVICE, "provide services is a service remedy");
@@ -138,7 +138,7 @@ int main(void)
     TAP_INT(g.pence[0], OMB_AMOUNT_UNKNOWN, "of unknown amount");
     TAP_STR(g.purposes[0], "avoidable distress", "with its purpose");
 
-    g = run("apologise to Mrs Y and B, issue B's final EHC Plan, make a payment to them and make several service "
+    g = run("apologise to Ms V and her son, issue his final EHC Plan, pay them a sum of money and agree some service "
             "improvements.");
     TAP_INT(g.kind[0], OMB_REMEDY_APOLOGY, "summary form: apology");
     TAP_INT(g.kind[1], OMB_REMEDY_PAYMENT, "summary form: payment");
@@ -152,11 +152,11 @@ int main(void)
     TAP_INT(g.n, 1, "already remedied");
     TAP_INT(g.kind[0], OMB_REMEDY_OTHER, "is an other remedy");
 
-    g = run("This was remedied at the assessment stage. Financial redress of \xC2\xA3" "1300 for Avoidable distress/time and trouble.");
-    TAP_INT(g.kind[0], OMB_REMEDY_OTHER, "remedied at assessment stage");
+    g = run("This was remedied when the council assessed the complaint. Redress of \xC2\xA3" "1300 followed for avoidable distress / time and trouble.");
+    TAP_INT(g.kind[0], OMB_REMEDY_OTHER, "remedied before the investigation");
     TAP_INT(total(&g), 130000, "and its payment");
 
-    g = run("Apology, Financial redress of \xC2\xA3" "500 for Avoidable distress/time and trouble, financial redress of "
+    g = run("Apology, Financial redress of \xC2\xA3" "500 for Avoidable distress / time and trouble, plus "
             "\xC2\xA3" "2736.50 for Loss of service.");
     TAP_INT(total(&g), 323650, "row 29 totals £3,236.50");
 
