@@ -152,9 +152,6 @@ static int finish(struct omb_tb *tb, const char *kind, omb_decoded *out, char *e
     return OMB_OK;
 }
 
-/* libxml2 (HTML and .docx) must be set up once before threads share it:
- * ingest decodes on several threads at once (ingest_pipeline.c). */
-
 int omb_decode(const char *name, const char *raw, size_t n, omb_decoded *out, char *note, size_t note_cap, char *err,
                size_t err_cap)
 {

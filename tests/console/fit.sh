@@ -51,16 +51,9 @@ output() { pane | sed -n '/^ombuds> /,$p' | grep -v '^ombuds> '; }
 # terminal would echo typed-ahead keys into the middle of the output (under
 # valgrind a metric takes seconds), and the echo of the marker could end the
 # wait before the last rows were printed.
-prompt_back() {
-  i=0
-  while [ $i -lt 250 ]; do
-    [ "$(pane | sed "s/ *$//" | grep -v "^$" | tail -1)" = "ombuds>" ] && return 0
-    sleep 0.2; i=$((i+1))
-  done
-  return 1
-}
+prompt_is_last() { [ "$(pane | sed "s/ *$//" | grep -v "^$" | tail -1)" = "ombuds>" ]; }
 run() {
-  type_ "$1"; press Enter; prompt_back || echo "# the prompt did not come back"
+  type_ "$1"; press Enter; wait_until prompt_is_last || echo "# the prompt did not come back"
   type_ '"end-of-" .. "output"'; press Enter; wait_for '"end-of-output"' exact
 }
 # whole WHAT FILE: every line of FILE is somewhere on the screen whole

@@ -20,16 +20,20 @@ start() {
 screen() { T capture-pane -p -t "$s" -S -300; }
 type_() { T send-keys -t "$s" -l "$1"; sleep 0.2; }
 press() { T send-keys -t "$s" "$@"; sleep 0.2; }
-# wait_for TEXT [exact]: until the screen has TEXT (a whole line when exact)
-# (up to 50 s: under valgrind the console takes seconds to print a table,
-# and a screen captured before the end looked like a missing row)
-wait_for() {
+# wait_until COMMAND...: until COMMAND succeeds, up to 50 s (under valgrind
+# the console takes seconds to print a table, and a screen captured before
+# the end looked like a missing row)
+wait_until() {
   i=0
   while [ $i -lt 250 ]; do
-    if [ -n "$2" ]; then screen | grep -qxF -- "$1" && return 0
-    else screen | grep -qF -- "$1" && return 0; fi
+    "$@" && return 0
     sleep 0.2; i=$((i+1))
   done
   return 1
 }
+# on_screen TEXT [exact]: the screen has TEXT (a whole line when exact)
+on_screen() {
+  if [ -n "$2" ]; then screen | grep -qxF -- "$1"; else screen | grep -qF -- "$1"; fi
+}
+wait_for() { wait_until on_screen "$@"; }
 expect() { if wait_for "$2" "$3"; then ok "$1"; else notok "$1"; echo "#   want on screen: $2"; screen | grep -v "^$" | sed "s/^/#   | /" | tail -15; fi; }
