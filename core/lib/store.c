@@ -85,19 +85,19 @@ int omb_store_open(const char *path, int flags, omb_store **out, char *err, size
         /* WAL lets readers (the console) see a consistent store during an
          * ingest; synchronous=NORMAL is durable at each checkpoint and never
          * corrupts under WAL, which is the trade SQLite recommends. */
-        /* A 16 MB page cache bounds memory whatever the corpus size.  A WAL
-         * checkpoint every 8192 pages (32 MB) rather than 1000 rewrites the
-         * hot index pages into the database far less often: a third of the
-         * system time of a 100k-page ingest.  Temporary files (statement
+        /* A 16 MB page cache bounds memory whatever the corpus size.  The
+         * checkpoint interval is OMB_STORE_CHECKPOINT_PAGES (store_int.h).
+         * Temporary files (statement
          * journals) stay files: held in memory (temp_store = MEMORY, once
          * needed for a savepoint per document) they grew with the batch, to
          * 94 MB for the annexes of the 1M-case benchmark. */
         if (set_wal(st, err, cap) ||
             exec(st,
-                 "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;"
-                 " PRAGMA wal_autocheckpoint = 8192",
+                 "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;",
                  err, cap))
             goto fail;
+        st->checkpoint_pages = OMB_STORE_CHECKPOINT_PAGES;
+        sqlite3_wal_autocheckpoint(st->db, st->checkpoint_pages);
         if (migrate(st, err, cap) || exec(st, deferred_indexes, err, cap)) goto fail;
         /* a new store starts with the shipped register and subject map */
         if (omb_register_load_defaults(st->db, err, cap)) goto fail;
@@ -195,6 +195,7 @@ int omb_store_commit(omb_store *st, char *err, size_t cap)
 void omb_store_batch_begin(omb_store *st)
 {
     st->batched = 1;
+    if (!st->checkpointer) st->checkpointer = omb_checkpointer_start(st->db, st->path, st->checkpoint_pages);
     /* only into an empty store: in a full one, building the indexes again
      * would cost more than a batch saves */
     sqlite3_stmt *s;
@@ -228,5 +229,8 @@ int omb_store_batch_end(omb_store *st, char *err, size_t cap)
         st->deferred_indexes = 0;
         if (exec(st, deferred_indexes, rc ? NULL : err, rc ? 0 : cap) && !rc) rc = OMB_ESTORE;
     }
+    /* after the indexes, whose pages the thread may still copy */
+    omb_checkpointer_stop(st->checkpointer, st->db);
+    st->checkpointer = NULL;
     return rc;
 }

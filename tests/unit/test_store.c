@@ -14,6 +14,9 @@
 
 #include "../tap.h"
 #include "case.h"
+#include "store_int.h" /* checkpoint_pages, lowered to test store_checkpoint.c */
+
+#include <sys/stat.h>
 
 static char db_path[256];
 
@@ -70,6 +73,73 @@ static int write_doc(omb_store *st, const char *path, const char *sha, int rank,
     int rc = omb_store_write(st, &m, s, result, err, sizeof err);
     if (rc) printf("# store error: %s\n", err);
     return rc;
+}
+
+static long long file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+}
+
+/* A batch's WAL is copied into the database on a thread of its own
+ * (store_checkpoint.c).  With the threshold lowered to 16 pages and a commit
+ * every 10 documents: the database file grows while the batch is still open
+ * (the copies happen); the WAL stays a few commits long, under half the
+ * database (it starts again after each copy instead of holding everything
+ * written); and every case is there after the batch and after reopening. */
+static void test_batch_checkpoints(void)
+{
+    char path[300], wal[310], err[512];
+    snprintf(path, sizeof path, "test_store_ckpt_%d.db", (int)getpid());
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    omb_store *st;
+    TAP_INT(omb_store_open(path, 0, &st, err, sizeof err), OMB_OK, "checkpoints: open a new store");
+    st->checkpoint_pages = 16;
+    omb_store_batch_begin(st);
+    TAP_OK(st->checkpointer != NULL, "checkpoints: a batch starts its checkpointing thread");
+    long long db_before = file_size(path), wal_max = 0;
+    char summary[1500], ref[16], doc[64], sha[16];
+    int failures = 0, n = 800;
+    for (int i = 0; i < n; i++) {
+        struct omb_sink s;
+        snprintf(doc, sizeof doc, "decision-%d.txt", i);
+        snprintf(sha, sizeof sha, "c%05d", i);
+        snprintf(ref, sizeof ref, "23 %03d %03d", i / 1000, i % 1000);
+        omb_sink_init(&s, "", 0, doc, "test");
+        omb_case *c = make_case(ref, "Somerset Council", 100 * (i + 1), NULL, 1);
+        /* a long summary, so that the batch writes a few megabytes */
+        int k = snprintf(summary, sizeof summary, "Case %d: ", i);
+        while (k < (int)sizeof summary - 40) k += snprintf(summary + k, sizeof summary - (size_t)k, "word%d ", k % 97);
+        omb_case_set(c, OMB_FIELD_SUMMARY, summary, 5);
+        add_case(&s, c);
+        int result = 0;
+        if (write_doc(st, doc, sha, 90, &s, &result)) failures++;
+        omb_sink_clear(&s);
+        if (i % 10 == 9) {
+            if (omb_store_batch_commit(st, err, sizeof err)) failures++;
+            if (file_size(wal) > wal_max) wal_max = file_size(wal);
+        }
+    }
+    TAP_INT(failures, 0, "checkpoints: %d documents written in 80 commits", n);
+    long long db_during = file_size(path);
+    TAP_OK(db_during > db_before + 3000000, "checkpoints: the database grew while the batch was open (%lld -> %lld bytes)",
+           db_before, db_during);
+    TAP_OK(wal_max < 2000000 && wal_max < db_during / 2, "checkpoints: the WAL stayed short (at most %lld bytes)", wal_max);
+    TAP_INT(omb_store_batch_end(st, err, sizeof err), OMB_OK, "checkpoints: the batch ends");
+    TAP_OK(st->checkpointer == NULL, "checkpoints: the thread is joined at the batch's end");
+    TAP_INT(one_int(st, "SELECT count(*) FROM cases"), n, "checkpoints: every case is stored");
+    omb_store_close(st);
+    TAP_INT(omb_store_open(path, OMB_STORE_READONLY, &st, err, sizeof err), OMB_OK, "checkpoints: reopen read-only");
+    TAP_INT(one_int(st, "SELECT count(*) FROM cases WHERE length(summary) > 1000"), n,
+            "checkpoints: every case and its summary is there after reopening");
+    TAP_INT(one_int(st, "SELECT sum(amount_pence) FROM remedies"), 100LL * n * (n + 1) / 2,
+            "checkpoints: every payment is there after reopening");
+    omb_store_close(st);
+    char shm[310];
+    snprintf(shm, sizeof shm, "%s-shm", path);
+    unlink(path);
+    unlink(wal);
+    unlink(shm);
 }
 
 int main(void)
@@ -201,6 +271,8 @@ int main(void)
 
     TAP_INT(omb_store_open("/nonexistent/dir/x.db", 0, &st, err, sizeof err), OMB_ESTORE, "unwritable path refused");
     TAP_OK(strstr(err, "/nonexistent/dir/x.db") != NULL, "error names the file: %s", err);
+
+    test_batch_checkpoints();
 
     char wal[300], shm[300];
     snprintf(wal, sizeof wal, "%s-wal", db_path);
