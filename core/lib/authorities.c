@@ -46,19 +46,26 @@ static int sql_fail(sqlite3 *db, const char *path, size_t line, char *err, size_
     return OMB_ESTORE;
 }
 
-/* Runs one statement with text parameters (NULL binds NULL). */
-static int run(sqlite3 *db, const char *sql, const char *a, const char *b, const char *c)
+/* Binds text parameters (NULL binds NULL) and runs s once. */
+static int bind_and_step(sqlite3_stmt *s, const char *a, const char *b, const char *c)
 {
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) return OMB_ESTORE;
     const char *v[3] = {a, b, c};
     for (int i = 0; i < 3 && i < sqlite3_bind_parameter_count(s); i++) {
         if (v[i]) sqlite3_bind_text(s, i + 1, v[i], -1, SQLITE_STATIC);
         else sqlite3_bind_null(s, i + 1);
     }
     int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? OMB_OK : OMB_ESTORE;
+}
+
+/* Runs one statement with text parameters (NULL binds NULL). */
+static int run(sqlite3 *db, const char *sql, const char *a, const char *b, const char *c)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) return OMB_ESTORE;
+    int rc = bind_and_step(s, a, b, c);
+    sqlite3_finalize(s);
+    return rc;
 }
 
 /* A tab-separated file being loaded: what each row's function needs. */
@@ -68,7 +75,31 @@ struct tsv_load {
     size_t n_loaded;
     char *err;
     size_t cap;
+    /* the statements of the rows, prepared once a file: preparing them for
+     * every row was nearly all of creating a store (64M instructions) */
+    struct {
+        const char *sql;
+        sqlite3_stmt *s;
+    } prepared[8];
 };
+
+/* run() for a row's statement, by the address of its SQL, prepared on first
+ * use and kept until the file is loaded. */
+static int run_row(struct tsv_load *t, const char *sql, const char *a, const char *b, const char *c)
+{
+    size_t n = sizeof t->prepared / sizeof t->prepared[0], i = 0;
+    while (i < n && t->prepared[i].sql && t->prepared[i].sql != sql) i++;
+    if (i == n) return run(t->db, sql, a, b, c);
+    if (!t->prepared[i].sql) {
+        if (sqlite3_prepare_v2(t->db, sql, -1, &t->prepared[i].s, NULL) != SQLITE_OK) return OMB_ESTORE;
+        t->prepared[i].sql = sql;
+    }
+    sqlite3_stmt *s = t->prepared[i].s;
+    int rc = bind_and_step(s, a, b, c);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc;
+}
 
 /* Handles one row: fld holds max fields (those missing are ""), n of them
  * were on the line.  Returns OMB_OK, or an error with t->err set. */
@@ -81,7 +112,7 @@ typedef int (*tsv_row_fn)(struct tsv_load *t, char **fld, int n, size_t line);
 static int load_tsv(sqlite3 *db, const char *path, int max, const tsv_row_fn *passes, const char *finish_sql,
                     size_t *n_loaded, char *err, size_t cap)
 {
-    struct tsv_load t = {db, path, 0, err, cap};
+    struct tsv_load t = {db, path, 0, err, cap, {{0}}};
     char buf[4096], *fld[8];
     size_t line = 0;
     int rc = OMB_OK;
@@ -104,6 +135,7 @@ static int load_tsv(sqlite3 *db, const char *path, int max, const tsv_row_fn *pa
         }
     }
     fclose(f);
+    for (size_t i = 0; i < sizeof t.prepared / sizeof t.prepared[0]; i++) sqlite3_finalize(t.prepared[i].s);
     if (rc == OMB_OK && finish_sql && run(db, finish_sql, NULL, NULL, NULL)) rc = sql_fail(db, path, line, err, cap);
     sqlite3_exec(db, rc == OMB_OK ? "RELEASE tsv_load" : "ROLLBACK TO tsv_load; RELEASE tsv_load", NULL, NULL, NULL);
     *n_loaded = t.n_loaded;
@@ -119,17 +151,17 @@ static int authority_row(struct tsv_load *t, char **fld, int n, size_t line)
         snprintf(t->err, t->cap, "%s:%zu: expected an authority name in the first column", t->path, line);
         return OMB_EPARSE;
     }
-    if (run(t->db,
+    if (run_row(t,
             "INSERT INTO authorities(name, type, abolished) VALUES (?1, nullif(?2, ''), nullif(?3, ''))"
             " ON CONFLICT(name) DO UPDATE SET type = excluded.type, abolished = excluded.abolished",
             fld[0], fld[1], fld[4]) ||
-        run(t->db,
+        run_row(t,
             "INSERT INTO authority_names(name, authority_id) SELECT ?1, id FROM authorities WHERE name = ?1"
             " ON CONFLICT(name) DO UPDATE SET authority_id = excluded.authority_id",
             fld[0], NULL, NULL))
         return sql_fail(t->db, t->path, line, t->err, t->cap);
     for (char *al = strtok(fld[2], "|"); al; al = strtok(NULL, "|"))
-        if (*al && run(t->db,
+        if (*al && run_row(t,
                        "INSERT INTO authority_names(name, authority_id) SELECT ?1, id FROM authorities"
                        " WHERE name = ?2 ON CONFLICT(name) DO UPDATE SET authority_id = excluded.authority_id",
                        al, fld[0], NULL))
@@ -145,10 +177,10 @@ static int successor_row(struct tsv_load *t, char **fld, int n, size_t line)
     (void)n;
     for (char *succ = strtok(fld[3], "|"); succ; succ = strtok(NULL, "|")) {
         if (!*succ) continue;
-        if (run(t->db, "INSERT OR IGNORE INTO authorities(name) VALUES (?1)", succ, NULL, NULL) ||
-            run(t->db, "INSERT OR IGNORE INTO authority_names(name, authority_id) SELECT ?1, id FROM"
+        if (run_row(t, "INSERT OR IGNORE INTO authorities(name) VALUES (?1)", succ, NULL, NULL) ||
+            run_row(t, "INSERT OR IGNORE INTO authority_names(name, authority_id) SELECT ?1, id FROM"
                        " authorities WHERE name = ?1", succ, NULL, NULL) ||
-            run(t->db,
+            run_row(t,
                 "INSERT OR REPLACE INTO authority_successors(predecessor_id, successor_id, on_date)"
                 " SELECT p.id, s.id, nullif(?3, '') FROM authorities p, authorities s"
                 " WHERE p.name = ?1 AND s.name = ?2",
@@ -174,7 +206,7 @@ static int subject_row(struct tsv_load *t, char **fld, int n, size_t line)
         snprintf(t->err, t->cap, "%s:%zu: expected \"subject<TAB>category<TAB>sub-category\"", t->path, line);
         return OMB_EPARSE;
     }
-    if (run(t->db, "INSERT OR REPLACE INTO subject_map(subject, category, subcategory) VALUES (?1, ?2, nullif(?3, ''))",
+    if (run_row(t, "INSERT OR REPLACE INTO subject_map(subject, category, subcategory) VALUES (?1, ?2, nullif(?3, ''))",
             fld[0], fld[1], fld[2]))
         return sql_fail(t->db, t->path, line, t->err, t->cap);
     t->n_loaded++;

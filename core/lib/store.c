@@ -146,6 +146,7 @@ void omb_store_close(omb_store *st)
         char err[256];
         omb_store_batch_end(st, err, sizeof err);
     }
+    omb_store_names_forget(st);
     for (int i = 0; i < S__COUNT; i++) sqlite3_finalize(st->stmt[i]);
     if (st->db) sqlite3_close(st->db);
     free(st->path);
@@ -184,6 +185,7 @@ fail:
  * back and forgets what the rollback removed. */
 int omb_store_commit(omb_store *st, char *err, size_t cap)
 {
+    omb_store_names_forget(st); /* the register may change once the transaction ends */
     if (index_pending(st, err, cap) || control(st, S_COMMIT, err, cap)) {
         control(st, S_ROLLBACK, NULL, 0);
         reset_indexed(st);

@@ -6,7 +6,8 @@
  * others.  The public interface is store.h.  The files, lowest first:
  * store_stmt.c (the statement table and cache), store_schema.c (migrations),
  * store_checkpoint.c (the WAL checkpoints of a batch, on their own thread),
- * store.c (open, close, transactions and batches), store_write.c (writing a
+ * store_names.c (the register's names for the authorities a transaction
+ * writes), store.c (open, close, transactions and batches), store_write.c (writing a
  * document, the merge).  Each calls only files before it in this list.
  */
 #ifndef OMB_STORE_INT_H
@@ -43,6 +44,7 @@ enum stmt_id {
     S_DELETE_ORPHAN,
     S_FIND_REF,
     S_INSERT_NEW_CASE,
+    S_REGISTER_NAME,
     S_INDEX_PENDING,
     S_INSERT_SEARCH_ROW,
     S_MAX_TEXT_ID,
@@ -69,6 +71,7 @@ struct omb_store {
     int deferred_indexes;          /* the batch dropped deferred_indexes, to build them at its end */
     struct omb_checkpointer *checkpointer; /* checkpoints the WAL during a batch (store_checkpoint.c), or NULL */
     int checkpoint_pages;          /* the WAL is copied into the database at this size (a test lowers it) */
+    struct omb_name_cache *names;  /* the register's names this transaction asked for (store_names.c), or NULL */
 };
 
 /* The WAL size, in pages, at which it is copied into the database: 32 MB
@@ -131,6 +134,16 @@ struct omb_checkpointer *omb_checkpointer_start(sqlite3 *db, const char *path, i
 /* Joins the thread, closes its connection and restores db's automatic
  * checkpoint at the same size.  NULL is ignored. */
 void omb_checkpointer_stop(struct omb_checkpointer *c, sqlite3 *db);
+
+/* ---- store_names.c ---- */
+
+/* The register's name for an authority spelled `spelling` (the spelling
+ * itself when the register does not know it), asked once a transaction and
+ * valid until omb_store_names_forget; NULL for a NULL spelling or on an error
+ * (sqlite3_errmsg, or out of memory). */
+const char *omb_store_register_name(omb_store *st, const char *spelling);
+/* Forgets every answer: at the start of each write transaction, and at close. */
+void omb_store_names_forget(omb_store *st);
 
 /* ---- store.c ---- */
 

@@ -54,10 +54,7 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_RANKED_IMPROVEMENT_DOC] = "SELECT d.rank, d.id FROM improvements i JOIN documents d ON d.id = i.document_id"
                                  " WHERE i.case_id = ?1",
     [S_SET_MERGED] =
-        "UPDATE cases SET"
-        " authority = coalesce((SELECT a.name FROM authority_names n JOIN authorities a ON a.id = n.authority_id"
-        "   WHERE n.name_key = " OMB_NAME_KEY_SQL("?2") "), ?2),"
-        " category = ?3, subcategory = ?4, council_subject = ?5, outcome = coalesce(?6, 'unknown'),"
+        "UPDATE cases SET authority = ?2, category = ?3, subcategory = ?4, council_subject = ?5, outcome = coalesce(?6, 'unknown'),"
         " decision_date = ?7, summary = ?8, remedy_document_id = ?9, improvement_document_id = ?10 WHERE id = ?1",
     [S_MAP_SUBJECT] =
         "UPDATE cases SET"
@@ -68,13 +65,16 @@ static const char *const stmt_sql[S__COUNT] = {
         " WHERE id = ?1 AND category IS NULL AND council_subject IS NOT NULL",
     [S_FIND_REF] = "SELECT id FROM cases WHERE ref = ?1",
     /* The merge rule for a case that only this document mentions: the same
-     * result as the merge rule (the register still names the authority) in the
-     * one insert, without searching facts that can only be this document's. */
+     * result as the merge rule in the one insert, without searching facts
+     * that can only be this document's.  Here and in S_SET_MERGED the
+     * authority bound is already the register's name (S_REGISTER_NAME). */
     [S_INSERT_NEW_CASE] =
         "INSERT INTO cases(ref, authority, category, subcategory, council_subject, outcome, decision_date, summary,"
-        " remedy_document_id, improvement_document_id) VALUES (?1,"
-        " coalesce((SELECT a.name FROM authority_names n JOIN authorities a ON a.id = n.authority_id"
-        "   WHERE n.name_key = " OMB_NAME_KEY_SQL("?2") "), ?2), ?3, ?4, ?5, coalesce(?6, 'unknown'), ?7, ?8, ?9, ?10)",
+        " remedy_document_id, improvement_document_id) VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, 'unknown'), ?7, ?8,"
+        " ?9, ?10)",
+    /* the register's name for a spelling, or the spelling (store_names.c) */
+    [S_REGISTER_NAME] = "SELECT coalesce((SELECT a.name FROM authority_names n JOIN authorities a"
+                        " ON a.id = n.authority_id WHERE n.name_key = " OMB_NAME_KEY_SQL("?1") "), ?1)",
     [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT id, summary FROM case_facts"
                         " WHERE id > ?1 AND summary IS NOT NULL UNION ALL SELECT id, text FROM improvements WHERE id > ?2",
     [S_INSERT_SEARCH_ROW] = "INSERT INTO search_rows(id) VALUES (?1)",

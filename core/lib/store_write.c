@@ -172,11 +172,12 @@ static int recompute_case(omb_store *st, sqlite3_int64 case_id)
         sqlite3_bind_int64(s, 1, case_id);
         for (int f = 0; f < N_MERGED; f++) {
             const char *t = f == F_OUTCOME && !v[f] && any_unknown ? "unknown" : v[f];
+            if (t && f == F_AUTHORITY && !(t = omb_store_register_name(st, t))) rc = OMB_ESTORE;
             if (t) sqlite3_bind_text(s, 2 + f, t, -1, SQLITE_STATIC);
         }
         if (remedy_doc) sqlite3_bind_int64(s, 9, remedy_doc);
         if (improvement_doc) sqlite3_bind_int64(s, 10, improvement_doc);
-        if (step_done(s)) rc = OMB_ESTORE;
+        if (rc == OMB_OK && step_done(s)) rc = OMB_ESTORE;
     }
     for (int f = 0; f < N_MERGED; f++) free(v[f]);
     if (rc) return rc;
@@ -251,6 +252,12 @@ static int insert_new_case(struct write_ctx *w, const omb_case *c, const char *r
     if (!s) return fail_sql(w, "a case");
     sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
     for (int k = 0; k < N_MERGED_FIELDS; k++) bind_text_or_null(s, k + 2, c->fields[merged_fields[k]].value);
+    const char *spelling = c->fields[OMB_FIELD_AUTHORITY].value;
+    if (spelling) {
+        const char *name = omb_store_register_name(w->st, spelling);
+        if (!name) return fail_sql(w, "the authority's name");
+        sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+    }
     if (c->n_remedies) sqlite3_bind_int64(s, 9, w->doc_id);
     if (c->n_improvements) sqlite3_bind_int64(s, 10, w->doc_id);
     if (step_done(s)) return fail_sql(w, "a case");
@@ -488,6 +495,8 @@ int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_s
     /* In a batch the document is a savepoint inside the batch's transaction,
      * so it is still stored whole or not at all; alone it is a transaction. */
     int savepoint = st->batched && !st->optimistic;
+    /* a new transaction asks the register afresh (store_names.c) */
+    if (sqlite3_get_autocommit(st->db)) omb_store_names_forget(st);
     if (st->batched) {
         if (sqlite3_get_autocommit(st->db) && control(st, S_BEGIN, err, cap)) return OMB_ESTORE;
         if (savepoint && control(st, S_SAVEPOINT, err, cap)) return OMB_ESTORE;

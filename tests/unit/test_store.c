@@ -142,6 +142,59 @@ static void test_batch_checkpoints(void)
     unlink(shm);
 }
 
+/* The register's name for each spelling is asked once a transaction
+ * (store_names.c): a spelling the register learns between two transactions,
+ * inside a batch or not, is stored under the register's name from the next
+ * one on, and a known spelling with other punctuation and case finds it too. */
+static void test_register_names(void)
+{
+    char path[300], err[512];
+    snprintf(path, sizeof path, "test_store_names_%d.db", (int)getpid());
+    omb_store *st;
+    TAP_INT(omb_store_open(path, 0, &st, err, sizeof err), OMB_OK, "names: open a new store");
+    static const char *const refs[] = {"24 000 001", "24 000 002", "24 000 003", "24 000 004"};
+    static const char *const spellings[] = {"Northshire Council", "NORTHSHIRE  council", "Northshire Council",
+                                            "Northshire, Council"};
+    int failures = 0;
+    for (int i = 0; i < 4; i++) {
+        if (i == 1) /* the register learns the spelling between two documents */
+            failures += sqlite3_exec(omb_store_db(st),
+                                     "INSERT INTO authorities(name) VALUES ('Northshire County Council');"
+                                     "INSERT INTO authority_names(name, authority_id, name_key) SELECT"
+                                     " 'Northshire Council', id, 'northshire council' FROM authorities"
+                                     " WHERE name = 'Northshire County Council'",
+                                     NULL, NULL, NULL) != SQLITE_OK;
+        if (i == 2) omb_store_batch_begin(st);
+        struct omb_sink s;
+        char doc[32], sha[16];
+        snprintf(doc, sizeof doc, "names-%d.txt", i);
+        snprintf(sha, sizeof sha, "n%d", i);
+        omb_sink_init(&s, "", 0, doc, "test");
+        add_case(&s, make_case(refs[i], spellings[i], 0, NULL, 1));
+        int result = 0;
+        failures += write_doc(st, doc, sha, 90, &s, &result) != OMB_OK;
+        omb_sink_clear(&s);
+    }
+    failures += omb_store_batch_end(st, err, sizeof err) != OMB_OK;
+    TAP_INT(failures, 0, "names: four documents written");
+    TAP_STR(one_text(st, "SELECT authority FROM cases WHERE ref = '24 000 001'"), "Northshire Council",
+            "names: before the register knows it, the spelling is kept");
+    TAP_STR(one_text(st, "SELECT group_concat(authority, '|') FROM (SELECT authority FROM cases"
+                         " WHERE ref > '24 000 001' ORDER BY ref)"),
+            "Northshire County Council|Northshire County Council|Northshire County Council",
+            "names: afterwards every spelling finds the register's name, in a batch or not");
+    TAP_STR(one_text(st, "SELECT group_concat(authority, '|') FROM (SELECT authority FROM case_facts ORDER BY id)"),
+            "Northshire Council|NORTHSHIRE  council|Northshire Council|Northshire, Council",
+            "names: each document's own spelling is kept as its fact");
+    omb_store_close(st);
+    char wal[310], shm[310];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    snprintf(shm, sizeof shm, "%s-shm", path);
+    unlink(path);
+    unlink(wal);
+    unlink(shm);
+}
+
 int main(void)
 {
     omb_store *st;
@@ -273,6 +326,7 @@ int main(void)
     TAP_OK(strstr(err, "/nonexistent/dir/x.db") != NULL, "error names the file: %s", err);
 
     test_batch_checkpoints();
+    test_register_names();
 
     char wal[300], shm[300];
     snprintf(wal, sizeof wal, "%s-wal", db_path);
