@@ -75,6 +75,17 @@ static int write_doc(omb_store *st, const char *path, const char *sha, int rank,
     return rc;
 }
 
+/* Deletes a test store and its WAL and shared-memory files. */
+static void remove_store(const char *path)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char name[320];
+        snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
+        unlink(name);
+    }
+}
+
 static long long file_size(const char *path)
 {
     struct stat sb;
@@ -135,11 +146,7 @@ static void test_batch_checkpoints(void)
     TAP_INT(one_int(st, "SELECT sum(amount_pence) FROM remedies"), 100LL * n * (n + 1) / 2,
             "checkpoints: every payment is there after reopening");
     omb_store_close(st);
-    char shm[310];
-    snprintf(shm, sizeof shm, "%s-shm", path);
-    unlink(path);
-    unlink(wal);
-    unlink(shm);
+    remove_store(path);
 }
 
 /* The register's name for each spelling is asked once a transaction
@@ -187,12 +194,7 @@ static void test_register_names(void)
             "Northshire Council|NORTHSHIRE  council|Northshire Council|Northshire, Council",
             "names: each document's own spelling is kept as its fact");
     omb_store_close(st);
-    char wal[310], shm[310];
-    snprintf(wal, sizeof wal, "%s-wal", path);
-    snprintf(shm, sizeof shm, "%s-shm", path);
-    unlink(path);
-    unlink(wal);
-    unlink(shm);
+    remove_store(path);
 }
 
 int main(void)
@@ -328,11 +330,6 @@ int main(void)
     test_batch_checkpoints();
     test_register_names();
 
-    char wal[300], shm[300];
-    snprintf(wal, sizeof wal, "%s-wal", db_path);
-    snprintf(shm, sizeof shm, "%s-shm", db_path);
-    unlink(db_path);
-    unlink(wal);
-    unlink(shm);
+    remove_store(db_path);
     return tap_done();
 }
