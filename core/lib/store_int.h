@@ -46,7 +46,7 @@ enum stmt_id {
     S_INSERT_NEW_CASE,
     S_REGISTER_NAME,
     S_INDEX_PENDING,
-    S_INSERT_SEARCH_ROW,
+    S_LIST_PENDING,
     S_MAX_TEXT_ID,
     S_BEGIN,
     S_COMMIT,

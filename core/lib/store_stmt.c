@@ -77,7 +77,9 @@ static const char *const stmt_sql[S__COUNT] = {
                         " ON a.id = n.authority_id WHERE n.name_key = " OMB_NAME_KEY_SQL("?1") "), ?1)",
     [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT id, summary FROM case_facts"
                         " WHERE id > ?1 AND summary IS NOT NULL UNION ALL SELECT id, text FROM improvements WHERE id > ?2",
-    [S_INSERT_SEARCH_ROW] = "INSERT INTO search_rows(id) VALUES (?1)",
+    /* the same rows as S_INDEX_PENDING, listed for the search_text view */
+    [S_LIST_PENDING] = "INSERT INTO search_rows(id) SELECT id FROM case_facts WHERE id > ?1 AND summary IS NOT NULL"
+                       " UNION ALL SELECT id FROM improvements WHERE id > ?2",
     [S_MAX_TEXT_ID] = "SELECT (SELECT coalesce(max(id), 0) FROM case_facts), (SELECT coalesce(max(id), 0) FROM improvements)",
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",

@@ -225,17 +225,14 @@ static int insert_event(struct write_ctx *w, sqlite3_int64 case_id, const struct
 
 /* A text of the full-text view (a case_facts row with a summary, an
  * improvement; see migration 7) was inserted as rowid `id` of `table` (0 or
- * 1): lists it in search_rows.  Rowids are max(id) + 1, so once a document
+ * 1); the commit indexes and lists every such row above indexed_upto
+ * (omb_store_index_pending).  Rowids are max(id) + 1, so once a document
  * replacing another has deleted the top rows, new rows reuse ids at or below
  * indexed_upto: lower it, or index_pending skips them and a later delete
  * corrupts the FTS index (found by tests/fuzz; docs/testing.md). */
-static int text_written(omb_store *st, int table, sqlite3_int64 id)
+static void text_written(omb_store *st, int table, sqlite3_int64 id)
 {
     if (id <= st->indexed_upto[table]) st->indexed_upto[table] = id - 1;
-    sqlite3_stmt *s = stmt(st, S_INSERT_SEARCH_ROW);
-    if (!s) return OMB_ESTORE;
-    sqlite3_bind_int64(s, 1, id);
-    return step_done(s);
 }
 
 /* The scalar fields a document gives a case, in the order of the columns
@@ -283,8 +280,7 @@ static int insert_facts(struct write_ctx *w, const omb_case *c, sqlite3_int64 ca
         sqlite3_bind_int64(s, 4 + 2 * k, (sqlite3_int64)f->line);
     }
     if (step_done(s)) return fail_sql(w, "a fact");
-    if (c->fields[OMB_FIELD_SUMMARY].value && text_written(w->st, 0, sqlite3_last_insert_rowid(w->st->db)))
-        return fail_sql(w, "the search index");
+    if (c->fields[OMB_FIELD_SUMMARY].value) text_written(w->st, 0, sqlite3_last_insert_rowid(w->st->db));
     return OMB_OK;
 }
 
@@ -362,7 +358,7 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
         sqlite3_bind_text(s, 3, c->improvements[i].text, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 4, (sqlite3_int64)c->improvements[i].line);
         if (step_done(s)) return fail_sql(w, "an improvement");
-        if (text_written(w->st, 1, sqlite3_last_insert_rowid(w->st->db))) return fail_sql(w, "the search index");
+        text_written(w->st, 1, sqlite3_last_insert_rowid(w->st->db));
     }
     for (size_t i = 0; i < c->n_events; i++)
         if (insert_event(w, case_id, &c->events[i])) return OMB_ESTORE;
@@ -495,14 +491,19 @@ int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_s
     /* In a batch the document is a savepoint inside the batch's transaction,
      * so it is still stored whole or not at all; alone it is a transaction. */
     int savepoint = st->batched && !st->optimistic;
-    /* a new transaction asks the register afresh (store_names.c) */
-    if (sqlite3_get_autocommit(st->db)) omb_store_names_forget(st);
-    if (st->batched) {
-        if (sqlite3_get_autocommit(st->db) && control(st, S_BEGIN, err, cap)) return OMB_ESTORE;
-        if (savepoint && control(st, S_SAVEPOINT, err, cap)) return OMB_ESTORE;
-    } else if (control(st, S_BEGIN, err, cap)) {
-        return OMB_ESTORE;
+    if (sqlite3_get_autocommit(st->db)) {
+        if (control(st, S_BEGIN, err, cap)) return OMB_ESTORE;
+        /* Now that this connection holds the write lock: another process
+         * may have committed texts since this one last looked, all of them
+         * indexed, so what is left to index starts above the highest ids
+         * now (indexing from an older mark would list and index theirs
+         * twice); and the register is asked afresh (store_names.c). */
+        reset_indexed(st);
+        indexed_before[0] = st->indexed_upto[0];
+        indexed_before[1] = st->indexed_upto[1];
+        omb_store_names_forget(st);
     }
+    if (st->batched && savepoint && control(st, S_SAVEPOINT, err, cap)) return OMB_ESTORE;
     int rc = write_all(&w, sink, result);
     if (rc) {
         if (st->batched && !savepoint) {

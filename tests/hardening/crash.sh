@@ -69,6 +69,11 @@ wait $p1; r1=$?; wait $p2; r2=$?
 check "first concurrent ingest succeeds" 0 "$r1"
 check "second concurrent ingest succeeds" 0 "$r2"
 check "both ingests stored everything" 2000 "$(sql "$tmp/two.db" "SELECT count(*) FROM cases")"
+# each text indexed once: a writer that began while the other committed
+# must not index the other's texts again
+check "both ingests: every text listed once for search" 4000 "$(sql "$tmp/two.db" "SELECT count(*) FROM search_rows")"
+check "both ingests: the search index is sound" ok \
+  "$(sqlite3 "$tmp/two.db" "INSERT INTO search(search) VALUES ('integrity-check')" 2>&1 || echo broken; echo ok)"
 
 # a reader during an ingest
 "$OMBUDS" --db "$tmp/read.db" ingest --quiet "$tmp/docs" >/dev/null 2>&1 & pw=$!
