@@ -87,10 +87,10 @@ int omb_store_open(const char *path, int flags, omb_store **out, char *err, size
          * corrupts under WAL, which is the trade SQLite recommends. */
         /* A 16 MB page cache bounds memory whatever the corpus size.  The
          * checkpoint interval is OMB_STORE_CHECKPOINT_PAGES (store_int.h).
-         * Temporary files (statement
-         * journals) stay files: held in memory (temp_store = MEMORY, once
-         * needed for a savepoint per document) they grew with the batch, to
-         * 94 MB for the annexes of the 1M-case benchmark. */
+         * Temporary files (statement journals) stay files: held in memory
+         * (temp_store = MEMORY, once needed for a savepoint per document)
+         * they grew with the batch, to 94 MB for the annexes of the 1M-case
+         * benchmark. */
         if (set_wal(st, err, cap) ||
             exec(st,
                  "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;",
@@ -191,7 +191,6 @@ fail:
  * back and forgets what the rollback removed. */
 int omb_store_commit(omb_store *st, char *err, size_t cap)
 {
-    omb_store_names_forget(st); /* the register may change once the transaction ends */
     if (index_pending(st, err, cap) || control(st, S_COMMIT, err, cap)) {
         control(st, S_ROLLBACK, NULL, 0);
         reset_indexed(st);

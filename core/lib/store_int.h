@@ -142,7 +142,7 @@ void omb_checkpointer_stop(struct omb_checkpointer *c, sqlite3 *db);
  * valid until omb_store_names_forget; NULL for a NULL spelling or on an error
  * (sqlite3_errmsg, or out of memory). */
 const char *omb_store_register_name(omb_store *st, const char *spelling);
-/* Forgets every answer: at the start of each write transaction, and at close. */
+/* Forgets every answer: store_write.c at each BEGIN, and close. */
 void omb_store_names_forget(omb_store *st);
 
 /* ---- store.c ---- */

@@ -485,13 +485,12 @@ int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_s
                     size_t cap)
 {
     struct write_ctx w = {st, 0, meta, err, cap, sink->line_page, sink->n_line_page};
-    sqlite3_int64 indexed_before[2] = {st->indexed_upto[0], st->indexed_upto[1]}; /* restored on a rollback */
     *result = 0;
     if (cap) err[0] = '\0';
     /* In a batch the document is a savepoint inside the batch's transaction,
      * so it is still stored whole or not at all; alone it is a transaction. */
     int savepoint = st->batched && !st->optimistic;
-    if (sqlite3_get_autocommit(st->db)) {
+    if (!st->batched || sqlite3_get_autocommit(st->db)) {
         if (control(st, S_BEGIN, err, cap)) return OMB_ESTORE;
         /* Now that this connection holds the write lock: another process
          * may have committed texts since this one last looked, all of them
@@ -499,11 +498,10 @@ int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_s
          * now (indexing from an older mark would list and index theirs
          * twice); and the register is asked afresh (store_names.c). */
         reset_indexed(st);
-        indexed_before[0] = st->indexed_upto[0];
-        indexed_before[1] = st->indexed_upto[1];
         omb_store_names_forget(st);
     }
-    if (st->batched && savepoint && control(st, S_SAVEPOINT, err, cap)) return OMB_ESTORE;
+    sqlite3_int64 indexed_before[2] = {st->indexed_upto[0], st->indexed_upto[1]}; /* restored on a rollback */
+    if (savepoint && control(st, S_SAVEPOINT, err, cap)) return OMB_ESTORE;
     int rc = write_all(&w, sink, result);
     if (rc) {
         if (st->batched && !savepoint) {
