@@ -207,7 +207,7 @@ void omb_store_batch_begin(omb_store *st)
      * would cost more than a batch saves */
     sqlite3_stmt *s;
     int empty = 0;
-    if (sqlite3_prepare_v2(st->db, "SELECT NOT EXISTS (SELECT 1 FROM cases)", -1, &s, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(st->db, "SELECT NOT EXISTS (SELECT 1 FROM case_rows)", -1, &s, NULL) == SQLITE_OK) {
         empty = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
         sqlite3_finalize(s);
     }

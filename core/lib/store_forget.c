@@ -91,7 +91,7 @@ int omb_store_forget(omb_store *st, const char *path, struct omb_forget_result *
     char sql[96];
     snprintf(sql, sizeof sql, "DELETE FROM documents WHERE id = %lld", (long long)doc);
     if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) goto fail;
-    if (sqlite3_prepare_v2(db, "DELETE FROM cases WHERE id = ?1 AND NOT EXISTS"
+    if (sqlite3_prepare_v2(db, "DELETE FROM case_rows WHERE id = ?1 AND NOT EXISTS"
                                " (SELECT 1 FROM case_sources WHERE case_id = ?1)", -1, &s, NULL))
         goto fail;
     for (size_t i = 0; i < n; i++) {

@@ -93,8 +93,8 @@ struct omb_store {
 #define DEFERRED_INDEX_NAMES "cases_authority", "cases_category", "case_sources_document", "case_facts_document", \
                              "remedies_document", "improvements_document"
 static const char deferred_indexes[] =
-    "CREATE INDEX IF NOT EXISTS cases_authority ON cases(authority);"
-    "CREATE INDEX IF NOT EXISTS cases_category ON cases(category, subcategory);"
+    "CREATE INDEX IF NOT EXISTS cases_authority ON case_rows(authority);"
+    "CREATE INDEX IF NOT EXISTS cases_category ON case_rows(category, subcategory);"
     "CREATE INDEX IF NOT EXISTS case_sources_document ON case_sources(document_id);"
     "CREATE INDEX IF NOT EXISTS case_facts_document ON case_facts(document_id);"
     "CREATE INDEX IF NOT EXISTS remedies_document ON remedies(document_id);"

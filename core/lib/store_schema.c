@@ -346,6 +346,43 @@ static const char *const migrations[] = {
     "  WHERE f.authority IS NOT NULL"
     "  AND NOT EXISTS (SELECT 1 FROM authority_names n WHERE n.name_key = " OMB_NAME_KEY_SQL("f.authority") ")"
     "  GROUP BY f.authority COLLATE NOCASE;",
+    /* 9: each summary stored once (issue 18).  cases held a second copy of
+     * the summary its case_facts row already has (a fifth of the store at
+     * 100k cases, docs/performance.md).  The table becomes case_rows, which
+     * keeps the id of the case_facts row whose summary the merge rule chose
+     * (summary_fact), and `cases` is a view with the old columns in the old
+     * order, so queries, scripts and plugins read it as before.  Renaming
+     * moves the foreign keys, indexes and views that name the table with it.
+     * The summary is found again by its text; a hand-edited summary that no
+     * document gave has no row to point at, and the case takes the summary
+     * of its newest fact that has one.
+     * The view takes updates and deletes for the hand corrections users
+     * make with sqlite3; the summary is the document's, so it is changed in
+     * case_facts or not at all. */
+    "ALTER TABLE cases RENAME TO case_rows;"
+    "ALTER TABLE case_rows ADD COLUMN summary_fact INTEGER;"
+    "UPDATE case_rows SET summary_fact = coalesce((SELECT max(f.id) FROM case_facts f"
+    "  WHERE f.case_id = case_rows.id AND f.summary = case_rows.summary), (SELECT max(f.id) FROM case_facts f"
+    "  WHERE f.case_id = case_rows.id AND f.summary IS NOT NULL)) WHERE summary IS NOT NULL;"
+    "ALTER TABLE case_rows DROP COLUMN summary;"
+    "CREATE VIEW cases(id, ref, unref_key, authority, category, subcategory, council_subject, outcome,"
+    "  decision_date, year, summary, remedy_document_id, improvement_document_id) AS"
+    "  SELECT c.id, c.ref, c.unref_key, c.authority, c.category, c.subcategory, c.council_subject, c.outcome,"
+    "  c.decision_date, c.year, f.summary, c.remedy_document_id, c.improvement_document_id"
+    "  FROM case_rows c LEFT JOIN case_facts f ON f.id = c.summary_fact;"
+    "CREATE TRIGGER cases_update INSTEAD OF UPDATE ON cases BEGIN"
+    "  SELECT RAISE(ABORT, 'cases.summary is the summary of a case_facts row (case_rows.summary_fact);"
+    " change that row instead') WHERE new.summary IS NOT old.summary;"
+    "  UPDATE case_rows SET id = new.id, ref = new.ref, unref_key = new.unref_key, authority = new.authority,"
+    "  category = new.category, subcategory = new.subcategory, council_subject = new.council_subject,"
+    "  outcome = new.outcome, decision_date = new.decision_date, remedy_document_id = new.remedy_document_id,"
+    "  improvement_document_id = new.improvement_document_id WHERE id = old.id; END;"
+    "CREATE TRIGGER cases_delete INSTEAD OF DELETE ON cases BEGIN"
+    "  DELETE FROM case_rows WHERE id = old.id; END;"
+    /* a case never points at a summary that is gone: the document's removal
+     * re-merges the case, and until then it has none */
+    "CREATE TRIGGER case_facts_summary_ad AFTER DELETE ON case_facts WHEN old.summary IS NOT NULL BEGIN"
+    "  UPDATE case_rows SET summary_fact = NULL WHERE id = old.case_id AND summary_fact = old.id; END;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -19,15 +19,17 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_DOC_CASES] = "SELECT DISTINCT case_id FROM case_sources WHERE document_id = ?1",
     [S_INSERT_DOC] = "INSERT INTO documents(path, sha256, plugin, plugin_version, rank, size, note, ingested_at,"
                      " n_cases, name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    [S_UPSERT_REF] = "INSERT INTO cases(ref) VALUES (?1) ON CONFLICT(ref) DO UPDATE SET ref = excluded.ref RETURNING id",
-    [S_UPSERT_UNREF] = "INSERT INTO cases(unref_key) VALUES (?1) ON CONFLICT(unref_key) DO UPDATE SET"
+    [S_UPSERT_REF] = "INSERT INTO case_rows(ref) VALUES (?1) ON CONFLICT(ref) DO UPDATE SET ref = excluded.ref RETURNING id",
+    [S_UPSERT_UNREF] = "INSERT INTO case_rows(unref_key) VALUES (?1) ON CONFLICT(unref_key) DO UPDATE SET"
                        " unref_key = excluded.unref_key RETURNING id",
     [S_INSERT_SOURCE] = "INSERT OR IGNORE INTO case_sources(case_id, document_id, line, ref_as_written, page)"
                         " VALUES (?1, ?2, ?3, ?4, ?5)",
-    [S_INSERT_FACTS] = "INSERT INTO case_facts(case_id, document_id, authority, authority_line, category,"
+    /* the id is the one S_INSERT_NEW_CASE promised as the summary's */
+    [S_INSERT_FACTS] = "INSERT INTO case_facts(id, case_id, document_id, authority, authority_line, category,"
                        " category_line, subcategory, subcategory_line, council_subject, council_subject_line,"
                        " outcome, outcome_line, decision_date, decision_date_line, summary, summary_line)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                       " VALUES ((SELECT coalesce(max(id), 0) + 1 FROM case_facts), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                       " ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     [S_INSERT_REMEDY] = "INSERT INTO remedies(case_id, document_id, kind, amount_pence, purposes, text, line,"
                         " paid_before) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     /* improvement ids start at 10,000,000,000 (migration 7) */
@@ -47,30 +49,32 @@ static const char *const stmt_sql[S__COUNT] = {
      * merging the annexes of 10k cases spent half its time creating them;
      * an ORDER BY on these queries still opened a sorter for each. */
     [S_RANKED_FACTS] = "SELECT f.authority, f.category, f.subcategory, f.council_subject, f.outcome, f.decision_date,"
-                       " f.summary, d.rank, d.id, f.id FROM case_facts f JOIN documents d ON d.id = f.document_id"
+                       " iif(f.summary IS NULL, NULL, 1), d.rank, d.id, f.id FROM case_facts f JOIN documents d ON d.id = f.document_id"
                        " WHERE f.case_id = ?1",
     [S_RANKED_REMEDY_DOC] = "SELECT d.rank, d.id FROM remedies r JOIN documents d ON d.id = r.document_id"
                             " WHERE r.case_id = ?1",
     [S_RANKED_IMPROVEMENT_DOC] = "SELECT d.rank, d.id FROM improvements i JOIN documents d ON d.id = i.document_id"
                                  " WHERE i.case_id = ?1",
     [S_SET_MERGED] =
-        "UPDATE cases SET authority = ?2, category = ?3, subcategory = ?4, council_subject = ?5, outcome = coalesce(?6, 'unknown'),"
-        " decision_date = ?7, summary = ?8, remedy_document_id = ?9, improvement_document_id = ?10 WHERE id = ?1",
+        "UPDATE case_rows SET authority = ?2, category = ?3, subcategory = ?4, council_subject = ?5,"
+        " outcome = coalesce(?6, 'unknown'), decision_date = ?7, summary_fact = ?8, remedy_document_id = ?9,"
+        " improvement_document_id = ?10 WHERE id = ?1",
     [S_MAP_SUBJECT] =
-        "UPDATE cases SET"
-        " category = (SELECT m.category FROM subject_map m WHERE cases.council_subject LIKE m.subject || '%'"
+        "UPDATE case_rows SET"
+        " category = (SELECT m.category FROM subject_map m WHERE case_rows.council_subject LIKE m.subject || '%'"
         "   ORDER BY length(m.subject) DESC LIMIT 1),"
         " subcategory = (SELECT nullif(m.subcategory, '') FROM subject_map m"
-        "   WHERE cases.council_subject LIKE m.subject || '%' ORDER BY length(m.subject) DESC LIMIT 1)"
+        "   WHERE case_rows.council_subject LIKE m.subject || '%' ORDER BY length(m.subject) DESC LIMIT 1)"
         " WHERE id = ?1 AND category IS NULL AND council_subject IS NOT NULL",
-    [S_FIND_REF] = "SELECT id FROM cases WHERE ref = ?1",
+    [S_FIND_REF] = "SELECT id FROM case_rows WHERE ref = ?1",
     /* The merge rule for a case that only this document mentions: the same
      * result as the merge rule in the one insert, without searching facts
      * that can only be this document's.  Here and in S_SET_MERGED the
      * authority bound is already the register's name (S_REGISTER_NAME). */
     [S_INSERT_NEW_CASE] =
-        "INSERT INTO cases(ref, authority, category, subcategory, council_subject, outcome, decision_date, summary,"
-        " remedy_document_id, improvement_document_id) VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, 'unknown'), ?7, ?8,"
+        "INSERT INTO case_rows(ref, authority, category, subcategory, council_subject, outcome, decision_date,"
+        " summary_fact, remedy_document_id, improvement_document_id) VALUES (?1, ?2, ?3, ?4, ?5,"
+        " coalesce(?6, 'unknown'), ?7, iif(?8 IS NULL, NULL, (SELECT coalesce(max(id), 0) + 1 FROM case_facts)),"
         " ?9, ?10)",
     /* the register's name for a spelling, or the spelling (store_names.c) */
     [S_REGISTER_NAME] = "SELECT coalesce((SELECT a.name FROM authority_names n JOIN authorities a"
@@ -87,7 +91,7 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_SAVEPOINT] = "SAVEPOINT document",
     [S_RELEASE] = "RELEASE document",
     [S_ROLLBACK_TO] = "ROLLBACK TO document",
-    [S_DELETE_ORPHAN] = "DELETE FROM cases WHERE id = ?1 AND NOT EXISTS"
+    [S_DELETE_ORPHAN] = "DELETE FROM case_rows WHERE id = ?1 AND NOT EXISTS"
                         " (SELECT 1 FROM case_sources WHERE case_id = ?1)",
 };
 

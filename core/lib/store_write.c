@@ -129,7 +129,8 @@ static sqlite3_int64 best_document(omb_store *st, enum stmt_id id, sqlite3_int64
 
 /* Applies the merge rule (store_stmt.c) to one case: each field takes the
  * value of the best-ranked fact that has one; the outcome the best that is
- * not "unknown". */
+ * not "unknown"; the summary is the id of its fact (S_RANKED_FACTS reads 1
+ * for "has a summary", not the text). */
 enum { F_AUTHORITY, F_CATEGORY, F_SUBCATEGORY, F_SUBJECT, F_OUTCOME, F_DATE, F_SUMMARY, N_MERGED };
 
 static int recompute_case(omb_store *st, sqlite3_int64 case_id)
@@ -173,7 +174,9 @@ static int recompute_case(omb_store *st, sqlite3_int64 case_id)
         for (int f = 0; f < N_MERGED; f++) {
             const char *t = f == F_OUTCOME && !v[f] && any_unknown ? "unknown" : v[f];
             if (t && f == F_AUTHORITY && !(t = omb_store_register_name(st, t))) rc = OMB_ESTORE;
-            if (t) sqlite3_bind_text(s, 2 + f, t, -1, SQLITE_STATIC);
+            /* the summary is kept as the id of the fact that gave it */
+            if (t && f == F_SUMMARY) sqlite3_bind_int64(s, 2 + f, at[f].fact);
+            else if (t) sqlite3_bind_text(s, 2 + f, t, -1, SQLITE_STATIC);
         }
         if (remedy_doc) sqlite3_bind_int64(s, 9, remedy_doc);
         if (improvement_doc) sqlite3_bind_int64(s, 10, improvement_doc);
@@ -242,7 +245,9 @@ static const int merged_fields[] = {OMB_FIELD_AUTHORITY,     OMB_FIELD_CATEGORY,
                                     OMB_FIELD_SUMMARY};
 #define N_MERGED_FIELDS ((int)(sizeof merged_fields / sizeof merged_fields[0]))
 
-/* Inserts a case no document has mentioned yet, merged values and all. */
+/* Inserts a case no document has mentioned yet, merged values and all; its
+ * summary is the case_facts row insert_facts writes next, whose id
+ * S_INSERT_NEW_CASE and S_INSERT_FACTS both take as max(id) + 1. */
 static int insert_new_case(struct write_ctx *w, const omb_case *c, const char *ref, sqlite3_int64 *case_id)
 {
     sqlite3_stmt *s = stmt(w->st, S_INSERT_NEW_CASE);

@@ -143,7 +143,7 @@ int main(void)
     feed(&r, ".tables");
     TAP_OK(contains(out_text, "cases") && contains(out_text, "case_totals"), ".tables lists tables and views");
     feed(&r, ".schema cases");
-    TAP_OK(contains(out_text, "CREATE TABLE cases("), ".schema shows the SQL");
+    TAP_OK(contains(out_text, "CREATE VIEW cases("), ".schema shows the SQL");
     feed(&r, ".schema nope");
     TAP_OK(contains(err_text, "no table, view or index called \"nope\""), ".schema of nothing says so");
     feed(&r, ".plugins");

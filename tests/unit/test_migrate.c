@@ -131,7 +131,7 @@ int main(void)
     omb_store *st = NULL;
     TAP_INT(omb_store_open(path, 0, &st, err, sizeof err), OMB_OK, "a schema-3 store opens read-write");
     sqlite3 *db = omb_store_db(st);
-    expect_rows(db, "PRAGMA user_version", "8\n", "and is migrated to schema 8");
+    expect_rows(db, "PRAGMA user_version", "9\n", "and is migrated to schema 9");
     expect_rows(db, FACTS_SQL, facts_before, "every fact keeps its case, document, field, value, line and order");
     expect_rows(db, CASES_SQL, cases_before, "the merged cases are unchanged");
     expect_rows(db, "SELECT count(*) FROM case_facts", "75\n", "old facts move one field to a case_facts row");
@@ -143,6 +143,10 @@ int main(void)
                 "as its last component");
     expect_rows(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'facts' AND type = 'view'", "1\n",
                 "facts is now a view");
+    expect_rows(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'cases' AND type = 'view'", "1\n",
+                "cases is a view since schema 9");
+    expect_rows(db, "SELECT count(*) FROM case_rows c JOIN case_facts f ON f.id = c.summary_fact AND f.case_id = c.id",
+                "10\n", "over case_rows, which points at each of the 10 summaries' case_facts row");
 
     /* the merge rule reads case_facts: re-merging every case changes nothing */
     TAP_INT(omb_store_remerge_all(st, err, sizeof err), OMB_OK, "every case re-merges from case_facts");
@@ -197,14 +201,14 @@ int main(void)
     load_fixture(path);
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY, &st, err, sizeof err), OMB_OK,
             "a schema-3 store opens read-only");
-    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "8\n", "and was upgraded first");
+    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "9\n", "and was upgraded first");
     expect_rows(st ? omb_store_db(st) : NULL, FACTS_SQL, facts_before, "with the same facts");
     omb_store_close(st);
     load_fixture(path);
     st = NULL;
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY | OMB_STORE_NO_UPGRADE, &st, err, sizeof err), OMB_ESTORE,
             "with NO_UPGRADE an old store is refused");
-    TAP_OK(strstr(err, "schema 3, expected 8") != NULL, "naming both versions (%s)", err);
+    TAP_OK(strstr(err, "schema 3, expected 9") != NULL, "naming both versions (%s)", err);
 
     free(facts_before);
     free(cases_before);
