@@ -23,6 +23,14 @@
 sqlite3 *omb_store_db(omb_store *st) { return st->db; }
 const char *omb_store_path(const omb_store *st) { return st->path; }
 
+/* Sets the page cache to kib KiB (OMB_STORE_CACHE_KB, store_int.h). */
+static int set_cache(omb_store *st, int kib, char *err, size_t cap)
+{
+    char sql[48];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d;", kib);
+    return exec(st, sql, err, cap);
+}
+
 /* Switches a store to WAL.  On a brand-new file two processes can race for
  * the switch, and SQLite answers SQLITE_BUSY there without calling the busy
  * handler, so retry for as long as the busy timeout would have waited. */
@@ -85,16 +93,15 @@ int omb_store_open(const char *path, int flags, omb_store **out, char *err, size
         /* WAL lets readers (the console) see a consistent store during an
          * ingest; synchronous=NORMAL is durable at each checkpoint and never
          * corrupts under WAL, which is the trade SQLite recommends. */
-        /* A 16 MB page cache bounds memory whatever the corpus size.  The
-         * checkpoint interval is OMB_STORE_CHECKPOINT_PAGES (store_int.h).
+        /* A 16 MB page cache (OMB_STORE_CACHE_KB) bounds memory whatever
+         * the corpus size.  The checkpoint interval is
+         * OMB_STORE_CHECKPOINT_PAGES (store_int.h).
          * Temporary files (statement journals) stay files: held in memory
          * (temp_store = MEMORY, once needed for a savepoint per document)
          * they grew with the batch, to 94 MB for the annexes of the 1M-case
          * benchmark. */
-        if (set_wal(st, err, cap) ||
-            exec(st,
-                 "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;",
-                 err, cap))
+        if (set_wal(st, err, cap) || exec(st, "PRAGMA synchronous = NORMAL;", err, cap) ||
+            set_cache(st, OMB_STORE_CACHE_KB, err, cap))
             goto fail;
         st->checkpoint_pages = OMB_STORE_CHECKPOINT_PAGES;
         sqlite3_wal_autocheckpoint(st->db, st->checkpoint_pages);
@@ -211,6 +218,7 @@ void omb_store_batch_begin(omb_store *st)
         empty = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
         sqlite3_finalize(s);
     }
+    if (!empty) set_cache(st, OMB_STORE_MERGE_CACHE_KB, NULL, 0);
     if (!empty || !sqlite3_get_autocommit(st->db)) return;
     static const char *const names[] = {DEFERRED_INDEX_NAMES};
     char sql[512];
@@ -239,5 +247,6 @@ int omb_store_batch_end(omb_store *st, char *err, size_t cap)
     /* after the indexes, whose pages the thread may still copy */
     omb_checkpointer_stop(st->checkpointer, st->db);
     st->checkpointer = NULL;
+    set_cache(st, OMB_STORE_CACHE_KB, NULL, 0);
     return rc;
 }

@@ -41,6 +41,9 @@ enum stmt_id {
     S_RANKED_IMPROVEMENT_DOC,
     S_SET_MERGED,
     S_MAP_SUBJECT,
+    S_OTHER_RANKS,
+    S_MERGE_FILL,
+    S_MERGE_OVER,
     S_DELETE_ORPHAN,
     S_FIND_REF,
     S_INSERT_NEW_CASE,
@@ -78,6 +81,17 @@ struct omb_store {
  * rather than SQLite's 1000 pages, so the hot index pages are rewritten far
  * less often (a third of the system time of a 100k-page ingest). */
 #define OMB_STORE_CHECKPOINT_PAGES 8192
+
+/* The writer's page cache, in KiB (PRAGMA cache_size = -N): 16 MB, and 24 MB
+ * for a batch into a store that already holds cases.  Ingesting into an
+ * empty store mostly appends, and a larger cache bought nothing there; a
+ * batch into a full one updates cases and their indexes all over the file,
+ * and merging the listings and annexes into the 100k-case store re-read
+ * 324k pages with 16 MB (3.9 misses a mention) and took a fifth less time
+ * with 24 MB (docs/performance.md, round 7).  Peak memory stays under the
+ * 64 MB budget either way. */
+#define OMB_STORE_CACHE_KB 16384
+#define OMB_STORE_MERGE_CACHE_KB 24576
 
 /* Secondary indexes that a bulk ingest into an empty store does not need
  * while it runs.  cases_authority and cases_category take keys in random

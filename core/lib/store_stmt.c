@@ -66,6 +66,33 @@ static const char *const stmt_sql[S__COUNT] = {
         " subcategory = (SELECT nullif(m.subcategory, '') FROM subject_map m"
         "   WHERE case_rows.council_subject LIKE m.subject || '%' ORDER BY length(m.subject) DESC LIMIT 1)"
         " WHERE id = ?1 AND category IS NULL AND council_subject IS NOT NULL",
+    /* A mention of a case other documents gave already, merged without
+     * reading their facts when the new document ranks below all of them
+     * (it only fills what they leave empty) or at least as high as any (it
+     * is the newest, so it wins every field it gives): see merge_mention in
+     * store_write.c, which reads the ranks here.  ?1 case, ?2-?7 the
+     * document's values, ?8 its summary's fact id, ?9 and ?10 its id when it
+     * has remedies or improvements.  The WHERE leaves alone (no row changed,
+     * so the full merge runs) a case whose category the subject map may
+     * have given, which only the facts can tell. */
+    [S_OTHER_RANKS] = "SELECT min(iif(s.document_id = ?2, NULL, d.rank)), max(iif(s.document_id = ?2, NULL, d.rank)),"
+                      " sum(s.document_id = ?2) FROM case_sources s JOIN documents d ON d.id = s.document_id"
+                      " WHERE s.case_id = ?1",
+    [S_MERGE_FILL] =
+        "UPDATE case_rows SET authority = coalesce(authority, ?2), category = coalesce(category, ?3),"
+        " subcategory = coalesce(subcategory, ?4), council_subject = coalesce(council_subject, ?5),"
+        " outcome = iif(outcome = 'unknown' AND ?6 IS NOT NULL, ?6, outcome),"
+        " decision_date = coalesce(decision_date, ?7), summary_fact = coalesce(summary_fact, ?8),"
+        " remedy_document_id = coalesce(remedy_document_id, ?9),"
+        " improvement_document_id = coalesce(improvement_document_id, ?10)"
+        " WHERE id = ?1 AND (council_subject IS NULL OR (?3 IS NULL AND ?4 IS NULL))",
+    [S_MERGE_OVER] =
+        "UPDATE case_rows SET authority = coalesce(?2, authority), category = coalesce(?3, category),"
+        " subcategory = coalesce(?4, subcategory), outcome = iif(?6 IS NOT NULL AND ?6 <> 'unknown', ?6, outcome),"
+        " decision_date = coalesce(?7, decision_date), summary_fact = coalesce(?8, summary_fact),"
+        " remedy_document_id = coalesce(?9, remedy_document_id),"
+        " improvement_document_id = coalesce(?10, improvement_document_id)"
+        " WHERE id = ?1 AND council_subject IS NULL AND ?5 IS NULL",
     [S_FIND_REF] = "SELECT id FROM case_rows WHERE ref = ?1",
     /* The merge rule for a case that only this document mentions: the same
      * result as the merge rule in the one insert, without searching facts

@@ -269,8 +269,9 @@ static int insert_new_case(struct write_ctx *w, const omb_case *c, const char *r
 
 /* Writes the case's scalar values as one case_facts row (nothing when the
  * document gives none). */
-static int insert_facts(struct write_ctx *w, const omb_case *c, sqlite3_int64 case_id)
+static int insert_facts(struct write_ctx *w, const omb_case *c, sqlite3_int64 case_id, sqlite3_int64 *summary_fact)
 {
+    *summary_fact = 0;
     int any = 0;
     for (int k = 0; k < N_MERGED_FIELDS; k++) any |= c->fields[merged_fields[k]].value != NULL;
     if (!any) return OMB_OK;
@@ -285,8 +286,61 @@ static int insert_facts(struct write_ctx *w, const omb_case *c, sqlite3_int64 ca
         sqlite3_bind_int64(s, 4 + 2 * k, (sqlite3_int64)f->line);
     }
     if (step_done(s)) return fail_sql(w, "a fact");
-    if (c->fields[OMB_FIELD_SUMMARY].value) text_written(w->st, 0, sqlite3_last_insert_rowid(w->st->db));
+    if (c->fields[OMB_FIELD_SUMMARY].value) {
+        *summary_fact = sqlite3_last_insert_rowid(w->st->db);
+        text_written(w->st, 0, *summary_fact);
+    }
     return OMB_OK;
+}
+
+/* Merges a mention of a case that other documents gave already.  The merge
+ * rule (store_stmt.c) needs every fact of the case only when the new
+ * document ranks among the others: ranked below all of them it only fills
+ * what they leave empty (S_MERGE_FILL), ranked at least as high as any it
+ * wins every field it gives, being the newest (S_MERGE_OVER).  Either way
+ * the case's stored values are the merge of the others, so one UPDATE of
+ * them gives what recompute_case would, without reading the facts,
+ * remedies and improvements of the case (random pages of the largest
+ * tables: the cost of merging listings and annexes into a full store).
+ * Anything else -- a second mention in the same document, whose facts rank
+ * by line, or a case the subject map may have given a category -- takes
+ * the full merge. */
+static int merge_mention(struct write_ctx *w, const omb_case *c, sqlite3_int64 case_id, int source_added,
+                         sqlite3_int64 summary_fact)
+{
+    sqlite3_stmt *s = source_added ? stmt(w->st, S_OTHER_RANKS) : NULL;
+    if (!s) return recompute(w, case_id);
+    sqlite3_bind_int64(s, 1, case_id);
+    sqlite3_bind_int64(s, 2, w->doc_id);
+    enum stmt_id how = S__COUNT;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL && sqlite3_column_int64(s, 2) == 1) {
+        if (w->meta->rank < sqlite3_column_int64(s, 0)) how = S_MERGE_FILL;
+        else if (w->meta->rank >= sqlite3_column_int64(s, 1)) how = S_MERGE_OVER;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_ROW) return fail_sql(w, "the merged case");
+    if (how == S__COUNT) return recompute(w, case_id);
+    if (!(s = stmt(w->st, how))) return fail_sql(w, "the merged case");
+    sqlite3_bind_int64(s, 1, case_id);
+    for (int k = 0; k < N_MERGED_FIELDS - 1; k++) bind_text_or_null(s, k + 2, c->fields[merged_fields[k]].value);
+    const char *spelling = c->fields[OMB_FIELD_AUTHORITY].value;
+    if (spelling) {
+        const char *name = omb_store_register_name(w->st, spelling);
+        if (!name) return fail_sql(w, "the authority's name");
+        sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+    }
+    if (summary_fact) sqlite3_bind_int64(s, 8, summary_fact);
+    if (c->n_remedies) sqlite3_bind_int64(s, 9, w->doc_id);
+    if (c->n_improvements) sqlite3_bind_int64(s, 10, w->doc_id);
+    if (step_done(s)) return fail_sql(w, "the merged case");
+    if (!sqlite3_changes(w->st->db)) return recompute(w, case_id);
+    if (how == S_MERGE_OVER) return OMB_OK;
+    /* a council subject this document brought may give the category */
+    if (!(s = stmt(w->st, S_MAP_SUBJECT))) return fail_sql(w, "the merged case");
+    sqlite3_bind_int64(s, 1, case_id);
+    return step_done(s) ? fail_sql(w, "the merged case") : OMB_OK;
 }
 
 static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
@@ -332,8 +386,10 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
     if (w->line_page && c->line >= 1 && c->line <= w->n_line_page) sqlite3_bind_int64(s, 5, w->line_page[c->line - 1]);
     else sqlite3_bind_null(s, 5);
     if (step_done(s)) return fail_sql(w, "a case source");
+    int source_added = sqlite3_changes(w->st->db) > 0;
 
-    if (insert_facts(w, c, case_id)) return OMB_ESTORE;
+    sqlite3_int64 summary_fact;
+    if (insert_facts(w, c, case_id, &summary_fact)) return OMB_ESTORE;
     for (size_t i = 0; i < c->n_remedies; i++) {
         const struct omb_remedy *r = &c->remedies[i];
         char *json = purposes_json(r->purposes);
@@ -367,7 +423,7 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
     }
     for (size_t i = 0; i < c->n_events; i++)
         if (insert_event(w, case_id, &c->events[i])) return OMB_ESTORE;
-    if (!is_new) return recompute(w, case_id);
+    if (!is_new) return merge_mention(w, c, case_id, source_added, summary_fact);
     /* the subject map only fills a category no document gave */
     if (c->fields[OMB_FIELD_CATEGORY].value || !c->fields[OMB_FIELD_COUNCIL_SUBJECT].value) return OMB_OK;
     if (!(s = stmt(w->st, S_MAP_SUBJECT))) return fail_sql(w, "the merged case");

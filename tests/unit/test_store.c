@@ -284,6 +284,116 @@ static void test_summary_once(void)
     remove_store(path);
 }
 
+/* Every row of a query as one string, columns joined by '|', rows by
+ * newlines (malloc'd). */
+static char *all_rows(omb_store *st, const char *sql)
+{
+    sqlite3_stmt *s;
+    size_t n = 0, cap = 4096;
+    char *out = malloc(cap);
+    out[0] = '\0';
+    if (sqlite3_prepare_v2(omb_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) return out;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(s); i++) {
+            const char *v = (const char *)sqlite3_column_text(s, i);
+            size_t k = strlen(v ? v : "NULL") + 2;
+            if (n + k + 1 > cap) out = realloc(out, cap = 2 * (n + k + 1));
+            n += (size_t)sprintf(out + n, "%s%s", v ? v : "NULL", i + 1 < sqlite3_column_count(s) ? "|" : "\n");
+        }
+    }
+    sqlite3_finalize(s);
+    return out;
+}
+
+static unsigned next_random(unsigned *state)
+{
+    *state = *state * 1103515245u + 12345u;
+    return (*state >> 16) & 0x7fff;
+}
+
+/* The shortcuts of merge_mention (store_write.c) against the merge rule:
+ * documents of three ranks mention 250 cases, each field given a third of
+ * the time or less (so that many cases lack a field, and the subject map,
+ * which knows one of the council subjects, gives their category), with
+ * "unknown" outcomes, cases mentioned twice in one document and new
+ * versions replacing documents; afterwards re-merging every case from its
+ * facts must change nothing.  Both shortcuts must have run.  (Each of the
+ * conditions that send a mention to the full merge was checked to be
+ * needed: without it, this test fails.) */
+static void test_merge_shortcuts(int batched)
+{
+    char path[300], err[512];
+    snprintf(path, sizeof path, "test_store_merge_%d_%d.db", batched, (int)getpid());
+    omb_store *st;
+    TAP_INT(omb_store_open(path, 0, &st, err, sizeof err), OMB_OK, "merge (%s): open a new store",
+            batched ? "batched" : "a transaction each");
+    static const int ranks[] = {50, 70, 90};
+    static const char *const authorities[] = {"Somerset Council", "Kent County Council", "Leeds City Council"};
+    static const char *const categories[] = {"Education", "Housing", "Adult care services"};
+    static const char *const subcategories[] = {"School transport", "Homelessness", "Charging"};
+    static const char *const subjects[] = {"Handling of Education, Health and Care Plan.", "School Transport appeals",
+                                           "Waste"};
+    static const char *const outcomes[] = {"upheld", "not upheld", "unknown"};
+    static const char *const dates[] = {"2023-01-20", "2022-11-02", "2024-03-15"};
+    unsigned seed = 20261202u + (unsigned)batched;
+    int failures = 0;
+    if (batched) omb_store_batch_begin(st);
+    char ref[16] = "";
+    for (int d = 0; d < 500; d++) {
+        char doc[48], sha[16], text[64];
+        /* one document in eight is a new version of an earlier one */
+        int name = next_random(&seed) % 8 == 0 && d > 0 ? (int)(next_random(&seed) % (unsigned)d) : d;
+        snprintf(doc, sizeof doc, "merge-%d.txt", name);
+        snprintf(sha, sizeof sha, "m%d", d);
+        struct omb_sink s;
+        omb_sink_init(&s, "", 0, doc, "test");
+        int n_cases = 1 + (int)(next_random(&seed) % 4);
+        for (int k = 0; k < n_cases; k++) {
+            /* a quarter of the cases are the previous case again */
+            if (k == 0 || next_random(&seed) % 4) snprintf(ref, sizeof ref, "24 200 %03u", next_random(&seed) % 250);
+            size_t line = (size_t)(10 * k + 1);
+            omb_case *c = omb_case_new(line);
+            omb_case_set(c, OMB_FIELD_REF, ref, line);
+            c->ref_written = strdup(ref);
+            unsigned r = next_random(&seed);
+            if (next_random(&seed) % 3 == 0) omb_case_set(c, OMB_FIELD_AUTHORITY, authorities[r % 3], line);
+            if (next_random(&seed) % 4 == 0) omb_case_set(c, OMB_FIELD_CATEGORY, categories[r % 3], line + 1);
+            if (next_random(&seed) % 4 == 0) omb_case_set(c, OMB_FIELD_SUBCATEGORY, subcategories[r % 3], line + 1);
+            r = next_random(&seed);
+            if (next_random(&seed) % 4 == 0) omb_case_set(c, OMB_FIELD_COUNCIL_SUBJECT, subjects[r % 3], line + 2);
+            if (next_random(&seed) % 3 == 0) omb_case_set(c, OMB_FIELD_OUTCOME, outcomes[r % 3], line + 3);
+            if (next_random(&seed) % 3 == 0) omb_case_set(c, OMB_FIELD_DECISION_DATE, dates[r % 3], line + 4);
+            snprintf(text, sizeof text, "Summary %d of document %d.", k, d);
+            if (next_random(&seed) % 3 == 0) omb_case_set(c, OMB_FIELD_SUMMARY, text, line + 5);
+            if (next_random(&seed) % 3 == 0)
+                omb_case_add_remedy(c, OMB_REMEDY_PAYMENT, 100 * (d + 1), "distress", "pay", 3, line + 6);
+            snprintf(text, sizeof text, "Remind staff, document %d.", d);
+            if (next_random(&seed) % 3 == 0) omb_case_add_improvement(c, text, strlen(text), line + 7);
+            add_case(&s, c);
+        }
+        int result = 0;
+        failures += write_doc(st, doc, sha, ranks[next_random(&seed) % 3], &s, &result) != OMB_OK;
+        omb_sink_clear(&s);
+        if (batched && d % 16 == 15) failures += omb_store_batch_commit(st, err, sizeof err) != OMB_OK;
+    }
+    if (batched) failures += omb_store_batch_end(st, err, sizeof err) != OMB_OK;
+    TAP_INT(failures, 0, "merge: 500 documents written");
+    static const char *const shown = "SELECT * FROM cases ORDER BY ref";
+    char *merged = all_rows(st, shown);
+    TAP_OK(one_int(st, "SELECT count(*) FROM cases") > 200, "merge: %lld cases",
+           (long long)one_int(st, "SELECT count(*) FROM cases"));
+    TAP_INT(omb_store_remerge_all(st, err, sizeof err), OMB_OK, "merge: every case merged again from its facts");
+    char *again = all_rows(st, shown);
+    TAP_STR(merged, again, "merge: the shortcuts gave what the merge rule gives");
+    free(merged);
+    free(again);
+    int fills = sqlite3_stmt_status(omb_store_stmt(st, S_MERGE_FILL), SQLITE_STMTSTATUS_RUN, 0);
+    int overs = sqlite3_stmt_status(omb_store_stmt(st, S_MERGE_OVER), SQLITE_STMTSTATUS_RUN, 0);
+    TAP_OK(fills > 10 && overs > 10, "merge: both shortcuts ran (%d fills, %d overrides)", fills, overs);
+    omb_store_close(st);
+    remove_store(path);
+}
+
 int main(void)
 {
     omb_store *st;
@@ -417,6 +527,8 @@ int main(void)
     test_batch_checkpoints();
     test_register_names();
     test_summary_once();
+    test_merge_shortcuts(0);
+    test_merge_shortcuts(1);
 
     remove_store(db_path);
     return tap_done();
