@@ -87,7 +87,7 @@ struct omb_store {
  * empty store mostly appends, and a larger cache bought nothing there; a
  * batch into a full one updates cases and their indexes all over the file,
  * and merging the listings and annexes into the 100k-case store re-read
- * 324k pages with 16 MB (3.9 misses a mention) and took a fifth less time
+ * 324k pages with 16 MB (4 misses a mention) and took a fifth less time
  * with 24 MB (docs/performance.md, round 7).  Peak memory stays under the
  * 64 MB budget either way. */
 #define OMB_STORE_CACHE_KB 16384
