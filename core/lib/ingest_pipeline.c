@@ -520,11 +520,47 @@ static void report_failure(struct walk *w, const char *path, const char *message
 
 static void walk_path(struct walk *w, const char *path, int top);
 
+/* Ingests (or walks into) n names of dir, in their order. */
+static void walk_names(struct walk *w, const char *dir, const struct omb_dir_entry *names, ssize_t n)
+{
+    size_t dl = strlen(dir);
+    const char *sep = dl && dir[dl - 1] == '/' ? "" : "/";
+    for (ssize_t i = 0; i < n; i++) {
+        char path[PATH_MAX];
+        if (!atomic_load(&w->stop) &&
+            (size_t)snprintf(path, sizeof path, "%s%s%s", dir, sep, names[i].name) < sizeof path) {
+            if (names[i].type == DT_REG && !(w->opts->interrupted && *w->opts->interrupted)) ingest_file(w, path);
+            else walk_path(w, path, 0);
+        }
+    }
+}
+
+/* A directory is read once, its names sorted through a temporary file
+ * when there are more than a pass holds (omb_dir_read); without a
+ * temporary file, in passes that read it again (omb_dir_pass). */
 static void walk_dir(struct walk *w, const char *dir)
 {
     char err[PATH_MAX + 64];
-    size_t dl = strlen(dir);
-    const char *sep = dl && dir[dl - 1] == '/' ? "" : "/";
+    struct omb_dir_reader *r = omb_dir_read(dir, OMB_WALK_PASS_NAMES);
+    if (r) {
+        ssize_t n = 1;
+        while (n > 0 && !atomic_load(&w->stop)) {
+            struct omb_dir_entry *names;
+            if ((n = omb_dir_next(r, &names)) < 0) {
+                snprintf(err, sizeof err, "%s: cannot read the directory's sorted names: %s", dir, strerror(errno));
+                report_failure(w, dir, err);
+                break;
+            }
+            walk_names(w, dir, names, n);
+            omb_dir_entries_free(names, (size_t)n);
+        }
+        omb_dir_close(r);
+        return;
+    }
+    if (errno == ENOMEM) {
+        hand_over(w, NULL);
+        return;
+    }
     char *after = NULL;
     int more = 1;
     while (more && !atomic_load(&w->stop)) {
@@ -539,15 +575,7 @@ static void walk_dir(struct walk *w, const char *dir)
             }
             break;
         }
-        for (ssize_t i = 0; i < n; i++) {
-            char path[PATH_MAX];
-            if (!atomic_load(&w->stop) &&
-                (size_t)snprintf(path, sizeof path, "%s%s%s", dir, sep, names[i].name) < sizeof path) {
-                if (names[i].type == DT_REG && !(w->opts->interrupted && *w->opts->interrupted))
-                    ingest_file(w, path);
-                else walk_path(w, path, 0);
-            }
-        }
+        walk_names(w, dir, names, n);
         free(after);
         after = n ? strdup(names[n - 1].name) : NULL;
         omb_dir_entries_free(names, n > 0 ? (size_t)n : 0);
