@@ -245,15 +245,13 @@ static const int merged_fields[] = {OMB_FIELD_AUTHORITY,     OMB_FIELD_CATEGORY,
                                     OMB_FIELD_SUMMARY};
 #define N_MERGED_FIELDS ((int)(sizeof merged_fields / sizeof merged_fields[0]))
 
-/* Inserts a case no document has mentioned yet, merged values and all; its
- * summary is the case_facts row insert_facts writes next, whose id
- * S_INSERT_NEW_CASE and S_INSERT_FACTS both take as max(id) + 1. */
-static int insert_new_case(struct write_ctx *w, const omb_case *c, const char *ref, sqlite3_int64 *case_id)
+/* Binds what a document gives a case to a merging statement (S_INSERT_NEW_CASE,
+ * S_MERGE_FILL, S_MERGE_OVER): ?2-?7 its values, the authority as the
+ * register's name, and ?9, ?10 the document when it gives remedies or
+ * improvements.  ?8, the summary, each binds itself. */
+static int bind_case_values(struct write_ctx *w, sqlite3_stmt *s, const omb_case *c)
 {
-    sqlite3_stmt *s = stmt(w->st, S_INSERT_NEW_CASE);
-    if (!s) return fail_sql(w, "a case");
-    sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
-    for (int k = 0; k < N_MERGED_FIELDS; k++) bind_text_or_null(s, k + 2, c->fields[merged_fields[k]].value);
+    for (int k = 0; k < N_MERGED_FIELDS - 1; k++) bind_text_or_null(s, k + 2, c->fields[merged_fields[k]].value);
     const char *spelling = c->fields[OMB_FIELD_AUTHORITY].value;
     if (spelling) {
         const char *name = omb_store_register_name(w->st, spelling);
@@ -262,6 +260,19 @@ static int insert_new_case(struct write_ctx *w, const omb_case *c, const char *r
     }
     if (c->n_remedies) sqlite3_bind_int64(s, 9, w->doc_id);
     if (c->n_improvements) sqlite3_bind_int64(s, 10, w->doc_id);
+    return OMB_OK;
+}
+
+/* Inserts a case no document has mentioned yet, merged values and all; its
+ * summary is the case_facts row insert_facts writes next, whose id
+ * S_INSERT_NEW_CASE and S_INSERT_FACTS both take as max(id) + 1. */
+static int insert_new_case(struct write_ctx *w, const omb_case *c, const char *ref, sqlite3_int64 *case_id)
+{
+    sqlite3_stmt *s = stmt(w->st, S_INSERT_NEW_CASE);
+    if (!s) return fail_sql(w, "a case");
+    sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
+    if (bind_case_values(w, s, c)) return OMB_ESTORE;
+    bind_text_or_null(s, 8, c->fields[OMB_FIELD_SUMMARY].value); /* only whether there is one */
     if (step_done(s)) return fail_sql(w, "a case");
     *case_id = sqlite3_last_insert_rowid(w->st->db);
     return OMB_OK;
@@ -324,16 +335,8 @@ static int merge_mention(struct write_ctx *w, const omb_case *c, sqlite3_int64 c
     if (how == S__COUNT) return recompute(w, case_id);
     if (!(s = stmt(w->st, how))) return fail_sql(w, "the merged case");
     sqlite3_bind_int64(s, 1, case_id);
-    for (int k = 0; k < N_MERGED_FIELDS - 1; k++) bind_text_or_null(s, k + 2, c->fields[merged_fields[k]].value);
-    const char *spelling = c->fields[OMB_FIELD_AUTHORITY].value;
-    if (spelling) {
-        const char *name = omb_store_register_name(w->st, spelling);
-        if (!name) return fail_sql(w, "the authority's name");
-        sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-    }
+    if (bind_case_values(w, s, c)) return OMB_ESTORE;
     if (summary_fact) sqlite3_bind_int64(s, 8, summary_fact);
-    if (c->n_remedies) sqlite3_bind_int64(s, 9, w->doc_id);
-    if (c->n_improvements) sqlite3_bind_int64(s, 10, w->doc_id);
     if (step_done(s)) return fail_sql(w, "the merged case");
     if (!sqlite3_changes(w->st->db)) return recompute(w, case_id);
     if (how == S_MERGE_OVER) return OMB_OK;
