@@ -681,7 +681,7 @@ int omb_ingest(omb_store *st, const omb_registry *reg, const char *const *paths,
         w.counting = 0;
         atomic_store(&w.stop, 0);
     }
-    if (!opts->dry_run) sum->documents_before = store_int(st, "SELECT coalesce(max(id), 0) FROM documents", 0);
+    if (!opts->dry_run) sum->documents_before = store_int(st, "SELECT coalesce(max(id), 0) FROM document_rows", 0);
     if (opts->batch > 1) {
         omb_store_batch_begin(st);
         omb_store_batch_optimistic(st, 1);

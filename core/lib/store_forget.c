@@ -24,10 +24,15 @@ static sqlite3_int64 find_document(sqlite3 *db, const char *path, char *found, s
     sqlite3_int64 id = 0;
     char abs[PATH_MAX];
     const char *tries[2] = {path, realpath(path, abs) ? abs : NULL};
-    if (sqlite3_prepare_v2(db, "SELECT id, path FROM documents WHERE path = ?1", -1, &s, NULL) != SQLITE_OK) return -1;
+    /* by name as well: `documents` is a view (schema 10), and its path a
+     * concatenation no index holds; its name is indexed */
+    if (sqlite3_prepare_v2(db, "SELECT id, path FROM documents WHERE name = ?2 AND path = ?1", -1, &s, NULL) !=
+        SQLITE_OK)
+        return -1;
     for (int i = 0; i < 2 && !id; i++) {
         if (!tries[i]) continue;
         sqlite3_bind_text(s, 1, tries[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, omb_doc_name(tries[i]), -1, SQLITE_STATIC);
         if (sqlite3_step(s) == SQLITE_ROW) {
             id = sqlite3_column_int64(s, 0);
             snprintf(found, cap, "%s", (const char *)sqlite3_column_text(s, 1));
@@ -89,7 +94,7 @@ int omb_store_forget(omb_store *st, const char *path, struct omb_forget_result *
     sqlite3_finalize(s);
     s = NULL;
     char sql[96];
-    snprintf(sql, sizeof sql, "DELETE FROM documents WHERE id = %lld", (long long)doc);
+    snprintf(sql, sizeof sql, "DELETE FROM document_rows WHERE id = %lld", (long long)doc);
     if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) goto fail;
     if (sqlite3_prepare_v2(db, "DELETE FROM case_rows WHERE id = ?1 AND NOT EXISTS"
                                " (SELECT 1 FROM case_sources WHERE case_id = ?1)", -1, &s, NULL))

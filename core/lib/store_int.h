@@ -26,6 +26,7 @@ enum stmt_id {
     S_FIND_PATH,
     S_DELETE_DOC,
     S_DOC_CASES,
+    S_INSERT_DIR,
     S_INSERT_DOC,
     S_UPSERT_REF,
     S_UPSERT_UNREF,
@@ -120,6 +121,14 @@ static const char deferred_indexes[] =
  * omb_store_close, reset and with its bindings cleared; NULL when it cannot
  * be prepared (sqlite3_errmsg says why).  Owned by st: never finalize it. */
 sqlite3_stmt *omb_store_stmt(omb_store *st, enum stmt_id id);
+/* A SHA-256 given as 64 hex digits (n bytes long) into its 32 bytes: 1, or
+ * 0 when it is anything else.  Stores keep the bytes (document_rows.digest,
+ * schema 10). */
+int omb_store_digest(const char *hex, size_t n, unsigned char out[32]);
+/* Binds a document's hash at blob_at as its 32 bytes (or as the text when
+ * it is not 64 hex digits), and, when text_at is not 0, as the text there
+ * too (S_FIND_SAME matches either).  hex must outlive the statement's step. */
+int omb_store_bind_digest(sqlite3_stmt *s, int blob_at, int text_at, const char *hex);
 /* Runs one-off sql (any number of statements).  OMB_OK, or OMB_ESTORE with
  * "STORE: message" in err. */
 int omb_store_exec(omb_store *st, const char *sql, char *err, size_t cap);

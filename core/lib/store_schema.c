@@ -11,6 +11,12 @@
 #include "store_int.h"
 #include "authorities.h"
 
+/* A path's folder (up to and with its last '/'; '' when it has none) and
+ * its file name, in SQL: rtrim() with every character of the path but '/'
+ * strips back to the last '/'. */
+#define FOLDER_OF(p) "substr(" p ", 1, length(rtrim(" p ", replace(" p ", '/', ''))))"
+#define NAME_OF(p) "substr(" p ", length(rtrim(" p ", replace(" p ", '/', ''))) + 1)"
+
 /* Migrations, applied in order; index + 1 is the user_version they reach.
  * Never edit a shipped migration: append a new one. */
 static const char *const migrations[] = {
@@ -383,7 +389,80 @@ static const char *const migrations[] = {
      * re-merges the case, and until then it has none */
     "CREATE TRIGGER case_facts_summary_ad AFTER DELETE ON case_facts WHEN old.summary IS NOT NULL BEGIN"
     "  UPDATE case_rows SET summary_fact = NULL WHERE id = old.case_id AND summary_fact = old.id; END;",
+    /* 10: each document's path and hash stored once, and smaller (issue 18).
+     * The path repeated its folder on every row (54 bytes a row at 100k
+     * decision pages, all of them the same folder), the unique index on it
+     * held the whole path again (7.3 MB), and the SHA-256 was 64 hex digits.
+     * The table becomes document_rows: the folder's id in document_dirs (a
+     * folder ends with its '/'; a path without one has the folder ''), the
+     * file name, and the hash as its 32 bytes (`digest`; a hash that is not
+     * 64 hex digits, written by hand, is kept as the text it was).  One
+     * unique index on (name, dir_id) finds a document by name (the same
+     * content read from another folder) and by path.  `documents` is a view
+     * with the old columns in the old order, taking inserts, updates and
+     * deletes.  SQLite cannot drop a UNIQUE column, so the table is copied:
+     * this migration runs with foreign keys off (FK_OFF_MIGRATION, below),
+     * renaming the table first so that the tables that refer to it follow,
+     * and the views that read it are dropped and made again around that. */
+    "DROP VIEW search_hits;"
+    "DROP VIEW unmatched_authorities;"
+    "ALTER TABLE documents RENAME TO document_rows;"
+    "CREATE TABLE document_dirs(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE) STRICT;"
+    "INSERT INTO document_dirs(path) SELECT DISTINCT " FOLDER_OF("path") " FROM document_rows ORDER BY 1;"
+    "CREATE TABLE document_rows_copy("
+    "  id INTEGER PRIMARY KEY,"
+    "  dir_id INTEGER NOT NULL REFERENCES document_dirs(id),"
+    "  name TEXT NOT NULL,"
+    "  digest ANY NOT NULL,"
+    "  plugin TEXT NOT NULL,"
+    "  plugin_version TEXT NOT NULL,"
+    "  rank INTEGER NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  note TEXT,"
+    "  ingested_at TEXT NOT NULL,"
+    "  n_cases INTEGER NOT NULL,"
+    "  UNIQUE (name, dir_id)) STRICT;"
+    "INSERT INTO document_rows_copy(id, dir_id, name, digest, plugin, plugin_version, rank, size, note, ingested_at,"
+    "  n_cases) SELECT d.id, p.id, " NAME_OF("d.path") ", ombuds_digest(d.sha256), d.plugin, d.plugin_version, d.rank,"
+    "  d.size, d.note, d.ingested_at, d.n_cases FROM document_rows d"
+    "  JOIN document_dirs p ON p.path = " FOLDER_OF("d.path") " ORDER BY d.id;"
+    "DROP TABLE document_rows;"
+    "ALTER TABLE document_rows_copy RENAME TO document_rows;"
+    "CREATE VIEW documents(id, path, sha256, plugin, plugin_version, rank, size, note, ingested_at, n_cases, name) AS"
+    "  SELECT d.id, p.path || d.name, iif(typeof(d.digest) = 'blob', lower(hex(d.digest)), d.digest), d.plugin,"
+    "  d.plugin_version, d.rank, d.size, d.note, d.ingested_at, d.n_cases, d.name"
+    "  FROM document_rows d JOIN document_dirs p ON p.id = d.dir_id;"
+    /* a hash given as text stays text: the shell has no ombuds_digest() */
+    "CREATE TRIGGER documents_insert INSTEAD OF INSERT ON documents BEGIN"
+    "  INSERT OR IGNORE INTO document_dirs(path) VALUES (" FOLDER_OF("new.path") ");"
+    "  INSERT INTO document_rows(id, dir_id, name, digest, plugin, plugin_version, rank, size, note, ingested_at,"
+    "  n_cases) VALUES (new.id, (SELECT id FROM document_dirs WHERE path = " FOLDER_OF("new.path") "),"
+    "  " NAME_OF("new.path") ", new.sha256, new.plugin, new.plugin_version, new.rank, new.size, new.note,"
+    "  coalesce(new.ingested_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), coalesce(new.n_cases, 0)); END;"
+    "CREATE TRIGGER documents_update INSTEAD OF UPDATE ON documents BEGIN"
+    "  INSERT OR IGNORE INTO document_dirs(path) VALUES (" FOLDER_OF("new.path") ");"
+    "  UPDATE document_rows SET id = new.id,"
+    "  dir_id = (SELECT id FROM document_dirs WHERE path = " FOLDER_OF("new.path") "),"
+    "  name = " NAME_OF("new.path") ", digest = iif(new.sha256 IS old.sha256, digest, new.sha256), plugin = new.plugin,"
+    "  plugin_version = new.plugin_version, rank = new.rank, size = new.size, note = new.note,"
+    "  ingested_at = new.ingested_at, n_cases = new.n_cases WHERE id = old.id; END;"
+    "CREATE TRIGGER documents_delete INSTEAD OF DELETE ON documents BEGIN"
+    "  DELETE FROM document_rows WHERE id = old.id; END;"
+    "CREATE VIEW search_hits AS SELECT s.search AS search, s.rank AS rank, t.id AS text_id, t.kind, t.text,"
+    "  t.case_id, c.ref, c.unref_key, t.document_id, d.path AS document"
+    "  FROM search s JOIN search_text t ON t.id = s.rowid JOIN case_rows c ON c.id = t.case_id"
+    "  JOIN documents d ON d.id = t.document_id;"
+    "CREATE VIEW unmatched_authorities AS SELECT f.authority AS name, count(DISTINCT f.case_id) AS cases,"
+    "  min(d.path) AS first_seen_in FROM case_facts f JOIN documents d ON d.id = f.document_id"
+    "  WHERE f.authority IS NOT NULL"
+    "  AND NOT EXISTS (SELECT 1 FROM authority_names n WHERE n.name_key = " OMB_NAME_KEY_SQL("f.authority") ")"
+    "  GROUP BY f.authority COLLATE NOCASE;",
 };
+
+/* The migration (its user_version once applied) that copies a table others
+ * refer to, and so runs with foreign keys off: with them on, dropping the
+ * old table would first delete every row that refers to it. */
+#define FK_OFF_MIGRATION 10
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -399,32 +478,99 @@ static int user_version(omb_store *st)
     return version;
 }
 
+/* ombuds_digest(hex): the 32 bytes a SHA-256 written as 64 hex digits
+ * stands for (omb_store_digest), or the argument unchanged when it is
+ * anything else.  For migration 10 only (SQLite has unhex() from 3.41,
+ * Debian 12 ships 3.40). */
+static void sql_digest(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    unsigned char out[32];
+    if (sqlite3_value_type(argv[0]) == SQLITE_TEXT &&
+        omb_store_digest((const char *)sqlite3_value_text(argv[0]), (size_t)sqlite3_value_bytes(argv[0]), out))
+        sqlite3_result_blob(cx, out, sizeof out, SQLITE_TRANSIENT);
+    else
+        sqlite3_result_value(cx, argv[0]);
+}
+
+/* After a migration run with foreign keys off: every reference must still
+ * hold, or the migration is undone. */
+static int check_foreign_keys(omb_store *st, char *err, size_t cap)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK) {
+        snprintf(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
+        return OMB_ESTORE;
+    }
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        snprintf(err, cap,
+                 "%s: upgrading the schema would break a reference: row %lld of %s refers to a missing row of %s",
+                 st->path, (long long)sqlite3_column_int64(s, 1), (const char *)sqlite3_column_text(s, 0),
+                 (const char *)sqlite3_column_text(s, 2));
+    else if (rc != SQLITE_DONE)
+        snprintf(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? OMB_OK : OMB_ESTORE;
+}
+
 /* Brings the schema up to date.  The version is read inside the write
  * transaction, so two processes opening a new store at once cannot both run
- * the same migration: the second waits, then finds nothing left to do. */
+ * the same migration: the second waits, then finds nothing left to do.
+ * Foreign keys can only be switched outside a transaction, so the version
+ * is looked at first without the lock to choose, and a migration that needs
+ * them off is only run if the version is still the one looked at. */
 int omb_store_migrate(omb_store *st, char *err, size_t cap)
 {
+    if (sqlite3_create_function(st->db, "ombuds_digest", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_digest,
+                                NULL, NULL) != SQLITE_OK) {
+        snprintf(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
+        return OMB_ESTORE;
+    }
+    int rc = OMB_OK;
     for (;;) {
-        if (exec(st, "BEGIN IMMEDIATE", err, cap)) return OMB_ESTORE;
+        int fk_off = user_version(st) + 1 == FK_OFF_MIGRATION;
+        if (exec(st, fk_off ? "PRAGMA foreign_keys = OFF" : "PRAGMA foreign_keys = ON", err, cap) ||
+            exec(st, "BEGIN IMMEDIATE", err, cap)) {
+            rc = OMB_ESTORE;
+            break;
+        }
         int version = user_version(st);
         if (version < 0) {
             snprintf(err, cap, "%s: %s", st->path, sqlite3_errmsg(st->db));
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-            return OMB_ESTORE;
+            rc = OMB_ESTORE;
+            break;
         }
         if (version > N_MIGRATIONS) {
             snprintf(err, cap, "%s: store schema version %d is newer than this ombuds understands (%d); upgrade ombuds",
                      st->path, version, N_MIGRATIONS);
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-            return OMB_ESTORE;
+            rc = OMB_ESTORE;
+            break;
         }
-        if (version == N_MIGRATIONS) return exec(st, "COMMIT", err, cap);
+        if (version == N_MIGRATIONS) {
+            rc = exec(st, "COMMIT", err, cap);
+            break;
+        }
+        if ((version + 1 == FK_OFF_MIGRATION) != fk_off) { /* another process moved it on meanwhile */
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            continue;
+        }
         char bump[64];
         snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", version + 1);
-        if (exec(st, migrations[version], err, cap) || exec(st, bump, err, cap)) {
+        if (exec(st, migrations[version], err, cap) || (fk_off && check_foreign_keys(st, err, cap)) ||
+            exec(st, bump, err, cap)) {
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-            return OMB_ESTORE;
+            rc = OMB_ESTORE;
+            break;
         }
-        if (exec(st, "COMMIT", err, cap)) return OMB_ESTORE;
+        if (exec(st, "COMMIT", err, cap)) {
+            rc = OMB_ESTORE;
+            break;
+        }
     }
+    /* whatever happened, the connection goes on with foreign keys on */
+    if (exec(st, "PRAGMA foreign_keys = ON", rc ? NULL : err, rc ? 0 : cap) && !rc) rc = OMB_ESTORE;
+    return rc;
 }

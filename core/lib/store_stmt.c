@@ -8,17 +8,25 @@
  * store_schema.c, transactions store.c, writing a document store_write.c.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "store_int.h"
 #include "authorities.h"
 
 static const char *const stmt_sql[S__COUNT] = {
-    [S_FIND_SAME] = "SELECT path FROM documents WHERE name = ?2 AND sha256 = ?1 LIMIT 1",
-    [S_FIND_PATH] = "SELECT id FROM documents WHERE path = ?1",
-    [S_DELETE_DOC] = "DELETE FROM documents WHERE id = ?1",
+    /* Documents are document_rows under their folder (document_dirs), found
+     * by the unique index on (name, dir_id); the hash is its 32 bytes (?1),
+     * or as text (?3) when a row was written by hand through `documents`. */
+    [S_FIND_SAME] = "SELECT p.path || d.name FROM document_rows d JOIN document_dirs p ON p.id = d.dir_id"
+                    " WHERE d.name = ?2 AND d.digest IN (?1, ?3) LIMIT 1",
+    [S_FIND_PATH] = "SELECT d.id FROM document_rows d JOIN document_dirs p ON p.id = d.dir_id"
+                    " WHERE d.name = ?2 AND p.path = ?1",
+    [S_DELETE_DOC] = "DELETE FROM document_rows WHERE id = ?1",
+    [S_INSERT_DIR] = "INSERT OR IGNORE INTO document_dirs(path) VALUES (?1)",
     [S_DOC_CASES] = "SELECT DISTINCT case_id FROM case_sources WHERE document_id = ?1",
-    [S_INSERT_DOC] = "INSERT INTO documents(path, sha256, plugin, plugin_version, rank, size, note, ingested_at,"
-                     " n_cases, name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [S_INSERT_DOC] = "INSERT INTO document_rows(dir_id, name, digest, plugin, plugin_version, rank, size, note,"
+                     " ingested_at, n_cases) VALUES ((SELECT id FROM document_dirs WHERE path = ?1), ?10, ?2, ?3, ?4,"
+                     " ?5, ?6, ?7, ?8, ?9)",
     [S_UPSERT_REF] = "INSERT INTO case_rows(ref) VALUES (?1) ON CONFLICT(ref) DO UPDATE SET ref = excluded.ref RETURNING id",
     [S_UPSERT_UNREF] = "INSERT INTO case_rows(unref_key) VALUES (?1) ON CONFLICT(unref_key) DO UPDATE SET"
                        " unref_key = excluded.unref_key RETURNING id",
@@ -49,11 +57,12 @@ static const char *const stmt_sql[S__COUNT] = {
      * merging the annexes of 10k cases spent half its time creating them;
      * an ORDER BY on these queries still opened a sorter for each. */
     [S_RANKED_FACTS] = "SELECT f.authority, f.category, f.subcategory, f.council_subject, f.outcome, f.decision_date,"
-                       " iif(f.summary IS NULL, NULL, 1), d.rank, d.id, f.id FROM case_facts f JOIN documents d ON d.id = f.document_id"
+                       " iif(f.summary IS NULL, NULL, 1), d.rank, d.id, f.id FROM case_facts f"
+                       " JOIN document_rows d ON d.id = f.document_id"
                        " WHERE f.case_id = ?1",
-    [S_RANKED_REMEDY_DOC] = "SELECT d.rank, d.id FROM remedies r JOIN documents d ON d.id = r.document_id"
+    [S_RANKED_REMEDY_DOC] = "SELECT d.rank, d.id FROM remedies r JOIN document_rows d ON d.id = r.document_id"
                             " WHERE r.case_id = ?1",
-    [S_RANKED_IMPROVEMENT_DOC] = "SELECT d.rank, d.id FROM improvements i JOIN documents d ON d.id = i.document_id"
+    [S_RANKED_IMPROVEMENT_DOC] = "SELECT d.rank, d.id FROM improvements i JOIN document_rows d ON d.id = i.document_id"
                                  " WHERE i.case_id = ?1",
     [S_SET_MERGED] =
         "UPDATE case_rows SET authority = ?2, category = ?3, subcategory = ?4, council_subject = ?5,"
@@ -76,7 +85,7 @@ static const char *const stmt_sql[S__COUNT] = {
      * so the full merge runs) a case whose category the subject map may
      * have given, which only the facts can tell. */
     [S_OTHER_RANKS] = "SELECT min(iif(s.document_id = ?2, NULL, d.rank)), max(iif(s.document_id = ?2, NULL, d.rank)),"
-                      " sum(s.document_id = ?2) FROM case_sources s JOIN documents d ON d.id = s.document_id"
+                      " sum(s.document_id = ?2) FROM case_sources s JOIN document_rows d ON d.id = s.document_id"
                       " WHERE s.case_id = ?1",
     [S_MERGE_FILL] =
         "UPDATE case_rows SET authority = coalesce(authority, ?2), category = coalesce(category, ?3),"
@@ -143,6 +152,35 @@ int omb_store_control(omb_store *st, enum stmt_id id, char *err, size_t cap)
     if (rc == SQLITE_DONE) return OMB_OK;
     if (cap) snprintf(err, cap, "%s: %s: %s", st->path, stmt_sql[id], sqlite3_errmsg(st->db));
     return OMB_ESTORE;
+}
+
+static int hex_digit(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+int omb_store_digest(const char *hex, size_t n, unsigned char out[32])
+{
+    if (!hex || n != 64) return 0;
+    for (int i = 0; i < 32; i++) {
+        int hi = hex_digit((unsigned char)hex[2 * i]), lo = hex_digit((unsigned char)hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) return 0;
+        out[i] = (unsigned char)(hi << 4 | lo);
+    }
+    return 1;
+}
+
+int omb_store_bind_digest(sqlite3_stmt *s, int blob_at, int text_at, const char *hex)
+{
+    unsigned char raw[32];
+    int rc = omb_store_digest(hex, hex ? strlen(hex) : 0, raw)
+                 ? sqlite3_bind_blob(s, blob_at, raw, sizeof raw, SQLITE_TRANSIENT)
+                 : sqlite3_bind_text(s, blob_at, hex, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK && text_at) rc = sqlite3_bind_text(s, text_at, hex, -1, SQLITE_STATIC);
+    return rc;
 }
 
 sqlite3_stmt *omb_store_stmt(omb_store *st, enum stmt_id id)

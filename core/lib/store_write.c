@@ -28,7 +28,7 @@ int omb_store_find_same(omb_store *st, const char *sha256, const char *path, cha
 {
     sqlite3_stmt *s = stmt(st, S_FIND_SAME);
     if (!s) return 0;
-    sqlite3_bind_text(s, 1, sha256, -1, SQLITE_STATIC);
+    omb_store_bind_digest(s, 1, 3, sha256);
     sqlite3_bind_text(s, 2, omb_doc_name(path), -1, SQLITE_STATIC);
     int found = sqlite3_step(s) == SQLITE_ROW;
     if (found && cap) snprintf(path_out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
@@ -486,8 +486,9 @@ static int write_all(struct write_ctx *w, struct omb_sink *sink, int *result)
     const struct omb_doc_meta *m = w->meta;
     sqlite3_stmt *s = stmt(w->st, S_FIND_SAME);
     if (!s) return fail_sql(w, "the document");
-    sqlite3_bind_text(s, 1, m->sha256, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, omb_doc_name(m->path), -1, SQLITE_STATIC);
+    omb_store_bind_digest(s, 1, 3, m->sha256);
+    const char *name = omb_doc_name(m->path);
+    sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
     int rcs = sqlite3_step(s);
     sqlite3_reset(s);
     if (rcs == SQLITE_ROW) {
@@ -496,8 +497,11 @@ static int write_all(struct write_ctx *w, struct omb_sink *sink, int *result)
     }
     if (rcs != SQLITE_DONE) return fail_sql(w, "the document");
 
+    /* the folder, with its '/', as document_dirs keeps it */
+    int dir_len = (int)(name - m->path);
     if (!(s = stmt(w->st, S_FIND_PATH))) return fail_sql(w, "the document");
-    sqlite3_bind_text(s, 1, m->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 1, m->path, dir_len, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
     sqlite3_int64 old = 0;
     if (sqlite3_step(s) == SQLITE_ROW) old = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
@@ -509,9 +513,12 @@ static int write_all(struct write_ctx *w, struct omb_sink *sink, int *result)
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!(s = stmt(w->st, S_INSERT_DIR))) return fail_sql(w, "the document's folder");
+    sqlite3_bind_text(s, 1, m->path, dir_len, SQLITE_STATIC);
+    if (step_done(s)) return fail_sql(w, "the document's folder");
     if (!(s = stmt(w->st, S_INSERT_DOC))) return fail_sql(w, "the document");
-    sqlite3_bind_text(s, 1, m->path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, m->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 1, m->path, dir_len, SQLITE_STATIC);
+    omb_store_bind_digest(s, 2, 0, m->sha256);
     sqlite3_bind_text(s, 3, m->plugin, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, m->plugin_version ? m->plugin_version : "", -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 5, m->rank);
@@ -519,7 +526,7 @@ static int write_all(struct write_ctx *w, struct omb_sink *sink, int *result)
     bind_text_or_null(s, 7, m->note && *m->note ? m->note : NULL);
     sqlite3_bind_text(s, 8, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(s, 9, (sqlite3_int64)sink->n_cases);
-    sqlite3_bind_text(s, 10, omb_doc_name(m->path), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 10, name, -1, SQLITE_STATIC);
     if (step_done(s)) return fail_sql(w, "the document");
     w->doc_id = sqlite3_last_insert_rowid(w->st->db);
 

@@ -116,7 +116,7 @@ if command -v sqlite3 >/dev/null 2>&1; then
   cp "$tmp/docs2/d1830.txt" "$tmp/poison/b-poison.txt"
   for i in $(seq 1 5); do cp "$tmp/docs2/d18$((i + 40)).txt" "$tmp/poison/c$i.txt"; done
   "$OMBUDS" --db "$tmp/poison.db" ingest --quiet "$tmp/poison/a1.txt" >/dev/null 2>&1
-  sqlite3 "$tmp/poison.db" "CREATE TRIGGER poison BEFORE INSERT ON documents WHEN new.path LIKE '%b-poison%'
+  sqlite3 "$tmp/poison.db" "CREATE TRIGGER poison BEFORE INSERT ON document_rows WHEN new.name LIKE '%b-poison%'
     BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END;"
   out=$("$OMBUDS" --db "$tmp/poison.db" ingest --batch 100 "$tmp/poison" 2>&1); rc=$?
   check "a write failing mid-batch: exit status 3 (the store refused it)" 3 "$rc"

@@ -86,6 +86,8 @@ static int load_fixture(const char *path)
 }
 
 /* The values as documents gave them, in the order the merge rule reads them. */
+static const char *const DOCS_SQL = "SELECT id, path, sha256, plugin, plugin_version, rank, size, note, ingested_at,"
+                                    " n_cases FROM documents ORDER BY id";
 static const char *const FACTS_SQL =
     "SELECT c.ref, d.path, f.field, f.value, f.line FROM facts f JOIN cases c ON c.id = f.case_id"
     " JOIN documents d ON d.id = f.document_id ORDER BY c.ref, f.field, d.id, f.id";
@@ -121,6 +123,7 @@ int main(void)
     char *found_before = rows(raw, FOUND_SQL);
     char *remedies_before = rows(raw, REMEDY_SQL);
     char *totals_before = rows(raw, "SELECT * FROM case_totals ORDER BY case_id");
+    char *documents_before = rows(raw, DOCS_SQL);
     sqlite3_close(raw);
     TAP_INT(count_lines(remedies_before), 29, "the fixture holds 29 remedies");
     TAP_INT(count_lines(text_before), 25, "the fixture holds 25 searchable texts");
@@ -131,7 +134,7 @@ int main(void)
     omb_store *st = NULL;
     TAP_INT(omb_store_open(path, 0, &st, err, sizeof err), OMB_OK, "a schema-3 store opens read-write");
     sqlite3 *db = omb_store_db(st);
-    expect_rows(db, "PRAGMA user_version", "9\n", "and is migrated to schema 9");
+    expect_rows(db, "PRAGMA user_version", "10\n", "and is migrated to schema 10");
     expect_rows(db, FACTS_SQL, facts_before, "every fact keeps its case, document, field, value, line and order");
     expect_rows(db, CASES_SQL, cases_before, "the merged cases are unchanged");
     expect_rows(db, "SELECT count(*) FROM case_facts", "75\n", "old facts move one field to a case_facts row");
@@ -147,6 +150,51 @@ int main(void)
                 "cases is a view since schema 9");
     expect_rows(db, "SELECT count(*) FROM case_rows c JOIN case_facts f ON f.id = c.summary_fact AND f.case_id = c.id",
                 "10\n", "over case_rows, which points at each of the 10 summaries' case_facts row");
+
+    /* schema 10: documents is a view over document_rows and document_dirs */
+    TAP_INT(count_lines(documents_before), 11, "the fixture holds 11 documents");
+    expect_rows(db, DOCS_SQL, documents_before, "every document keeps its id, path, hash, plugin, rank, size and date");
+    expect_rows(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'documents' AND type = 'view'", "1\n",
+                "documents is a view since schema 10");
+    expect_rows(db, "SELECT count(*), sum(typeof(digest) = 'blob' AND length(digest) = 32) FROM document_rows",
+                "11|11\n", "over document_rows, each hash kept as its 32 bytes");
+    expect_rows(db, "SELECT count(*) FROM document_dirs", "2\n", "and each folder once (the fixture's two)");
+    expect_rows(db, "PRAGMA foreign_key_check", "", "every reference to a document still holds");
+    expect_rows(db, "PRAGMA foreign_keys", "1\n", "and foreign keys are on again after the migration");
+    expect_rows(db, "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%REFERENCES documents(%'", "0\n",
+                "no table refers to the view");
+    expect_rows(db, "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%REFERENCES \"document_rows\"(id)%'", "7\n",
+                "the seven tables of a document's contribution refer to document_rows");
+    char *plan = rows(db, "EXPLAIN QUERY PLAN SELECT id FROM documents WHERE name = 'x.txt' AND path = '/a/x.txt'");
+    TAP_OK(strstr(plan, "INDEX sqlite_autoindex_document_rows_1 (name=?)") && !strstr(plan, "SCAN"),
+           "a path is found through the name's index (%s)", plan);
+    free(plan);
+
+    /* the view takes the hand corrections users make in sqlite3 */
+    TAP_INT(sqlite3_exec(db,
+                         "INSERT INTO documents(path, sha256, plugin, plugin_version, rank, size, ingested_at, n_cases)"
+                         " VALUES ('/elsewhere/by hand.txt', 'not a hash', 'decision_page', '1.0', 90, 12,"
+                         " '2026-12-03T00:00:00Z', 0)",
+                         NULL, NULL, NULL),
+            SQLITE_OK, "a document inserted through the view");
+    expect_rows(db, "SELECT id, name, sha256, size FROM documents WHERE path = '/elsewhere/by hand.txt'",
+                "12|by hand.txt|not a hash|12\n", "reads back with its name split off and its hash as given");
+    TAP_INT(sqlite3_exec(db, "UPDATE documents SET path = '/moved/here.txt', note = 'moved' WHERE id = 12", NULL, NULL,
+                         NULL),
+            SQLITE_OK, "a path changed through the view");
+    expect_rows(db, "SELECT d.name, p.path, d.note FROM document_rows d JOIN document_dirs p ON p.id = d.dir_id"
+                    " WHERE d.id = 12",
+                "here.txt|/moved/|moved\n", "moves it to another folder row and name");
+    expect_rows(db, "SELECT sha256 FROM documents WHERE id = 1",
+                "f4d037f0610079d31aee624a835d082772f083ada90adba1abb59f5d12dec9ff\n",
+                "an untouched hash reads back as its 64 hex digits");
+    TAP_INT(sqlite3_exec(db, "UPDATE documents SET note = 'checked' WHERE id = 1", NULL, NULL, NULL), SQLITE_OK,
+            "another column changed through the view");
+    expect_rows(db, "SELECT typeof(digest), length(digest), note FROM document_rows WHERE id = 1", "blob|32|checked\n",
+                "leaves the hash's bytes alone");
+    TAP_INT(sqlite3_exec(db, "DELETE FROM documents WHERE id = 12", NULL, NULL, NULL), SQLITE_OK,
+            "a document deleted through the view");
+    expect_rows(db, "SELECT count(*) FROM document_rows WHERE id = 12", "0\n", "is gone from document_rows");
 
     /* the merge rule reads case_facts: re-merging every case changes nothing */
     TAP_INT(omb_store_remerge_all(st, err, sizeof err), OMB_OK, "every case re-merges from case_facts");
@@ -179,7 +227,7 @@ int main(void)
                 "whose ids never meet");
     TAP_INT(sqlite3_exec(db, "INSERT INTO search(search, rank) VALUES ('integrity-check', 1)", NULL, NULL, NULL),
             SQLITE_OK, "the index agrees with the texts");
-    char *plan = rows(db, "EXPLAIN QUERY PLAN SELECT ref, kind, document FROM search_hits WHERE search MATCH 'review'"
+    plan = rows(db, "EXPLAIN QUERY PLAN SELECT ref, kind, document FROM search_hits WHERE search MATCH 'review'"
                           " ORDER BY rank LIMIT 3");
     TAP_OK(!strstr(plan, "MATERIALIZE") && !strstr(plan, "AUTOMATIC") && !strstr(plan, "SCAN case_facts") &&
                !strstr(plan, "SCAN improvements"),
@@ -201,16 +249,17 @@ int main(void)
     load_fixture(path);
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY, &st, err, sizeof err), OMB_OK,
             "a schema-3 store opens read-only");
-    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "9\n", "and was upgraded first");
+    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "10\n", "and was upgraded first");
     expect_rows(st ? omb_store_db(st) : NULL, FACTS_SQL, facts_before, "with the same facts");
     omb_store_close(st);
     load_fixture(path);
     st = NULL;
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY | OMB_STORE_NO_UPGRADE, &st, err, sizeof err), OMB_ESTORE,
             "with NO_UPGRADE an old store is refused");
-    TAP_OK(strstr(err, "schema 3, expected 9") != NULL, "naming both versions (%s)", err);
+    TAP_OK(strstr(err, "schema 3, expected 10") != NULL, "naming both versions (%s)", err);
 
     free(facts_before);
+    free(documents_before);
     free(cases_before);
     free(text_before);
     free(found_before);

@@ -401,7 +401,7 @@ int main(void)
     int result;
     snprintf(db_path, sizeof db_path, "test_store_%d.db", (int)getpid());
     TAP_INT(omb_store_open(db_path, 0, &st, err, sizeof err), OMB_OK, "open a new store");
-    TAP_INT(one_int(st, "PRAGMA user_version"), 9, "schema migrated to version 9");
+    TAP_INT(one_int(st, "PRAGMA user_version"), 10, "schema migrated to version 10");
     TAP_OK(one_int(st, "SELECT count(*) FROM authorities") > 150, "shipped authority register loaded");
     TAP_STR(one_text(st, "PRAGMA journal_mode"), "wal", "WAL journal");
 
@@ -518,6 +518,40 @@ int main(void)
     TAP_STR(one_text(st, "SELECT group_concat(name, ',') FROM (SELECT name FROM documents WHERE sha256 = 'e0e0'"
                          " ORDER BY id)"),
             "copy.txt,copy-2.txt", "documents.name is the path's last component");
+    omb_sink_clear(&s);
+
+    /* schema 10: a document row keeps its folder's id and its hash as 32
+     * bytes; `documents` shows the path and the 64 hex digits again */
+    static const char hash[] = "3f0a9c1e5b7d2468ace013579bdf02468ace13579bdf02468ace13579bdf0246";
+    omb_sink_init(&s, "", 0, "/srv/papers/annex.txt", "test");
+    add_case(&s, make_case("23 000 201", "Somerset Council", 1000, NULL, 1));
+    TAP_INT(write_doc(st, "/srv/papers/annex.txt", hash, 50, &s, &result), OMB_OK, "write a document by its full path");
+    TAP_STR(one_text(st, "SELECT sha256 || ' ' || name FROM documents WHERE path = '/srv/papers/annex.txt'"),
+            "3f0a9c1e5b7d2468ace013579bdf02468ace13579bdf02468ace13579bdf0246 annex.txt",
+            "documents gives its hash in hex and its name");
+    TAP_STR(one_text(st, "SELECT typeof(d.digest) || ' ' || length(d.digest) || ' ' || p.path FROM document_rows d"
+                         " JOIN document_dirs p ON p.id = d.dir_id WHERE d.name = 'annex.txt' AND p.path != ''"),
+            "blob 32 /srv/papers/", "stored as 32 bytes under its folder, kept with its '/'");
+    sqlite3_int64 dirs = one_int(st, "SELECT count(*) FROM document_dirs");
+    TAP_INT(dirs, 3, "one folder row each for '', folder-a/ and /srv/papers/ (folder-b's copy was not stored)");
+    changes = one_int(st, "SELECT total_changes()");
+    TAP_INT(write_doc(st, "/srv/papers/annex.txt", hash, 50, &s, &result), OMB_OK, "the same document again");
+    TAP_INT(result, OMB_DOC_UNCHANGED, "is unchanged, found by its hash's bytes");
+    TAP_INT(one_int(st, "SELECT total_changes()"), changes, "and changes nothing");
+    char same[256];
+    TAP_INT(omb_store_find_same(st, hash, "/elsewhere/annex.txt", same, sizeof same), 1,
+            "the reading side finds it from another folder");
+    TAP_STR(same, "/srv/papers/annex.txt", "under its stored path");
+    TAP_INT(omb_store_find_same(st, "4f0a9c1e5b7d2468ace013579bdf02468ace13579bdf02468ace13579bdf0246",
+                                "/elsewhere/annex.txt", same, sizeof same),
+            0, "but not with another hash");
+    TAP_INT(write_doc(st, "/srv/papers/annex.txt", "4f0a9c1e5b7d2468ace013579bdf02468ace13579bdf02468ace13579bdf0246",
+                      50, &s, &result),
+            OMB_OK, "a changed file at the same path");
+    TAP_INT(result, OMB_DOC_UPDATED, "replaces the document found by folder and name");
+    TAP_INT(one_int(st, "SELECT count(*) FROM documents WHERE name = 'annex.txt' AND path = '/srv/papers/annex.txt'"), 1,
+            "which is still there once");
+    TAP_INT(one_int(st, "SELECT count(*) FROM document_dirs"), dirs, "in the same folder row");
     omb_sink_clear(&s);
     omb_store_close(st);
 
