@@ -46,6 +46,8 @@ static int set_wal(omb_store *st, char *err, size_t cap)
     return OMB_ESTORE;
 }
 
+static void forget_on_rollback(void *st) { omb_store_names_forget(st); }
+
 int omb_store_open(const char *path, int flags, omb_store **out, char *err, size_t cap)
 {
     *out = NULL;
@@ -88,6 +90,8 @@ int omb_store_open(const char *path, int flags, omb_store **out, char *err, size
     /* Another ingest may hold the write lock: wait for it rather than fail. */
     sqlite3_busy_timeout(st->db, 30000);
     omb_sqlfuncs_register(st->db); /* median(), percentile(): sqlfuncs.c */
+    /* a rollback takes back the terms the transaction added (store_names.c) */
+    sqlite3_rollback_hook(st->db, forget_on_rollback, st);
     if (exec(st, "PRAGMA foreign_keys = ON", err, cap)) goto fail;
     if (!(flags & OMB_STORE_READONLY)) {
         /* WAL lets readers (the console) see a consistent store during an

@@ -49,6 +49,8 @@ enum stmt_id {
     S_FIND_REF,
     S_INSERT_NEW_CASE,
     S_REGISTER_NAME,
+    S_FIND_TERM,
+    S_ADD_TERM,
     S_INDEX_PENDING,
     S_LIST_PENDING,
     S_MAX_TEXT_ID,
@@ -108,8 +110,8 @@ struct omb_store {
 #define DEFERRED_INDEX_NAMES "cases_authority", "cases_category", "case_sources_document", "case_facts_document", \
                              "remedies_document", "improvements_document"
 static const char deferred_indexes[] =
-    "CREATE INDEX IF NOT EXISTS cases_authority ON case_rows(authority);"
-    "CREATE INDEX IF NOT EXISTS cases_category ON case_rows(category, subcategory);"
+    "CREATE INDEX IF NOT EXISTS cases_authority ON case_rows(authority_id);"
+    "CREATE INDEX IF NOT EXISTS cases_category ON case_rows(category_id, subcategory_id);"
     "CREATE INDEX IF NOT EXISTS case_sources_document ON case_sources(document_id);"
     "CREATE INDEX IF NOT EXISTS case_facts_document ON case_facts(document_id);"
     "CREATE INDEX IF NOT EXISTS remedies_document ON remedies(document_id);"
@@ -165,7 +167,13 @@ void omb_checkpointer_stop(struct omb_checkpointer *c, sqlite3 *db);
  * valid until omb_store_names_forget; NULL for a NULL spelling or on an error
  * (sqlite3_errmsg, or out of memory). */
 const char *omb_store_register_name(omb_store *st, const char *spelling);
-/* Forgets every answer: store_write.c at each BEGIN, and close. */
+/* The id of text in case_terms (schema 11), added when it is new, and
+ * remembered like the register's names; 0 on an error (sqlite3_errmsg says
+ * why) or for a NULL text.  The outcome "unknown" is always id 1. */
+sqlite3_int64 omb_store_term(omb_store *st, const char *text);
+#define OMB_TERM_UNKNOWN 1
+/* Forgets every answer: store_write.c at each BEGIN and ROLLBACK TO, the
+ * rollback hook (store.c), a re-merge of every case, and close. */
 void omb_store_names_forget(omb_store *st);
 
 /* ---- store.c ---- */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * store_names.c -- the register's name for an authority as a document
- * spells it, remembered for the rest of the transaction.
+ * spells it, and the case_terms id of a text cases share (schema 11),
+ * remembered for the rest of the transaction.
  *
  * Why: a stored case's authority is the register's name when the register
  * knows the spelling (authorities.h: the key drops case, "&", "and" and
@@ -14,6 +15,13 @@
  * transaction with BEGIN IMMEDIATE (store_write.c), so no other connection
  * can change the register while it lasts, and the answers are exactly what
  * the SQL would give.  store_write.c forgets them at every BEGIN.
+ *
+ * The ids of case_terms (the authorities, categories, sub-categories and
+ * outcomes case_rows keeps as numbers) are kept the same way, and for the
+ * same reason: a few hundred texts, asked for at every case written.  A term
+ * this transaction added is gone again after a rollback, so every rollback
+ * forgets them too: a ROLLBACK through SQLite's rollback hook (store.c), a
+ * ROLLBACK TO by whoever issues it (store_write.c).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,10 +29,14 @@
 
 #include "store_int.h"
 
-/* One spelling and the register's name for it (NULL: the same spelling). */
+/* One text: as an authority's spelling, the register's name for it (NULL:
+ * the same spelling) once named is set; its case_terms id once term is
+ * not 0. */
 struct name_slot {
     char *spelling;
     char *name;
+    int named;
+    sqlite3_int64 term;
 };
 
 struct omb_name_cache {
@@ -91,25 +103,61 @@ static char *ask_register(omb_store *st, const char *spelling, int *ok)
     return name;
 }
 
-const char *omb_store_register_name(omb_store *st, const char *spelling)
+/* The text's slot, made (with nothing known yet) when it has none; NULL out
+ * of memory. */
+static struct name_slot *slot_for(omb_store *st, const char *text)
 {
-    if (!spelling) return NULL;
     if (!st->names && !(st->names = calloc(1, sizeof *st->names))) return NULL;
     struct omb_name_cache *c = st->names;
     if ((c->n + 1) * 4 > c->cap * 3 && grow(c)) return NULL;
-    size_t i = hash_text(spelling) & (c->cap - 1);
+    size_t i = hash_text(text) & (c->cap - 1);
     for (; c->slots[i].spelling; i = (i + 1) & (c->cap - 1))
-        if (!strcmp(c->slots[i].spelling, spelling)) return c->slots[i].name ? c->slots[i].name : c->slots[i].spelling;
-    int ok;
-    char *name = ask_register(st, spelling, &ok);
-    if (!ok) return NULL;
-    char *copy = strdup(spelling);
-    if (!copy) {
-        free(name);
-        return NULL;
-    }
-    c->slots[i].spelling = copy;
-    c->slots[i].name = name;
+        if (!strcmp(c->slots[i].spelling, text)) return &c->slots[i];
+    if (!(c->slots[i].spelling = strdup(text))) return NULL;
     c->n++;
-    return name ? name : copy;
+    return &c->slots[i];
+}
+
+const char *omb_store_register_name(omb_store *st, const char *spelling)
+{
+    if (!spelling) return NULL;
+    struct name_slot *slot = slot_for(st, spelling);
+    if (!slot) return NULL;
+    if (!slot->named) {
+        int ok;
+        slot->name = ask_register(st, spelling, &ok);
+        if (!ok) return NULL;
+        slot->named = 1;
+    }
+    return slot->name ? slot->name : slot->spelling;
+}
+
+/* The id of text in case_terms, added when it is new; 0 on an error. */
+static sqlite3_int64 ask_term(omb_store *st, const char *text)
+{
+    sqlite3_stmt *s = stmt(st, S_FIND_TERM);
+    if (!s) return 0;
+    sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    sqlite3_int64 id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_DONE || !(s = stmt(st, S_ADD_TERM))) return id;
+    sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_DONE ? sqlite3_last_insert_rowid(st->db) : 0;
+}
+
+sqlite3_int64 omb_store_term(omb_store *st, const char *text)
+{
+    struct name_slot *slot = text ? slot_for(st, text) : NULL;
+    if (!slot) return 0;
+    if (slot->term) return slot->term;
+    struct omb_name_cache *c = st->names;
+    sqlite3_int64 id = ask_term(st, text);
+    /* an error that rolled the transaction back has forgotten the slot */
+    if (st->names == c) slot->term = id;
+    return id;
 }

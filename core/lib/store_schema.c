@@ -15,6 +15,13 @@
  * its file name, in SQL: rtrim() with every character of the path but '/'
  * strips back to the last '/'. */
 #define FOLDER_OF(p) "substr(" p ", 1, length(rtrim(" p ", replace(" p ", '/', ''))))"
+/* The case_terms id of a text (schema 11), and whether a text is a term
+ * still to add.  Triggers add rows with NOT EXISTS rather than INSERT OR
+ * IGNORE: an outer INSERT OR REPLACE (how the subject map is loaded) would
+ * turn the trigger's IGNORE into REPLACE, giving a term a new id under every
+ * case that has it. */
+#define TERM_ID(t) "(SELECT id FROM case_terms WHERE text = " t ")"
+#define NEW_TERM(t) t " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_terms WHERE text = " t ")"
 #define NAME_OF(p) "substr(" p ", length(rtrim(" p ", replace(" p ", '/', ''))) + 1)"
 
 /* Migrations, applied in order; index + 1 is the user_version they reach.
@@ -434,13 +441,15 @@ static const char *const migrations[] = {
     "  FROM document_rows d JOIN document_dirs p ON p.id = d.dir_id;"
     /* a hash given as text stays text: the shell has no ombuds_digest() */
     "CREATE TRIGGER documents_insert INSTEAD OF INSERT ON documents BEGIN"
-    "  INSERT OR IGNORE INTO document_dirs(path) VALUES (" FOLDER_OF("new.path") ");"
+    "  INSERT INTO document_dirs(path) SELECT " FOLDER_OF("new.path")
+    "  WHERE NOT EXISTS (SELECT 1 FROM document_dirs WHERE path = " FOLDER_OF("new.path") ");"
     "  INSERT INTO document_rows(id, dir_id, name, digest, plugin, plugin_version, rank, size, note, ingested_at,"
     "  n_cases) VALUES (new.id, (SELECT id FROM document_dirs WHERE path = " FOLDER_OF("new.path") "),"
     "  " NAME_OF("new.path") ", new.sha256, new.plugin, new.plugin_version, new.rank, new.size, new.note,"
     "  coalesce(new.ingested_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), coalesce(new.n_cases, 0)); END;"
     "CREATE TRIGGER documents_update INSTEAD OF UPDATE ON documents BEGIN"
-    "  INSERT OR IGNORE INTO document_dirs(path) VALUES (" FOLDER_OF("new.path") ");"
+    "  INSERT INTO document_dirs(path) SELECT " FOLDER_OF("new.path")
+    "  WHERE NOT EXISTS (SELECT 1 FROM document_dirs WHERE path = " FOLDER_OF("new.path") ");"
     "  UPDATE document_rows SET id = new.id,"
     "  dir_id = (SELECT id FROM document_dirs WHERE path = " FOLDER_OF("new.path") "),"
     "  name = " NAME_OF("new.path") ", digest = iif(new.sha256 IS old.sha256, digest, new.sha256), plugin = new.plugin,"
@@ -457,6 +466,64 @@ static const char *const migrations[] = {
     "  WHERE f.authority IS NOT NULL"
     "  AND NOT EXISTS (SELECT 1 FROM authority_names n WHERE n.name_key = " OMB_NAME_KEY_SQL("f.authority") ")"
     "  GROUP BY f.authority COLLATE NOCASE;",
+    /* 11: the texts cases share stored once (issue 18).  Every case_rows
+     * row spelled out its authority, category, sub-category and outcome (67
+     * bytes a case, and the two indexes on them held them again: 7.8 MB of
+     * 141 at 100k cases), for a few hundred distinct texts.  They are now
+     * rows of case_terms, and case_rows keeps their ids; "unknown" is id 1,
+     * the outcome of a case no document has judged yet.  `cases` is made
+     * again over them, with the same columns in the same order.  The
+     * subject map's categories are terms too, kept so by its triggers, since
+     * S_MAP_SUBJECT looks them up and users edit the map in sqlite3. */
+    "DROP VIEW cases;"
+    "DROP INDEX IF EXISTS cases_authority;"
+    "DROP INDEX IF EXISTS cases_category;"
+    "CREATE TABLE case_terms(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE) STRICT;"
+    "INSERT INTO case_terms(id, text) VALUES (1, 'unknown');"
+    "INSERT OR IGNORE INTO case_terms(text) SELECT v FROM (SELECT authority AS v FROM case_rows"
+    "  UNION SELECT category FROM case_rows UNION SELECT subcategory FROM case_rows UNION SELECT outcome FROM case_rows"
+    "  UNION SELECT category FROM subject_map UNION SELECT nullif(subcategory, '') FROM subject_map)"
+    "  WHERE v IS NOT NULL ORDER BY v;"
+    "ALTER TABLE case_rows ADD COLUMN authority_id INTEGER;"
+    "ALTER TABLE case_rows ADD COLUMN category_id INTEGER;"
+    "ALTER TABLE case_rows ADD COLUMN subcategory_id INTEGER;"
+    "ALTER TABLE case_rows ADD COLUMN outcome_id INTEGER NOT NULL DEFAULT 1;"
+    "UPDATE case_rows SET authority_id = " TERM_ID("authority") ", category_id = " TERM_ID("category") ","
+    "  subcategory_id = " TERM_ID("subcategory") ", outcome_id = " TERM_ID("outcome") ";"
+    "ALTER TABLE case_rows DROP COLUMN authority;"
+    "ALTER TABLE case_rows DROP COLUMN category;"
+    "ALTER TABLE case_rows DROP COLUMN subcategory;"
+    "ALTER TABLE case_rows DROP COLUMN outcome;"
+    "CREATE INDEX cases_authority ON case_rows(authority_id);"
+    "CREATE INDEX cases_category ON case_rows(category_id, subcategory_id);"
+    "CREATE VIEW cases(id, ref, unref_key, authority, category, subcategory, council_subject, outcome,"
+    "  decision_date, year, summary, remedy_document_id, improvement_document_id) AS"
+    "  SELECT c.id, c.ref, c.unref_key, a.text, k.text, s.text, c.council_subject, o.text,"
+    "  c.decision_date, c.year, f.summary, c.remedy_document_id, c.improvement_document_id"
+    "  FROM case_rows c LEFT JOIN case_terms a ON a.id = c.authority_id LEFT JOIN case_terms k ON k.id = c.category_id"
+    "  LEFT JOIN case_terms s ON s.id = c.subcategory_id LEFT JOIN case_terms o ON o.id = c.outcome_id"
+    "  LEFT JOIN case_facts f ON f.id = c.summary_fact;"
+    /* a NULL outcome finds no term and is refused by NOT NULL, as before */
+    "CREATE TRIGGER cases_update INSTEAD OF UPDATE ON cases BEGIN"
+    "  SELECT RAISE(ABORT, 'cases.summary is the summary of a case_facts row (case_rows.summary_fact);"
+    " change that row instead') WHERE new.summary IS NOT old.summary;"
+    "  INSERT INTO case_terms(text) SELECT DISTINCT v FROM (SELECT new.authority AS v UNION ALL"
+    "  SELECT new.category UNION ALL SELECT new.subcategory UNION ALL SELECT new.outcome)"
+    "  WHERE " NEW_TERM("v") ";"
+    "  UPDATE case_rows SET id = new.id, ref = new.ref, unref_key = new.unref_key,"
+    "  authority_id = " TERM_ID("new.authority") ", category_id = " TERM_ID("new.category") ","
+    "  subcategory_id = " TERM_ID("new.subcategory") ", council_subject = new.council_subject,"
+    "  outcome_id = " TERM_ID("new.outcome") ", decision_date = new.decision_date,"
+    "  remedy_document_id = new.remedy_document_id, improvement_document_id = new.improvement_document_id"
+    "  WHERE id = old.id; END;"
+    "CREATE TRIGGER cases_delete INSTEAD OF DELETE ON cases BEGIN"
+    "  DELETE FROM case_rows WHERE id = old.id; END;"
+    "CREATE TRIGGER subject_map_terms_ai AFTER INSERT ON subject_map BEGIN"
+    "  INSERT INTO case_terms(text) SELECT DISTINCT v FROM (SELECT new.category AS v UNION ALL"
+    "  SELECT nullif(new.subcategory, '')) WHERE " NEW_TERM("v") "; END;"
+    "CREATE TRIGGER subject_map_terms_au AFTER UPDATE ON subject_map BEGIN"
+    "  INSERT INTO case_terms(text) SELECT DISTINCT v FROM (SELECT new.category AS v UNION ALL"
+    "  SELECT nullif(new.subcategory, '')) WHERE " NEW_TERM("v") "; END;",
 };
 
 /* The migration (its user_version once applied) that copies a table others

@@ -65,22 +65,25 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_RANKED_IMPROVEMENT_DOC] = "SELECT d.rank, d.id FROM improvements i JOIN document_rows d ON d.id = i.document_id"
                                  " WHERE i.case_id = ?1",
     [S_SET_MERGED] =
-        "UPDATE case_rows SET authority = ?2, category = ?3, subcategory = ?4, council_subject = ?5,"
-        " outcome = coalesce(?6, 'unknown'), decision_date = ?7, summary_fact = ?8, remedy_document_id = ?9,"
+        "UPDATE case_rows SET authority_id = ?2, category_id = ?3, subcategory_id = ?4, council_subject = ?5,"
+        " outcome_id = coalesce(?6, 1), decision_date = ?7, summary_fact = ?8, remedy_document_id = ?9,"
         " improvement_document_id = ?10 WHERE id = ?1",
+    /* the map's texts are in case_terms: its triggers put them there */
     [S_MAP_SUBJECT] =
         "UPDATE case_rows SET"
-        " category = (SELECT m.category FROM subject_map m WHERE case_rows.council_subject LIKE m.subject || '%'"
-        "   ORDER BY length(m.subject) DESC LIMIT 1),"
-        " subcategory = (SELECT nullif(m.subcategory, '') FROM subject_map m"
-        "   WHERE case_rows.council_subject LIKE m.subject || '%' ORDER BY length(m.subject) DESC LIMIT 1)"
-        " WHERE id = ?1 AND category IS NULL AND council_subject IS NOT NULL",
+        " category_id = (SELECT (SELECT t.id FROM case_terms t WHERE t.text = m.category) FROM subject_map m"
+        "   WHERE case_rows.council_subject LIKE m.subject || '%' ORDER BY length(m.subject) DESC LIMIT 1),"
+        " subcategory_id = (SELECT (SELECT t.id FROM case_terms t WHERE t.text = nullif(m.subcategory, ''))"
+        "   FROM subject_map m WHERE case_rows.council_subject LIKE m.subject || '%'"
+        "   ORDER BY length(m.subject) DESC LIMIT 1)"
+        " WHERE id = ?1 AND category_id IS NULL AND council_subject IS NOT NULL",
     /* A mention of a case other documents gave already, merged without
      * reading their facts when the new document ranks below all of them
      * (it only fills what they leave empty) or at least as high as any (it
      * is the newest, so it wins every field it gives): see merge_mention in
      * store_write.c, which reads the ranks here.  ?1 case, ?2-?7 the
-     * document's values, ?8 its summary's fact id, ?9 and ?10 its id when it
+     * document's values (authority, category, sub-category and outcome as
+     * case_terms ids; "unknown" is 1), ?8 its summary's fact id, ?9 and ?10 its id when it
      * has remedies or improvements.  The WHERE leaves alone (no row changed,
      * so the full merge runs) a case whose category the subject map may
      * have given, which only the facts can tell. */
@@ -88,16 +91,16 @@ static const char *const stmt_sql[S__COUNT] = {
                       " sum(s.document_id = ?2) FROM case_sources s JOIN document_rows d ON d.id = s.document_id"
                       " WHERE s.case_id = ?1",
     [S_MERGE_FILL] =
-        "UPDATE case_rows SET authority = coalesce(authority, ?2), category = coalesce(category, ?3),"
-        " subcategory = coalesce(subcategory, ?4), council_subject = coalesce(council_subject, ?5),"
-        " outcome = iif(outcome = 'unknown' AND ?6 IS NOT NULL, ?6, outcome),"
+        "UPDATE case_rows SET authority_id = coalesce(authority_id, ?2), category_id = coalesce(category_id, ?3),"
+        " subcategory_id = coalesce(subcategory_id, ?4), council_subject = coalesce(council_subject, ?5),"
+        " outcome_id = iif(outcome_id = 1 AND ?6 IS NOT NULL, ?6, outcome_id),"
         " decision_date = coalesce(decision_date, ?7), summary_fact = coalesce(summary_fact, ?8),"
         " remedy_document_id = coalesce(remedy_document_id, ?9),"
         " improvement_document_id = coalesce(improvement_document_id, ?10)"
         " WHERE id = ?1 AND (council_subject IS NULL OR (?3 IS NULL AND ?4 IS NULL))",
     [S_MERGE_OVER] =
-        "UPDATE case_rows SET authority = coalesce(?2, authority), category = coalesce(?3, category),"
-        " subcategory = coalesce(?4, subcategory), outcome = iif(?6 IS NOT NULL AND ?6 <> 'unknown', ?6, outcome),"
+        "UPDATE case_rows SET authority_id = coalesce(?2, authority_id), category_id = coalesce(?3, category_id),"
+        " subcategory_id = coalesce(?4, subcategory_id), outcome_id = iif(?6 IS NOT NULL AND ?6 <> 1, ?6, outcome_id),"
         " decision_date = coalesce(?7, decision_date), summary_fact = coalesce(?8, summary_fact),"
         " remedy_document_id = coalesce(?9, remedy_document_id),"
         " improvement_document_id = coalesce(?10, improvement_document_id)"
@@ -106,13 +109,16 @@ static const char *const stmt_sql[S__COUNT] = {
     /* The merge rule for a case that only this document mentions: the same
      * result as the merge rule in the one insert, without searching facts
      * that can only be this document's.  Here and in S_SET_MERGED the
-     * authority bound is already the register's name (S_REGISTER_NAME). */
+     * authority bound is already the register's name (S_REGISTER_NAME), and
+     * it, the category, sub-category and outcome are case_terms ids. */
     [S_INSERT_NEW_CASE] =
-        "INSERT INTO case_rows(ref, authority, category, subcategory, council_subject, outcome, decision_date,"
-        " summary_fact, remedy_document_id, improvement_document_id) VALUES (?1, ?2, ?3, ?4, ?5,"
-        " coalesce(?6, 'unknown'), ?7, iif(?8 IS NULL, NULL, (SELECT coalesce(max(id), 0) + 1 FROM case_facts)),"
+        "INSERT INTO case_rows(ref, authority_id, category_id, subcategory_id, council_subject, outcome_id,"
+        " decision_date, summary_fact, remedy_document_id, improvement_document_id) VALUES (?1, ?2, ?3, ?4, ?5,"
+        " coalesce(?6, 1), ?7, iif(?8 IS NULL, NULL, (SELECT coalesce(max(id), 0) + 1 FROM case_facts)),"
         " ?9, ?10)",
     /* the register's name for a spelling, or the spelling (store_names.c) */
+    [S_FIND_TERM] = "SELECT id FROM case_terms WHERE text = ?1",
+    [S_ADD_TERM] = "INSERT INTO case_terms(text) VALUES (?1)",
     [S_REGISTER_NAME] = "SELECT coalesce((SELECT a.name FROM authority_names n JOIN authorities a"
                         " ON a.id = n.authority_id WHERE n.name_key = " OMB_NAME_KEY_SQL("?1") "), ?1)",
     [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT id, summary FROM case_facts"

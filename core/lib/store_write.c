@@ -133,6 +133,15 @@ static sqlite3_int64 best_document(omb_store *st, enum stmt_id id, sqlite3_int64
  * for "has a summary", not the text). */
 enum { F_AUTHORITY, F_CATEGORY, F_SUBCATEGORY, F_SUBJECT, F_OUTCOME, F_DATE, F_SUMMARY, N_MERGED };
 
+/* Binds text's case_terms id at i; OMB_ESTORE when it has none. */
+static int bind_term(omb_store *st, sqlite3_stmt *s, int i, const char *text)
+{
+    sqlite3_int64 id = omb_store_term(st, text);
+    if (!id) return OMB_ESTORE;
+    sqlite3_bind_int64(s, i, id);
+    return OMB_OK;
+}
+
 static int recompute_case(omb_store *st, sqlite3_int64 case_id)
 {
     sqlite3_stmt *s = stmt(st, S_RANKED_FACTS);
@@ -171,12 +180,15 @@ static int recompute_case(omb_store *st, sqlite3_int64 case_id)
     if (rc == OMB_OK && !(s = stmt(st, S_SET_MERGED))) rc = OMB_ESTORE;
     if (rc == OMB_OK) {
         sqlite3_bind_int64(s, 1, case_id);
-        for (int f = 0; f < N_MERGED; f++) {
+        for (int f = 0; f < N_MERGED && rc == OMB_OK; f++) {
             const char *t = f == F_OUTCOME && !v[f] && any_unknown ? "unknown" : v[f];
             if (t && f == F_AUTHORITY && !(t = omb_store_register_name(st, t))) rc = OMB_ESTORE;
-            /* the summary is kept as the id of the fact that gave it */
-            if (t && f == F_SUMMARY) sqlite3_bind_int64(s, 2 + f, at[f].fact);
-            else if (t) sqlite3_bind_text(s, 2 + f, t, -1, SQLITE_STATIC);
+            if (!t || rc) continue;
+            /* the summary is kept as the id of the fact that gave it, the
+             * texts cases share as their case_terms ids */
+            if (f == F_SUMMARY) sqlite3_bind_int64(s, 2 + f, at[f].fact);
+            else if (f == F_SUBJECT || f == F_DATE) sqlite3_bind_text(s, 2 + f, t, -1, SQLITE_STATIC);
+            else if (bind_term(st, s, 2 + f, t)) rc = OMB_ESTORE;
         }
         if (remedy_doc) sqlite3_bind_int64(s, 9, remedy_doc);
         if (improvement_doc) sqlite3_bind_int64(s, 10, improvement_doc);
@@ -197,6 +209,7 @@ static int recompute(struct write_ctx *w, sqlite3_int64 case_id)
 int omb_store_remerge_all(omb_store *st, char *err, size_t cap)
 {
     sqlite3_stmt *ids;
+    omb_store_names_forget(st); /* the terms of a transaction rolled back are gone */
     if (exec(st, "SAVEPOINT remerge", err, cap)) return OMB_ESTORE;
     if (sqlite3_prepare_v2(st->db, "SELECT id FROM cases", -1, &ids, NULL) != SQLITE_OK) goto fail;
     int rc = OMB_OK;
@@ -207,6 +220,7 @@ int omb_store_remerge_all(omb_store *st, char *err, size_t cap)
 fail:
     snprintf(err, cap, "%s: re-merging cases: %s", st->path, sqlite3_errmsg(st->db));
     sqlite3_exec(st->db, "ROLLBACK TO remerge; RELEASE remerge", NULL, NULL, NULL);
+    omb_store_names_forget(st);
     return OMB_ESTORE;
 }
 
@@ -247,16 +261,22 @@ static const int merged_fields[] = {OMB_FIELD_AUTHORITY,     OMB_FIELD_CATEGORY,
 
 /* Binds what a document gives a case to a merging statement (S_INSERT_NEW_CASE,
  * S_MERGE_FILL, S_MERGE_OVER): ?2-?7 its values, the authority as the
- * register's name, and ?9, ?10 the document when it gives remedies or
+ * register's name, it, the category, sub-category and outcome as their
+ * case_terms ids, and ?9, ?10 the document when it gives remedies or
  * improvements.  ?8, the summary, each binds itself. */
 static int bind_case_values(struct write_ctx *w, sqlite3_stmt *s, const omb_case *c)
 {
-    for (int k = 0; k < N_MERGED_FIELDS - 1; k++) bind_text_or_null(s, k + 2, c->fields[merged_fields[k]].value);
-    const char *spelling = c->fields[OMB_FIELD_AUTHORITY].value;
-    if (spelling) {
-        const char *name = omb_store_register_name(w->st, spelling);
-        if (!name) return fail_sql(w, "the authority's name");
-        sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+    for (int k = 0; k < N_MERGED_FIELDS - 1; k++) {
+        int field = merged_fields[k];
+        const char *v = c->fields[field].value;
+        if (!v) continue;
+        if (field == OMB_FIELD_COUNCIL_SUBJECT || field == OMB_FIELD_DECISION_DATE) {
+            sqlite3_bind_text(s, k + 2, v, -1, SQLITE_STATIC);
+            continue;
+        }
+        if (field == OMB_FIELD_AUTHORITY && !(v = omb_store_register_name(w->st, v)))
+            return fail_sql(w, "the authority's name");
+        if (bind_term(w->st, s, k + 2, v)) return fail_sql(w, "a case's value");
     }
     if (c->n_remedies) sqlite3_bind_int64(s, 9, w->doc_id);
     if (c->n_improvements) sqlite3_bind_int64(s, 10, w->doc_id);
@@ -584,6 +604,7 @@ int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_s
         if (st->batched) {
             control(st, S_ROLLBACK_TO, NULL, 0);
             control(st, S_RELEASE, NULL, 0);
+            omb_store_names_forget(st); /* terms the document added are gone */
             st->indexed_upto[0] = indexed_before[0];
             st->indexed_upto[1] = indexed_before[1];
         } else {

@@ -134,7 +134,7 @@ int main(void)
     omb_store *st = NULL;
     TAP_INT(omb_store_open(path, 0, &st, err, sizeof err), OMB_OK, "a schema-3 store opens read-write");
     sqlite3 *db = omb_store_db(st);
-    expect_rows(db, "PRAGMA user_version", "10\n", "and is migrated to schema 10");
+    expect_rows(db, "PRAGMA user_version", "11\n", "and is migrated to schema 11");
     expect_rows(db, FACTS_SQL, facts_before, "every fact keeps its case, document, field, value, line and order");
     expect_rows(db, CASES_SQL, cases_before, "the merged cases are unchanged");
     expect_rows(db, "SELECT count(*) FROM case_facts", "75\n", "old facts move one field to a case_facts row");
@@ -168,6 +168,37 @@ int main(void)
     char *plan = rows(db, "EXPLAIN QUERY PLAN SELECT id FROM documents WHERE name = 'x.txt' AND path = '/a/x.txt'");
     TAP_OK(strstr(plan, "INDEX sqlite_autoindex_document_rows_1 (name=?)") && !strstr(plan, "SCAN"),
            "a path is found through the name's index (%s)", plan);
+    free(plan);
+
+    /* schema 11: the texts cases share are case_terms ids in case_rows */
+    expect_rows(db,
+                "SELECT count(*) FROM pragma_table_info('case_rows')"
+                " WHERE name IN ('authority', 'category', 'subcategory', 'outcome')",
+                "0\n", "case_rows holds no authority, category, sub-category or outcome text");
+    expect_rows(db, "SELECT text FROM case_terms WHERE id = 1", "unknown\n", "case_terms: 'unknown' is id 1");
+    expect_rows(db,
+                "SELECT count(*) FROM case_rows c WHERE c.category_id NOT IN (SELECT id FROM case_terms)"
+                " OR c.authority_id NOT IN (SELECT id FROM case_terms) OR c.outcome_id NOT IN (SELECT id FROM case_terms)",
+                "0\n", "every id of case_rows is a term");
+    expect_rows(db,
+                "SELECT count(*) FROM subject_map m WHERE NOT EXISTS (SELECT 1 FROM case_terms t WHERE t.text = m.category)",
+                "0\n", "and so is every category of the subject map");
+    char *terms = rows(db, "SELECT * FROM case_terms ORDER BY id");
+    TAP_INT(sqlite3_exec(db,
+                         "INSERT OR REPLACE INTO subject_map(subject, category, subcategory)"
+                         " VALUES ('EHC plans', 'Education', 'Special educational needs'),"
+                         " ('Tree preservation', 'Planning', 'Trees and hedges')",
+                         NULL, NULL, NULL),
+            SQLITE_OK, "the subject map loaded with INSERT OR REPLACE, as ombuds does");
+    char *terms_after = rows(db, "SELECT * FROM case_terms WHERE text <> 'Trees and hedges' ORDER BY id");
+    TAP_STR(terms_after, terms, "keeps the id of every term it names again, adding the one it lacked");
+    free(terms_after);
+    free(terms);
+    expect_rows(db, "SELECT count(*) FROM case_terms WHERE text = 'Trees and hedges'", "1\n",
+                "(the new sub-category is a term)");
+    plan = rows(db, "EXPLAIN QUERY PLAN SELECT count(*) FROM cases WHERE category = 'Education'");
+    TAP_OK(strstr(plan, "INDEX cases_category (category_id=?)") != NULL, "a category is found through its index (%s)",
+           plan);
     free(plan);
 
     /* the view takes the hand corrections users make in sqlite3 */
@@ -249,14 +280,14 @@ int main(void)
     load_fixture(path);
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY, &st, err, sizeof err), OMB_OK,
             "a schema-3 store opens read-only");
-    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "10\n", "and was upgraded first");
+    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "11\n", "and was upgraded first");
     expect_rows(st ? omb_store_db(st) : NULL, FACTS_SQL, facts_before, "with the same facts");
     omb_store_close(st);
     load_fixture(path);
     st = NULL;
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY | OMB_STORE_NO_UPGRADE, &st, err, sizeof err), OMB_ESTORE,
             "with NO_UPGRADE an old store is refused");
-    TAP_OK(strstr(err, "schema 3, expected 10") != NULL, "naming both versions (%s)", err);
+    TAP_OK(strstr(err, "schema 3, expected 11") != NULL, "naming both versions (%s)", err);
 
     free(facts_before);
     free(documents_before);

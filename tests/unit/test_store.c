@@ -401,7 +401,7 @@ int main(void)
     int result;
     snprintf(db_path, sizeof db_path, "test_store_%d.db", (int)getpid());
     TAP_INT(omb_store_open(db_path, 0, &st, err, sizeof err), OMB_OK, "open a new store");
-    TAP_INT(one_int(st, "PRAGMA user_version"), 10, "schema migrated to version 10");
+    TAP_INT(one_int(st, "PRAGMA user_version"), 11, "schema migrated to version 11");
     TAP_OK(one_int(st, "SELECT count(*) FROM authorities") > 150, "shipped authority register loaded");
     TAP_STR(one_text(st, "PRAGMA journal_mode"), "wal", "WAL journal");
 
@@ -486,11 +486,41 @@ int main(void)
     omb_sink_init(&s, "", 0, "bad.txt", "test");
     add_case(&s, make_case("23 000 100", "Somerset Council", 100, NULL, 1));
     add_case(&s, make_case("23 000 101", "Somerset Council", 100, "BOOM", 9));
+    /* a category no document gave before: its term goes with the rollback */
+    omb_case_set(s.cases[0], OMB_FIELD_CATEGORY, "Rolled back category", 2);
     TAP_INT(write_doc(st, "bad.txt", "dddd", 50, &s, &result) != OMB_OK, 1, "write fails half way");
     TAP_INT(one_int(st, "SELECT count(*) FROM cases"), cases_before, "no case of the failed document remains");
     TAP_INT(one_int(st, "SELECT count(*) FROM documents WHERE path = 'bad.txt'"), 0, "no document row remains");
     TAP_INT(one_int(st, "SELECT count(*) FROM remedies WHERE amount_pence = 100"), 0, "no remedy remains");
+    TAP_INT(one_int(st, "SELECT count(*) FROM case_terms WHERE text = 'Rolled back category'"), 0,
+            "nor the category's term");
     omb_sink_clear(&s);
+    /* the same new category again, alone and in a batch whose other
+     * document fails in its savepoint: the writer asks for the term afresh
+     * each time, rather than reusing an id the rollback took back */
+    omb_sink_init(&s, "", 0, "good.txt", "test");
+    add_case(&s, make_case("23 000 102", "Somerset Council", 100, NULL, 1));
+    omb_case_set(s.cases[0], OMB_FIELD_CATEGORY, "Rolled back category", 2);
+    TAP_INT(write_doc(st, "good.txt", "dddd", 50, &s, &result), OMB_OK, "a document with that category then");
+    TAP_STR(one_text(st, "SELECT category FROM cases WHERE ref = '23 000 102'"), "Rolled back category",
+            "has it as its case's category");
+    omb_sink_clear(&s);
+    omb_store_batch_begin(st);
+    omb_store_batch_optimistic(st, 0);
+    omb_sink_init(&s, "", 0, "bad2.txt", "test");
+    add_case(&s, make_case("23 000 103", "Somerset Council", 100, "BOOM", 1));
+    omb_case_set(s.cases[0], OMB_FIELD_CATEGORY, "Savepoint category", 2);
+    TAP_INT(write_doc(st, "bad2.txt", "dddd", 50, &s, &result) != OMB_OK, 1, "in a batch, a document fails");
+    omb_sink_clear(&s);
+    omb_sink_init(&s, "", 0, "good2.txt", "test");
+    add_case(&s, make_case("23 000 104", "Somerset Council", 100, NULL, 1));
+    omb_case_set(s.cases[0], OMB_FIELD_CATEGORY, "Savepoint category", 2);
+    TAP_INT(write_doc(st, "good2.txt", "dddd", 50, &s, &result), OMB_OK, "and the next, with its new category, is stored");
+    omb_sink_clear(&s);
+    TAP_INT(omb_store_batch_end(st, err, sizeof err), OMB_OK, "the batch commits");
+    TAP_STR(one_text(st, "SELECT category FROM cases WHERE ref = '23 000 104'"), "Savepoint category",
+            "with the category its document gave");
+    TAP_INT(one_int(st, "SELECT count(*) FROM cases WHERE ref = '23 000 103'"), 0, "and nothing of the failed one");
 
     TAP_STR(one_text(st, "PRAGMA integrity_check"), "ok", "integrity check");
     TAP_INT(one_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0, "no dangling references");
@@ -498,7 +528,7 @@ int main(void)
 
     /* read-only reopen */
     TAP_INT(omb_store_open(db_path, OMB_STORE_READONLY, &st, err, sizeof err), OMB_OK, "reopen read-only");
-    TAP_INT(one_int(st, "SELECT count(*) FROM cases"), 4, "cases persist");
+    TAP_INT(one_int(st, "SELECT count(*) FROM cases"), 6, "cases persist");
     omb_store_close(st);
 
     /* a document is known by its content and file name: the same content
