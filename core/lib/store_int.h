@@ -113,7 +113,7 @@ static const char deferred_indexes[] =
     "CREATE INDEX IF NOT EXISTS cases_authority ON case_rows(authority_id);"
     "CREATE INDEX IF NOT EXISTS cases_category ON case_rows(category_id, subcategory_id);"
     "CREATE INDEX IF NOT EXISTS case_sources_document ON case_sources(document_id);"
-    "CREATE INDEX IF NOT EXISTS case_facts_document ON case_facts(document_id);"
+    "CREATE INDEX IF NOT EXISTS case_facts_document ON case_fact_rows(document_id);"
     "CREATE INDEX IF NOT EXISTS remedies_document ON remedies(document_id);"
     "CREATE INDEX IF NOT EXISTS improvements_document ON improvements(document_id);";
 

@@ -24,6 +24,31 @@
 #define NEW_TERM(t) t " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_terms WHERE text = " t ")"
 #define NAME_OF(p) "substr(" p ", length(rtrim(" p ", replace(" p ", '/', ''))) + 1)"
 
+/* Views that several migrations make again after changing what they read
+ * (migrations 4 and 12; 8, 10 and 12), written once. */
+#define FACTS_VIEW \
+    "CREATE VIEW facts(id, case_id, document_id, field, value, line) AS" \
+    "  SELECT id * 8 + 0, case_id, document_id, 'authority', authority, authority_line FROM case_facts" \
+    "   WHERE authority IS NOT NULL UNION ALL" \
+    "  SELECT id * 8 + 1, case_id, document_id, 'category', category, category_line FROM case_facts" \
+    "   WHERE category IS NOT NULL UNION ALL" \
+    "  SELECT id * 8 + 2, case_id, document_id, 'subcategory', subcategory, subcategory_line FROM case_facts" \
+    "   WHERE subcategory IS NOT NULL UNION ALL" \
+    "  SELECT id * 8 + 3, case_id, document_id, 'council_subject', council_subject, council_subject_line" \
+    "   FROM case_facts WHERE council_subject IS NOT NULL UNION ALL" \
+    "  SELECT id * 8 + 4, case_id, document_id, 'outcome', outcome, outcome_line FROM case_facts" \
+    "   WHERE outcome IS NOT NULL UNION ALL" \
+    "  SELECT id * 8 + 5, case_id, document_id, 'decision_date', decision_date, decision_date_line FROM case_facts" \
+    "   WHERE decision_date IS NOT NULL UNION ALL" \
+    "  SELECT id * 8 + 6, case_id, document_id, 'summary', summary, summary_line FROM case_facts" \
+    "   WHERE summary IS NOT NULL;"
+#define UNMATCHED_AUTHORITIES_VIEW \
+    "CREATE VIEW unmatched_authorities AS SELECT f.authority AS name, count(DISTINCT f.case_id) AS cases," \
+    "  min(d.path) AS first_seen_in FROM case_facts f JOIN documents d ON d.id = f.document_id" \
+    "  WHERE f.authority IS NOT NULL" \
+    "  AND NOT EXISTS (SELECT 1 FROM authority_names n WHERE n.name_key = " OMB_NAME_KEY_SQL("f.authority") ")" \
+    "  GROUP BY f.authority COLLATE NOCASE;"
+
 /* Migrations, applied in order; index + 1 is the user_version they reach.
  * Never edit a shipped migration: append a new one. */
 static const char *const migrations[] = {
@@ -232,21 +257,7 @@ static const char *const migrations[] = {
     "DROP TABLE facts;"
     "CREATE INDEX case_facts_case ON case_facts(case_id);"
     "CREATE INDEX case_facts_document ON case_facts(document_id);"
-    "CREATE VIEW facts(id, case_id, document_id, field, value, line) AS"
-    "  SELECT id * 8 + 0, case_id, document_id, 'authority', authority, authority_line FROM case_facts"
-    "   WHERE authority IS NOT NULL UNION ALL"
-    "  SELECT id * 8 + 1, case_id, document_id, 'category', category, category_line FROM case_facts"
-    "   WHERE category IS NOT NULL UNION ALL"
-    "  SELECT id * 8 + 2, case_id, document_id, 'subcategory', subcategory, subcategory_line FROM case_facts"
-    "   WHERE subcategory IS NOT NULL UNION ALL"
-    "  SELECT id * 8 + 3, case_id, document_id, 'council_subject', council_subject, council_subject_line"
-    "   FROM case_facts WHERE council_subject IS NOT NULL UNION ALL"
-    "  SELECT id * 8 + 4, case_id, document_id, 'outcome', outcome, outcome_line FROM case_facts"
-    "   WHERE outcome IS NOT NULL UNION ALL"
-    "  SELECT id * 8 + 5, case_id, document_id, 'decision_date', decision_date, decision_date_line FROM case_facts"
-    "   WHERE decision_date IS NOT NULL UNION ALL"
-    "  SELECT id * 8 + 6, case_id, document_id, 'summary', summary, summary_line FROM case_facts"
-    "   WHERE summary IS NOT NULL;"
+    FACTS_VIEW
     "CREATE VIEW unmatched_authorities AS SELECT f.authority AS name, count(DISTINCT f.case_id) AS cases,"
     "  min(d.path) AS first_seen_in FROM case_facts f JOIN documents d ON d.id = f.document_id"
     "  WHERE f.authority IS NOT NULL"
@@ -354,11 +365,7 @@ static const char *const migrations[] = {
     "UPDATE authority_names SET name_key = " OMB_NAME_KEY_SQL("name") ";"
     "CREATE INDEX authority_names_key ON authority_names(name_key);"
     "DROP VIEW unmatched_authorities;"
-    "CREATE VIEW unmatched_authorities AS SELECT f.authority AS name, count(DISTINCT f.case_id) AS cases,"
-    "  min(d.path) AS first_seen_in FROM case_facts f JOIN documents d ON d.id = f.document_id"
-    "  WHERE f.authority IS NOT NULL"
-    "  AND NOT EXISTS (SELECT 1 FROM authority_names n WHERE n.name_key = " OMB_NAME_KEY_SQL("f.authority") ")"
-    "  GROUP BY f.authority COLLATE NOCASE;",
+    UNMATCHED_AUTHORITIES_VIEW,
     /* 9: each summary stored once (issue 18).  cases held a second copy of
      * the summary its case_facts row already has (a fifth of the store at
      * 100k cases, docs/performance.md).  The table becomes case_rows, which
@@ -461,11 +468,7 @@ static const char *const migrations[] = {
     "  t.case_id, c.ref, c.unref_key, t.document_id, d.path AS document"
     "  FROM search s JOIN search_text t ON t.id = s.rowid JOIN case_rows c ON c.id = t.case_id"
     "  JOIN documents d ON d.id = t.document_id;"
-    "CREATE VIEW unmatched_authorities AS SELECT f.authority AS name, count(DISTINCT f.case_id) AS cases,"
-    "  min(d.path) AS first_seen_in FROM case_facts f JOIN documents d ON d.id = f.document_id"
-    "  WHERE f.authority IS NOT NULL"
-    "  AND NOT EXISTS (SELECT 1 FROM authority_names n WHERE n.name_key = " OMB_NAME_KEY_SQL("f.authority") ")"
-    "  GROUP BY f.authority COLLATE NOCASE;",
+    UNMATCHED_AUTHORITIES_VIEW,
     /* 11: the texts cases share stored once (issue 18).  Every case_rows
      * row spelled out its authority, category, sub-category and outcome (67
      * bytes a case, and the two indexes on them held them again: 7.8 MB of
@@ -524,6 +527,64 @@ static const char *const migrations[] = {
     "CREATE TRIGGER subject_map_terms_au AFTER UPDATE ON subject_map BEGIN"
     "  INSERT INTO case_terms(text) SELECT DISTINCT v FROM (SELECT new.category AS v UNION ALL"
     "  SELECT nullif(new.subcategory, '')) WHERE " NEW_TERM("v") "; END;",
+    /* 12: the same for what each document says of a case (issue 18):
+     * case_facts spelled out the authority, category, sub-category and
+     * outcome of every mention (62 bytes of each row).  The table becomes
+     * case_fact_rows, keeping case_terms ids (authority as the document
+     * spells it); `case_facts` is a view with the same columns in the same
+     * order, taking inserts, updates and deletes.  Renaming first moves the
+     * views and triggers that read the table with it (search_text, cases and
+     * the two delete triggers keep reading the table); the two views that
+     * read the dropped columns are made again over the view. */
+    "DROP VIEW facts;"
+    "DROP VIEW unmatched_authorities;"
+    "INSERT OR IGNORE INTO case_terms(text) SELECT v FROM (SELECT authority AS v FROM case_facts"
+    "  UNION SELECT category FROM case_facts UNION SELECT subcategory FROM case_facts"
+    "  UNION SELECT outcome FROM case_facts) WHERE v IS NOT NULL ORDER BY v;"
+    "ALTER TABLE case_facts RENAME TO case_fact_rows;"
+    "ALTER TABLE case_fact_rows ADD COLUMN authority_id INTEGER;"
+    "ALTER TABLE case_fact_rows ADD COLUMN category_id INTEGER;"
+    "ALTER TABLE case_fact_rows ADD COLUMN subcategory_id INTEGER;"
+    "ALTER TABLE case_fact_rows ADD COLUMN outcome_id INTEGER;"
+    "UPDATE case_fact_rows SET authority_id = " TERM_ID("authority") ", category_id = " TERM_ID("category") ","
+    "  subcategory_id = " TERM_ID("subcategory") ", outcome_id = " TERM_ID("outcome") ";"
+    "ALTER TABLE case_fact_rows DROP COLUMN authority;"
+    "ALTER TABLE case_fact_rows DROP COLUMN category;"
+    "ALTER TABLE case_fact_rows DROP COLUMN subcategory;"
+    "ALTER TABLE case_fact_rows DROP COLUMN outcome;"
+    "CREATE VIEW case_facts(id, case_id, document_id, authority, authority_line, category, category_line,"
+    "  subcategory, subcategory_line, council_subject, council_subject_line, outcome, outcome_line, decision_date,"
+    "  decision_date_line, summary, summary_line) AS"
+    "  SELECT f.id, f.case_id, f.document_id, a.text, f.authority_line, k.text, f.category_line, s.text,"
+    "  f.subcategory_line, f.council_subject, f.council_subject_line, o.text, f.outcome_line, f.decision_date,"
+    "  f.decision_date_line, f.summary, f.summary_line"
+    "  FROM case_fact_rows f LEFT JOIN case_terms a ON a.id = f.authority_id LEFT JOIN case_terms k ON k.id = f.category_id"
+    "  LEFT JOIN case_terms s ON s.id = f.subcategory_id LEFT JOIN case_terms o ON o.id = f.outcome_id;"
+    "CREATE TRIGGER case_facts_insert INSTEAD OF INSERT ON case_facts BEGIN"
+    "  INSERT INTO case_terms(text) SELECT DISTINCT v FROM (SELECT new.authority AS v UNION ALL"
+    "  SELECT new.category UNION ALL SELECT new.subcategory UNION ALL SELECT new.outcome) WHERE " NEW_TERM("v") ";"
+    "  INSERT INTO case_fact_rows(id, case_id, document_id, authority_id, authority_line, category_id, category_line,"
+    "  subcategory_id, subcategory_line, council_subject, council_subject_line, outcome_id, outcome_line,"
+    "  decision_date, decision_date_line, summary, summary_line) VALUES (new.id, new.case_id, new.document_id,"
+    "  " TERM_ID("new.authority") ", new.authority_line, " TERM_ID("new.category") ", new.category_line,"
+    "  " TERM_ID("new.subcategory") ", new.subcategory_line, new.council_subject, new.council_subject_line,"
+    "  " TERM_ID("new.outcome") ", new.outcome_line, new.decision_date, new.decision_date_line, new.summary,"
+    "  new.summary_line); END;"
+    "CREATE TRIGGER case_facts_update INSTEAD OF UPDATE ON case_facts BEGIN"
+    "  INSERT INTO case_terms(text) SELECT DISTINCT v FROM (SELECT new.authority AS v UNION ALL"
+    "  SELECT new.category UNION ALL SELECT new.subcategory UNION ALL SELECT new.outcome) WHERE " NEW_TERM("v") ";"
+    "  UPDATE case_fact_rows SET id = new.id, case_id = new.case_id, document_id = new.document_id,"
+    "  authority_id = " TERM_ID("new.authority") ", authority_line = new.authority_line,"
+    "  category_id = " TERM_ID("new.category") ", category_line = new.category_line,"
+    "  subcategory_id = " TERM_ID("new.subcategory") ", subcategory_line = new.subcategory_line,"
+    "  council_subject = new.council_subject, council_subject_line = new.council_subject_line,"
+    "  outcome_id = " TERM_ID("new.outcome") ", outcome_line = new.outcome_line, decision_date = new.decision_date,"
+    "  decision_date_line = new.decision_date_line, summary = new.summary, summary_line = new.summary_line"
+    "  WHERE id = old.id; END;"
+    "CREATE TRIGGER case_facts_delete INSTEAD OF DELETE ON case_facts BEGIN"
+    "  DELETE FROM case_fact_rows WHERE id = old.id; END;"
+    FACTS_VIEW
+    UNMATCHED_AUTHORITIES_VIEW,
 };
 
 /* The migration (its user_version once applied) that copies a table others

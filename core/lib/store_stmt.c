@@ -33,10 +33,12 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_INSERT_SOURCE] = "INSERT OR IGNORE INTO case_sources(case_id, document_id, line, ref_as_written, page)"
                         " VALUES (?1, ?2, ?3, ?4, ?5)",
     /* the id is the one S_INSERT_NEW_CASE promised as the summary's */
-    [S_INSERT_FACTS] = "INSERT INTO case_facts(id, case_id, document_id, authority, authority_line, category,"
-                       " category_line, subcategory, subcategory_line, council_subject, council_subject_line,"
-                       " outcome, outcome_line, decision_date, decision_date_line, summary, summary_line)"
-                       " VALUES ((SELECT coalesce(max(id), 0) + 1 FROM case_facts), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+    /* authority, category, sub-category and outcome (?3, ?5, ?7, ?11) are
+     * case_terms ids */
+    [S_INSERT_FACTS] = "INSERT INTO case_fact_rows(id, case_id, document_id, authority_id, authority_line, category_id,"
+                       " category_line, subcategory_id, subcategory_line, council_subject, council_subject_line,"
+                       " outcome_id, outcome_line, decision_date, decision_date_line, summary, summary_line)"
+                       " VALUES ((SELECT coalesce(max(id), 0) + 1 FROM case_fact_rows), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
                        " ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     [S_INSERT_REMEDY] = "INSERT INTO remedies(case_id, document_id, kind, amount_pence, purposes, text, line,"
                         " paid_before) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -114,19 +116,19 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_INSERT_NEW_CASE] =
         "INSERT INTO case_rows(ref, authority_id, category_id, subcategory_id, council_subject, outcome_id,"
         " decision_date, summary_fact, remedy_document_id, improvement_document_id) VALUES (?1, ?2, ?3, ?4, ?5,"
-        " coalesce(?6, 1), ?7, iif(?8 IS NULL, NULL, (SELECT coalesce(max(id), 0) + 1 FROM case_facts)),"
+        " coalesce(?6, 1), ?7, iif(?8 IS NULL, NULL, (SELECT coalesce(max(id), 0) + 1 FROM case_fact_rows)),"
         " ?9, ?10)",
     /* the register's name for a spelling, or the spelling (store_names.c) */
     [S_FIND_TERM] = "SELECT id FROM case_terms WHERE text = ?1",
     [S_ADD_TERM] = "INSERT INTO case_terms(text) VALUES (?1)",
     [S_REGISTER_NAME] = "SELECT coalesce((SELECT a.name FROM authority_names n JOIN authorities a"
                         " ON a.id = n.authority_id WHERE n.name_key = " OMB_NAME_KEY_SQL("?1") "), ?1)",
-    [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT id, summary FROM case_facts"
+    [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT id, summary FROM case_fact_rows"
                         " WHERE id > ?1 AND summary IS NOT NULL UNION ALL SELECT id, text FROM improvements WHERE id > ?2",
     /* the same rows as S_INDEX_PENDING, listed for the search_text view */
-    [S_LIST_PENDING] = "INSERT INTO search_rows(id) SELECT id FROM case_facts WHERE id > ?1 AND summary IS NOT NULL"
+    [S_LIST_PENDING] = "INSERT INTO search_rows(id) SELECT id FROM case_fact_rows WHERE id > ?1 AND summary IS NOT NULL"
                        " UNION ALL SELECT id FROM improvements WHERE id > ?2",
-    [S_MAX_TEXT_ID] = "SELECT (SELECT coalesce(max(id), 0) FROM case_facts), (SELECT coalesce(max(id), 0) FROM improvements)",
+    [S_MAX_TEXT_ID] = "SELECT (SELECT coalesce(max(id), 0) FROM case_fact_rows), (SELECT coalesce(max(id), 0) FROM improvements)",
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",

@@ -259,6 +259,14 @@ static const int merged_fields[] = {OMB_FIELD_AUTHORITY,     OMB_FIELD_CATEGORY,
                                     OMB_FIELD_SUMMARY};
 #define N_MERGED_FIELDS ((int)(sizeof merged_fields / sizeof merged_fields[0]))
 
+/* The fields case_rows and case_fact_rows keep as case_terms ids (schema 11
+ * and 12): the texts many cases share. */
+static int is_term(int field)
+{
+    return field == OMB_FIELD_AUTHORITY || field == OMB_FIELD_CATEGORY || field == OMB_FIELD_SUBCATEGORY ||
+           field == OMB_FIELD_OUTCOME;
+}
+
 /* Binds what a document gives a case to a merging statement (S_INSERT_NEW_CASE,
  * S_MERGE_FILL, S_MERGE_OVER): ?2-?7 its values, the authority as the
  * register's name, it, the category, sub-category and outcome as their
@@ -270,7 +278,7 @@ static int bind_case_values(struct write_ctx *w, sqlite3_stmt *s, const omb_case
         int field = merged_fields[k];
         const char *v = c->fields[field].value;
         if (!v) continue;
-        if (field == OMB_FIELD_COUNCIL_SUBJECT || field == OMB_FIELD_DECISION_DATE) {
+        if (!is_term(field)) {
             sqlite3_bind_text(s, k + 2, v, -1, SQLITE_STATIC);
             continue;
         }
@@ -311,9 +319,14 @@ static int insert_facts(struct write_ctx *w, const omb_case *c, sqlite3_int64 ca
     sqlite3_bind_int64(s, 1, case_id);
     sqlite3_bind_int64(s, 2, w->doc_id);
     for (int k = 0; k < N_MERGED_FIELDS; k++) {
-        const struct omb_fact *f = &c->fields[merged_fields[k]];
+        int field = merged_fields[k];
+        const struct omb_fact *f = &c->fields[field];
         if (!f->value) continue;
-        sqlite3_bind_text(s, 3 + 2 * k, f->value, -1, SQLITE_STATIC);
+        if (is_term(field)) {
+            if (bind_term(w->st, s, 3 + 2 * k, f->value)) return fail_sql(w, "a fact");
+        } else {
+            sqlite3_bind_text(s, 3 + 2 * k, f->value, -1, SQLITE_STATIC);
+        }
         sqlite3_bind_int64(s, 4 + 2 * k, (sqlite3_int64)f->line);
     }
     if (step_done(s)) return fail_sql(w, "a fact");

@@ -134,7 +134,7 @@ int main(void)
     omb_store *st = NULL;
     TAP_INT(omb_store_open(path, 0, &st, err, sizeof err), OMB_OK, "a schema-3 store opens read-write");
     sqlite3 *db = omb_store_db(st);
-    expect_rows(db, "PRAGMA user_version", "11\n", "and is migrated to schema 11");
+    expect_rows(db, "PRAGMA user_version", "12\n", "and is migrated to schema 12");
     expect_rows(db, FACTS_SQL, facts_before, "every fact keeps its case, document, field, value, line and order");
     expect_rows(db, CASES_SQL, cases_before, "the merged cases are unchanged");
     expect_rows(db, "SELECT count(*) FROM case_facts", "75\n", "old facts move one field to a case_facts row");
@@ -183,6 +183,19 @@ int main(void)
     expect_rows(db,
                 "SELECT count(*) FROM subject_map m WHERE NOT EXISTS (SELECT 1 FROM case_terms t WHERE t.text = m.category)",
                 "0\n", "and so is every category of the subject map");
+    /* schema 12: and so are case_facts' */
+    expect_rows(db,
+                "SELECT count(*) FROM pragma_table_info('case_fact_rows')"
+                " WHERE name IN ('authority', 'category', 'subcategory', 'outcome')",
+                "0\n", "case_fact_rows holds no authority, category, sub-category or outcome text either");
+    expect_rows(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'case_facts' AND type = 'view'", "1\n",
+                "case_facts is a view since schema 12");
+    expect_rows(db,
+                "SELECT count(*) FROM case_fact_rows f WHERE f.authority_id NOT IN (SELECT id FROM case_terms)"
+                " OR f.category_id NOT IN (SELECT id FROM case_terms) OR f.outcome_id NOT IN (SELECT id FROM case_terms)",
+                "0\n", "whose ids are terms");
+    expect_rows(db, "SELECT count(*) FROM case_facts WHERE authority = 'Leeds City Council'", "4\n",
+                "and read back as texts (Leeds: an annex of three cases and a decision)");
     char *terms = rows(db, "SELECT * FROM case_terms ORDER BY id");
     TAP_INT(sqlite3_exec(db,
                          "INSERT OR REPLACE INTO subject_map(subject, category, subcategory)"
@@ -226,6 +239,21 @@ int main(void)
     TAP_INT(sqlite3_exec(db, "DELETE FROM documents WHERE id = 12", NULL, NULL, NULL), SQLITE_OK,
             "a document deleted through the view");
     expect_rows(db, "SELECT count(*) FROM document_rows WHERE id = 12", "0\n", "is gone from document_rows");
+    TAP_INT(sqlite3_exec(db,
+                         "INSERT INTO case_facts(id, case_id, document_id, category, category_line, outcome, outcome_line)"
+                         " VALUES (500, 1, 1, 'Hand-made category', 3, 'upheld', 4)",
+                         NULL, NULL, NULL),
+            SQLITE_OK, "a fact inserted through case_facts");
+    expect_rows(db, "SELECT category, category_line, outcome, authority FROM case_facts WHERE id = 500",
+                "Hand-made category|3|upheld|NULL\n", "reads back, its new category made a term");
+    TAP_INT(sqlite3_exec(db, "UPDATE case_facts SET category = 'Another category', outcome_line = 5 WHERE id = 500",
+                         NULL, NULL, NULL),
+            SQLITE_OK, "updated through case_facts");
+    expect_rows(db, "SELECT category, outcome, outcome_line FROM case_facts WHERE id = 500",
+                "Another category|upheld|5\n", "changes the category and keeps the rest");
+    TAP_INT(sqlite3_exec(db, "DELETE FROM case_facts WHERE id = 500", NULL, NULL, NULL), SQLITE_OK,
+            "deleted through case_facts");
+    expect_rows(db, "SELECT count(*) FROM case_fact_rows WHERE id = 500", "0\n", "is gone from case_fact_rows");
 
     /* the merge rule reads case_facts: re-merging every case changes nothing */
     TAP_INT(omb_store_remerge_all(st, err, sizeof err), OMB_OK, "every case re-merges from case_facts");
@@ -280,14 +308,14 @@ int main(void)
     load_fixture(path);
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY, &st, err, sizeof err), OMB_OK,
             "a schema-3 store opens read-only");
-    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "11\n", "and was upgraded first");
+    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "12\n", "and was upgraded first");
     expect_rows(st ? omb_store_db(st) : NULL, FACTS_SQL, facts_before, "with the same facts");
     omb_store_close(st);
     load_fixture(path);
     st = NULL;
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY | OMB_STORE_NO_UPGRADE, &st, err, sizeof err), OMB_ESTORE,
             "with NO_UPGRADE an old store is refused");
-    TAP_OK(strstr(err, "schema 3, expected 11") != NULL, "naming both versions (%s)", err);
+    TAP_OK(strstr(err, "schema 3, expected 12") != NULL, "naming both versions (%s)", err);
 
     free(facts_before);
     free(documents_before);
