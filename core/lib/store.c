@@ -109,7 +109,7 @@ int omb_store_open(const char *path, int flags, omb_store **out, char *err, size
             goto fail;
         st->checkpoint_pages = OMB_STORE_CHECKPOINT_PAGES;
         sqlite3_wal_autocheckpoint(st->db, st->checkpoint_pages);
-        if (migrate(st, err, cap) || exec(st, deferred_indexes, err, cap)) goto fail;
+        if (migrate(st, flags & OMB_STORE_REPLAY, err, cap) || exec(st, deferred_indexes, err, cap)) goto fail;
         /* a new store starts with the shipped register and subject map */
         if (omb_register_load_defaults(st->db, err, cap)) goto fail;
         reset_indexed(st);

@@ -19,6 +19,10 @@ typedef struct omb_store omb_store;
 #define OMB_STORE_READONLY 1
 /* with READONLY: refuse a store of an older schema instead of upgrading it */
 #define OMB_STORE_NO_UPGRADE 2
+/* a new store is built by running every migration in turn, as the first
+ * ombuds did, instead of from the schema they lead to (store_schema_now.c):
+ * for the test that checks the two agree */
+#define OMB_STORE_REPLAY 4
 
 /* Opens (creating and migrating when writable) the store at path.  Returns
  * OMB_OK and *out, or an error with a message in err. */

@@ -145,9 +145,16 @@ int omb_store_control(omb_store *st, enum stmt_id id, char *err, size_t cap);
  * migrations. */
 extern const int omb_store_schema_version;
 /* Brings a writable store's schema up to omb_store_schema_version, one
- * transaction per migration.  OMB_OK, or OMB_ESTORE with err (also for a
- * store newer than this ombuds). */
-int omb_store_migrate(omb_store *st, char *err, size_t cap);
+ * transaction per migration; a new store in one, from omb_store_schema_now
+ * (unless replay: then migration by migration).  OMB_OK, or OMB_ESTORE with
+ * err (also for a store newer than this ombuds). */
+int omb_store_migrate(omb_store *st, int replay, char *err, size_t cap);
+/* The schema omb_store_schema_now_version migrations lead to, as SQL that
+ * makes it in an empty database: every table, index, view and trigger and
+ * the rows the migrations put there (store_schema_now.c, written by
+ * tests/unit/test_migrate.c from a store the migrations made). */
+extern const char omb_store_schema_now[];
+extern const int omb_store_schema_now_version;
 
 /* ---- store_checkpoint.c ---- */
 
@@ -199,7 +206,10 @@ static inline int control(omb_store *st, enum stmt_id id, char *err, size_t cap)
 {
     return omb_store_control(st, id, err, cap);
 }
-static inline int migrate(omb_store *st, char *err, size_t cap) { return omb_store_migrate(st, err, cap); }
+static inline int migrate(omb_store *st, int replay, char *err, size_t cap)
+{
+    return omb_store_migrate(st, replay, err, cap);
+}
 static inline void reset_indexed(omb_store *st) { omb_store_reset_indexed(st); }
 static inline int index_pending(omb_store *st, char *err, size_t cap) { return omb_store_index_pending(st, err, cap); }
 static inline int commit(omb_store *st, char *err, size_t cap) { return omb_store_commit(st, err, cap); }

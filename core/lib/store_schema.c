@@ -648,7 +648,19 @@ static int check_foreign_keys(omb_store *st, char *err, size_t cap)
  * Foreign keys can only be switched outside a transaction, so the version
  * is looked at first without the lock to choose, and a migration that needs
  * them off is only run if the version is still the one looked at. */
-int omb_store_migrate(omb_store *st, char *err, size_t cap)
+/* Whether the store is new: no schema object at all. */
+static int is_empty(omb_store *st)
+{
+    sqlite3_stmt *s;
+    int empty = 0;
+    if (sqlite3_prepare_v2(st->db, "SELECT NOT EXISTS (SELECT 1 FROM sqlite_schema)", -1, &s, NULL) != SQLITE_OK)
+        return 0;
+    if (sqlite3_step(s) == SQLITE_ROW) empty = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return empty;
+}
+
+int omb_store_migrate(omb_store *st, int replay, char *err, size_t cap)
 {
     if (sqlite3_create_function(st->db, "ombuds_digest", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_digest,
                                 NULL, NULL) != SQLITE_OK) {
@@ -679,6 +691,19 @@ int omb_store_migrate(omb_store *st, char *err, size_t cap)
         }
         if (version == N_MIGRATIONS) {
             rc = exec(st, "COMMIT", err, cap);
+            break;
+        }
+        /* A new store is made from the schema the migrations lead to, in one
+         * go: replaying them re-reads the whole schema at every ALTER TABLE,
+         * 250M instructions (about 50 ms) for the twelve, against 20M. */
+        if (version == 0 && !replay && omb_store_schema_now_version == N_MIGRATIONS && is_empty(st)) {
+            char bump[64];
+            snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", N_MIGRATIONS);
+            if (exec(st, omb_store_schema_now, err, cap) || exec(st, bump, err, cap) ||
+                exec(st, "COMMIT", err, cap)) {
+                sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+                rc = OMB_ESTORE;
+            }
             break;
         }
         if ((version + 1 == FK_OFF_MIGRATION) != fk_off) { /* another process moved it on meanwhile */

@@ -6,8 +6,14 @@
  * the merged cases are what they were, the merge rule still works on the new
  * case_facts table, a read-only open (`ombuds sql`) upgrades it too, and
  * schema 5's search_hits view names the case and document of each match.
+ * And a new store, made in one go from the schema snapshot
+ * (core/lib/store_schema_now.c), is the store the migrations make one by
+ * one.  With OMBUDS_WRITE_SCHEMA_NOW=FILE this test writes that snapshot to
+ * FILE from a store the migrations made: how store_schema_now.c is renewed
+ * after a migration is added.
  */
 #include "store.h"
+#include "store_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,8 +113,187 @@ static const char *const FOUND_SQL =
     " ON t.id = search.rowid JOIN cases c ON c.id = t.case_id WHERE search MATCH 'remind OR review'"
     " ORDER BY c.ref, t.kind, 3";
 
+
+/* ---- the schema snapshot ------------------------------------------------------ */
+
+/* The register's tables: filled from data/ when a store is made, after the
+ * schema, so not part of the snapshot. */
+static int is_register_table(const char *name)
+{
+    static const char *const names[] = {"authorities", "authority_names", "authority_successors",
+                                        "authority_population", "subject_map"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(name, names[i])) return 1;
+    return 0;
+}
+
+/* The statement that selects every row of table as one line of quoted
+ * values, in order: "SELECT group_concat(...) FROM (SELECT ... ORDER BY 1)". */
+static char *table_rows_sql(sqlite3 *db, const char *table, int as_insert)
+{
+    char *cols = sqlite3_mprintf("SELECT group_concat(format('%%w', name), ', '),"
+                                 " group_concat(format('quote(\"%%w\")', name), ' || '','' || ')"
+                                 " FROM pragma_table_info(%Q)",
+                                 table);
+    sqlite3_stmt *s;
+    char *sql = NULL;
+    if (sqlite3_prepare_v2(db, cols, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW &&
+        sqlite3_column_text(s, 0)) {
+        const char *names = (const char *)sqlite3_column_text(s, 0);
+        const char *values = (const char *)sqlite3_column_text(s, 1);
+        if (as_insert)
+            sql = sqlite3_mprintf("SELECT 'INSERT INTO \"%w\"(%s) VALUES (' || %s || ');' FROM \"%w\" ORDER BY rowid",
+                                  table, names, values, table);
+        else
+            sql = sqlite3_mprintf("SELECT group_concat(line, char(10)) FROM (SELECT %s AS line FROM \"%w\""
+                                  " ORDER BY 1)",
+                                  values, table);
+    }
+    sqlite3_finalize(s);
+    sqlite3_free(cols);
+    return sql;
+}
+
+/* Everything in the store: its schema objects and the rows of every table
+ * (FTS5's own included), for comparing two stores. */
+static char *everything(sqlite3 *db)
+{
+    char *out = rows(db, "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name");
+    char **tables = NULL;
+    size_t n = 0;
+    sqlite3_stmt *s;
+    sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'shadow')"
+                           " AND name NOT LIKE 'sqlite%' ORDER BY name", -1, &s, NULL);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        tables = realloc(tables, (n + 1) * sizeof *tables);
+        tables[n++] = strdup((const char *)sqlite3_column_text(s, 0));
+    }
+    sqlite3_finalize(s);
+    for (size_t i = 0; i < n; i++) {
+        char *sql = table_rows_sql(db, tables[i], 0);
+        char *got = sql ? rows(db, sql) : strdup("(no columns)");
+        size_t len = strlen(out) + strlen(tables[i]) + strlen(got) + 8;
+        out = realloc(out, len + strlen(out) + 1);
+        strcat(strcat(strcat(strcat(out, "== "), tables[i]), "\n"), got);
+        free(got);
+        sqlite3_free(sql);
+        free(tables[i]);
+    }
+    free(tables);
+    return out;
+}
+
+/* Appends text to a C string literal being written to f, escaped, in
+ * pieces of at most 100 characters broken at spaces. */
+static void write_literal(FILE *f, const char *text)
+{
+    while (*text) {
+        size_t n = strlen(text);
+        if (n > 100) {
+            n = 100;
+            while (n > 40 && text[n - 1] != ' ') n--;
+        }
+        fputs("    \"", f);
+        for (size_t i = 0; i < n; i++) {
+            if (text[i] == '"' || text[i] == '\\') fputc('\\', f);
+            fputc(text[i], f);
+        }
+        fputs("\"\n", f);
+        text += n;
+    }
+}
+
+/* Writes core/lib/store_schema_now.c from db, a store the migrations made. */
+static int write_snapshot(sqlite3 *db, const char *file)
+{
+    FILE *f = fopen(file, "w");
+    if (!f) return -1;
+    fprintf(f, "/* SPDX-License-Identifier: GPL-3.0-or-later */\n"
+               "/*\n"
+               " * store_schema_now.c -- the schema the %d migrations of store_schema.c lead\n"
+               " * to, as SQL that makes it in an empty database, and the rows they leave\n"
+               " * there: how a new store is made (omb_store_migrate).  Written by\n"
+               " * tests/unit/test_migrate.c from a store the migrations made, which also\n"
+               " * checks that the two agree; do not edit.  After adding a migration:\n"
+               " *   OMBUDS_WRITE_SCHEMA_NOW=$PWD/core/lib/store_schema_now.c \\\n"
+               " *     _build/plain/tests/unit/test_migrate\n"
+               " */\n"
+               "#include \"store_int.h\"\n\n"
+               "const int omb_store_schema_now_version = %d;\n\n"
+               "const char omb_store_schema_now[] =\n",
+            omb_store_schema_version, omb_store_schema_version);
+    sqlite3_stmt *s;
+    /* schema objects in the order they were made (a trigger needs its
+     * table), but FTS5's shadow tables, which its CREATE VIRTUAL TABLE makes */
+    sqlite3_prepare_v2(db, "SELECT sql || ';' FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT IN"
+                           " (SELECT name FROM pragma_table_list WHERE type = 'shadow') ORDER BY rowid", -1, &s, NULL);
+    while (sqlite3_step(s) == SQLITE_ROW) write_literal(f, (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    /* the full-text index's settings, and its empty index written as the
+     * migrations leave it (a rebuild writes the average-size record) */
+    sqlite3_prepare_v2(db, "SELECT format('INSERT INTO search(search, rank) VALUES (%Q, %s);', k, quote(v))"
+                           " FROM search_config WHERE k <> 'version' ORDER BY k", -1, &s, NULL);
+    while (sqlite3_step(s) == SQLITE_ROW) write_literal(f, (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    write_literal(f, "INSERT INTO search(search) VALUES ('rebuild');");
+    /* the rows of our tables, but the register's */
+    sqlite3_prepare_v2(db, "SELECT l.name FROM pragma_table_list l JOIN sqlite_schema m ON m.name = l.name"
+                           " WHERE l.schema = 'main' AND l.type = 'table' AND l.name NOT LIKE 'sqlite%'"
+                           " ORDER BY m.rowid", -1, &s, NULL);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *table = (const char *)sqlite3_column_text(s, 0);
+        if (is_register_table(table)) continue;
+        char *sql = table_rows_sql(db, table, 1);
+        sqlite3_stmt *r;
+        if (sql && sqlite3_prepare_v2(db, sql, -1, &r, NULL) == SQLITE_OK) {
+            while (sqlite3_step(r) == SQLITE_ROW) write_literal(f, (const char *)sqlite3_column_text(r, 0));
+            sqlite3_finalize(r);
+        }
+        sqlite3_free(sql);
+    }
+    sqlite3_finalize(s);
+    fputs("    \"\";\n", f);
+    return fclose(f);
+}
+
+static void remove_store(const char *path)
+{
+    char side[300];
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+}
+
+static void test_schema_now(void)
+{
+    char replayed[64], made[64], err[512];
+    snprintf(replayed, sizeof replayed, "test_migrate_replay_%d.db", (int)getpid());
+    snprintf(made, sizeof made, "test_migrate_now_%d.db", (int)getpid());
+    omb_store *a = NULL, *b = NULL;
+    TAP_INT(omb_store_open(replayed, OMB_STORE_REPLAY, &a, err, sizeof err), OMB_OK,
+            "a new store made migration by migration");
+    const char *file = getenv("OMBUDS_WRITE_SCHEMA_NOW");
+    if (file && a) TAP_INT(write_snapshot(omb_store_db(a), file), 0, "writes the snapshot to %s", file);
+    TAP_INT(omb_store_schema_now_version, omb_store_schema_version,
+            "the snapshot is of the newest schema (else: OMBUDS_WRITE_SCHEMA_NOW, see store_schema_now.c)");
+    TAP_INT(omb_store_open(made, 0, &b, err, sizeof err), OMB_OK, "a new store made from the snapshot");
+    char *want = a ? everything(omb_store_db(a)) : NULL;
+    char *got = b ? everything(omb_store_db(b)) : NULL;
+    TAP_STR(got, want, "has the same version, tables, indexes, views, triggers and rows, word for word");
+    free(want);
+    free(got);
+    expect_rows(b ? omb_store_db(b) : NULL, "PRAGMA user_version", "12\n", "and schema version 12");
+    omb_store_close(a);
+    omb_store_close(b);
+    remove_store(replayed);
+    remove_store(made);
+}
+
 int main(void)
 {
+    test_schema_now();
     char path[256], err[512];
     snprintf(path, sizeof path, "test_migrate_%d.db", (int)getpid());
     if (load_fixture(path)) {
@@ -324,11 +509,6 @@ int main(void)
     free(found_before);
     free(remedies_before);
     free(totals_before);
-    char side[300];
-    unlink(path);
-    snprintf(side, sizeof side, "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    unlink(side);
+    remove_store(path);
     return tap_done();
 }
