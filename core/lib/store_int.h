@@ -27,6 +27,7 @@ enum stmt_id {
     S_DELETE_DOC,
     S_DOC_CASES,
     S_INSERT_DIR,
+    S_FIND_DIR,
     S_INSERT_DOC,
     S_UPSERT_REF,
     S_UPSERT_UNREF,
@@ -179,6 +180,10 @@ const char *omb_store_register_name(omb_store *st, const char *spelling);
  * why) or for a NULL text.  The outcome "unknown" is always id 1. */
 sqlite3_int64 omb_store_term(omb_store *st, const char *text);
 #define OMB_TERM_UNKNOWN 1
+/* The id of the folder path (its first len bytes, with the '/') in
+ * document_dirs, added when it is new; the last one is remembered for the
+ * transaction.  0 on an error. */
+sqlite3_int64 omb_store_dir(omb_store *st, const char *path, size_t len);
 /* Forgets every answer: store_write.c at each BEGIN and ROLLBACK TO, the
  * rollback hook (store.c), a re-merge of every case, and close. */
 void omb_store_names_forget(omb_store *st);

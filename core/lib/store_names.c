@@ -21,7 +21,9 @@
  * same reason: a few hundred texts, asked for at every case written.  A term
  * this transaction added is gone again after a rollback, so every rollback
  * forgets them too: a ROLLBACK through SQLite's rollback hook (store.c), a
- * ROLLBACK TO by whoever issues it (store_write.c).
+ * ROLLBACK TO by whoever issues it (store_write.c).  So is the id of the
+ * folder the last document came from (document_dirs, schema 10): the
+ * documents of a folder come one after another.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,6 +45,8 @@ struct omb_name_cache {
     struct name_slot *slots; /* open addressing, linear probing */
     size_t cap;              /* a power of two, or 0 */
     size_t n;
+    char *dir;               /* the last folder asked for, with its id, or NULL */
+    sqlite3_int64 dir_id;
 };
 
 static size_t hash_text(const char *s)
@@ -61,6 +65,7 @@ void omb_store_names_forget(omb_store *st)
         free(c->slots[i].name);
     }
     free(c->slots);
+    free(c->dir);
     free(c);
     st->names = NULL;
 }
@@ -132,22 +137,30 @@ const char *omb_store_register_name(omb_store *st, const char *spelling)
     return slot->name ? slot->name : slot->spelling;
 }
 
+/* Runs statement id with text (len bytes) bound at ?1: the integer in its
+ * first column, or 0 when it gives no row; *ok cleared on an error. */
+static sqlite3_int64 step_id(omb_store *st, enum stmt_id id, const char *text, size_t len, int *ok)
+{
+    sqlite3_stmt *s = stmt(st, id);
+    if (!s) return *ok = 0;
+    sqlite3_bind_text(s, 1, text, (int)len, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    sqlite3_int64 v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) *ok = 0;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return v;
+}
+
 /* The id of text in case_terms, added when it is new; 0 on an error. */
 static sqlite3_int64 ask_term(omb_store *st, const char *text)
 {
-    sqlite3_stmt *s = stmt(st, S_FIND_TERM);
-    if (!s) return 0;
-    sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(s);
-    sqlite3_int64 id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    if (rc != SQLITE_DONE || !(s = stmt(st, S_ADD_TERM))) return id;
-    sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    return rc == SQLITE_DONE ? sqlite3_last_insert_rowid(st->db) : 0;
+    int ok = 1;
+    size_t len = strlen(text);
+    sqlite3_int64 id = step_id(st, S_FIND_TERM, text, len, &ok);
+    if (id || !ok) return id;
+    step_id(st, S_ADD_TERM, text, len, &ok);
+    return ok ? sqlite3_last_insert_rowid(st->db) : 0;
 }
 
 sqlite3_int64 omb_store_term(omb_store *st, const char *text)
@@ -159,5 +172,25 @@ sqlite3_int64 omb_store_term(omb_store *st, const char *text)
     sqlite3_int64 id = ask_term(st, text);
     /* an error that rolled the transaction back has forgotten the slot */
     if (st->names == c) slot->term = id;
+    return id;
+}
+
+sqlite3_int64 omb_store_dir(omb_store *st, const char *path, size_t len)
+{
+    if (!st->names && !(st->names = calloc(1, sizeof *st->names))) return 0;
+    struct omb_name_cache *c = st->names;
+    if (c->dir && strlen(c->dir) == len && !memcmp(c->dir, path, len)) return c->dir_id;
+    int ok = 1;
+    step_id(st, S_INSERT_DIR, path, len, &ok);
+    if (st->names != c) return 0; /* the insert failed and rolled back */
+    sqlite3_int64 id = ok ? step_id(st, S_FIND_DIR, path, len, &ok) : 0;
+    if (!ok || !id) return 0;
+    char *copy = malloc(len + 1);
+    if (!copy) return 0;
+    memcpy(copy, path, len);
+    copy[len] = '\0';
+    free(c->dir);
+    c->dir = copy;
+    c->dir_id = id;
     return id;
 }

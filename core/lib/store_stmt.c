@@ -19,13 +19,13 @@ static const char *const stmt_sql[S__COUNT] = {
      * or as text (?3) when a row was written by hand through `documents`. */
     [S_FIND_SAME] = "SELECT p.path || d.name FROM document_rows d JOIN document_dirs p ON p.id = d.dir_id"
                     " WHERE d.name = ?2 AND d.digest IN (?1, ?3) LIMIT 1",
-    [S_FIND_PATH] = "SELECT d.id FROM document_rows d JOIN document_dirs p ON p.id = d.dir_id"
-                    " WHERE d.name = ?2 AND p.path = ?1",
+    [S_FIND_PATH] = "SELECT id FROM document_rows WHERE name = ?2 AND dir_id = ?1",
     [S_DELETE_DOC] = "DELETE FROM document_rows WHERE id = ?1",
     [S_INSERT_DIR] = "INSERT OR IGNORE INTO document_dirs(path) VALUES (?1)",
+    [S_FIND_DIR] = "SELECT id FROM document_dirs WHERE path = ?1",
     [S_DOC_CASES] = "SELECT DISTINCT case_id FROM case_sources WHERE document_id = ?1",
     [S_INSERT_DOC] = "INSERT INTO document_rows(dir_id, name, digest, plugin, plugin_version, rank, size, note,"
-                     " ingested_at, n_cases) VALUES ((SELECT id FROM document_dirs WHERE path = ?1), ?10, ?2, ?3, ?4,"
+                     " ingested_at, n_cases) VALUES (?1, ?10, ?2, ?3, ?4,"
                      " ?5, ?6, ?7, ?8, ?9)",
     [S_UPSERT_REF] = "INSERT INTO case_rows(ref) VALUES (?1) ON CONFLICT(ref) DO UPDATE SET ref = excluded.ref RETURNING id",
     [S_UPSERT_UNREF] = "INSERT INTO case_rows(unref_key) VALUES (?1) ON CONFLICT(unref_key) DO UPDATE SET"

@@ -531,9 +531,10 @@ static int write_all(struct write_ctx *w, struct omb_sink *sink, int *result)
     if (rcs != SQLITE_DONE) return fail_sql(w, "the document");
 
     /* the folder, with its '/', as document_dirs keeps it */
-    int dir_len = (int)(name - m->path);
+    sqlite3_int64 dir = omb_store_dir(w->st, m->path, (size_t)(name - m->path));
+    if (!dir) return fail_sql(w, "the document's folder");
     if (!(s = stmt(w->st, S_FIND_PATH))) return fail_sql(w, "the document");
-    sqlite3_bind_text(s, 1, m->path, dir_len, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 1, dir);
     sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
     sqlite3_int64 old = 0;
     if (sqlite3_step(s) == SQLITE_ROW) old = sqlite3_column_int64(s, 0);
@@ -546,11 +547,8 @@ static int write_all(struct write_ctx *w, struct omb_sink *sink, int *result)
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (!(s = stmt(w->st, S_INSERT_DIR))) return fail_sql(w, "the document's folder");
-    sqlite3_bind_text(s, 1, m->path, dir_len, SQLITE_STATIC);
-    if (step_done(s)) return fail_sql(w, "the document's folder");
     if (!(s = stmt(w->st, S_INSERT_DOC))) return fail_sql(w, "the document");
-    sqlite3_bind_text(s, 1, m->path, dir_len, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 1, dir);
     omb_store_bind_digest(s, 2, 0, m->sha256);
     sqlite3_bind_text(s, 3, m->plugin, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, m->plugin_version ? m->plugin_version : "", -1, SQLITE_STATIC);
@@ -617,7 +615,7 @@ int omb_store_write(omb_store *st, const struct omb_doc_meta *meta, struct omb_s
         if (st->batched) {
             control(st, S_ROLLBACK_TO, NULL, 0);
             control(st, S_RELEASE, NULL, 0);
-            omb_store_names_forget(st); /* terms the document added are gone */
+            omb_store_names_forget(st); /* terms and folders the document added are gone */
             st->indexed_upto[0] = indexed_before[0];
             st->indexed_upto[1] = indexed_before[1];
         } else {

@@ -507,20 +507,24 @@ int main(void)
     omb_sink_clear(&s);
     omb_store_batch_begin(st);
     omb_store_batch_optimistic(st, 0);
-    omb_sink_init(&s, "", 0, "bad2.txt", "test");
+    omb_sink_init(&s, "", 0, "new-folder/bad2.txt", "test");
     add_case(&s, make_case("23 000 103", "Somerset Council", 100, "BOOM", 1));
     omb_case_set(s.cases[0], OMB_FIELD_CATEGORY, "Savepoint category", 2);
-    TAP_INT(write_doc(st, "bad2.txt", "dddd", 50, &s, &result) != OMB_OK, 1, "in a batch, a document fails");
+    TAP_INT(write_doc(st, "new-folder/bad2.txt", "dddd", 50, &s, &result) != OMB_OK, 1,
+            "in a batch, a document in a new folder fails");
     omb_sink_clear(&s);
-    omb_sink_init(&s, "", 0, "good2.txt", "test");
+    omb_sink_init(&s, "", 0, "new-folder/good2.txt", "test");
     add_case(&s, make_case("23 000 104", "Somerset Council", 100, NULL, 1));
     omb_case_set(s.cases[0], OMB_FIELD_CATEGORY, "Savepoint category", 2);
-    TAP_INT(write_doc(st, "good2.txt", "dddd", 50, &s, &result), OMB_OK, "and the next, with its new category, is stored");
+    TAP_INT(write_doc(st, "new-folder/good2.txt", "dddd", 50, &s, &result), OMB_OK,
+            "and the next, from that folder and with that new category, is stored");
     omb_sink_clear(&s);
     TAP_INT(omb_store_batch_end(st, err, sizeof err), OMB_OK, "the batch commits");
     TAP_STR(one_text(st, "SELECT category FROM cases WHERE ref = '23 000 104'"), "Savepoint category",
             "with the category its document gave");
     TAP_INT(one_int(st, "SELECT count(*) FROM cases WHERE ref = '23 000 103'"), 0, "and nothing of the failed one");
+    TAP_INT(one_int(st, "SELECT count(*) FROM documents WHERE path = 'new-folder/good2.txt' AND name = 'good2.txt'"), 1,
+            "under the folder it came from");
 
     TAP_STR(one_text(st, "PRAGMA integrity_check"), "ok", "integrity check");
     TAP_INT(one_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0, "no dangling references");
@@ -563,7 +567,7 @@ int main(void)
                          " JOIN document_dirs p ON p.id = d.dir_id WHERE d.name = 'annex.txt' AND p.path != ''"),
             "blob 32 /srv/papers/", "stored as 32 bytes under its folder, kept with its '/'");
     sqlite3_int64 dirs = one_int(st, "SELECT count(*) FROM document_dirs");
-    TAP_INT(dirs, 3, "one folder row each for '', folder-a/ and /srv/papers/ (folder-b's copy was not stored)");
+    TAP_INT(dirs, 4, "one folder row each for '', new-folder/, folder-a/ and /srv/papers/ (folder-b's copy was not stored)");
     changes = one_int(st, "SELECT total_changes()");
     TAP_INT(write_doc(st, "/srv/papers/annex.txt", hash, 50, &s, &result), OMB_OK, "the same document again");
     TAP_INT(result, OMB_DOC_UNCHANGED, "is unchanged, found by its hash's bytes");
