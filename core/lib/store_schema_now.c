@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * store_schema_now.c -- the schema the 12 migrations of store_schema.c lead
+ * store_schema_now.c -- the schema the 13 migrations of store_schema.c lead
  * to, as SQL that makes it in an empty database, and the rows they leave
  * there: how a new store is made (omb_store_migrate).  Written by
  * tests/unit/test_migrate.c from a store the migrations made, which also
@@ -10,7 +10,7 @@
  */
 #include "store_int.h"
 
-const int omb_store_schema_now_version = 12;
+const int omb_store_schema_now_version = 13;
 
 const char omb_store_schema_now[] =
     "CREATE TABLE \"case_rows\"(  id INTEGER PRIMARY KEY,  ref TEXT UNIQUE,  unref_key TEXT UNIQUE,  "
@@ -89,9 +89,6 @@ const char omb_store_schema_now[] =
     "CREATE INDEX remedies_document ON remedies(document_id);"
     "CREATE VIEW case_remedies AS SELECT r.* FROM remedies r JOIN \"case_rows\" c  ON r.case_id = c.id AND "
     "r.document_id = c.remedy_document_id;"
-    "CREATE VIEW case_totals AS SELECT c.id AS case_id,  coalesce(sum(CASE WHEN r.kind = 'payment' THEN "
-    "r.amount_pence END), 0) AS payment_pence,  count(r.id) AS n_remedies,  max(r.kind = 'apology') AS "
-    "apology  FROM \"case_rows\" c LEFT JOIN case_remedies r ON r.case_id = c.id GROUP BY c.id;"
     "CREATE INDEX authority_names_key ON authority_names(name_key);"
     "CREATE TRIGGER case_facts_summary_ad AFTER DELETE ON \"case_fact_rows\" WHEN old.summary IS NOT NULL "
     "BEGIN  UPDATE case_rows SET summary_fact = NULL WHERE id = old.case_id AND summary_fact = old.id; "
@@ -210,6 +207,11 @@ const char omb_store_schema_now[] =
     "lace(replace(replace(replace(replace(replace(replace(replace(' ' || lower(f.authority) || ' ', '&', "
     "' '), ',', ' '), '.', ' '), '-', ' '), '''', ''), '’', ''), '(', ' '), ')', ' '), '  ', ' '), '  "
     "', ' '), ' and ', ' '), ' and ', ' ')))  GROUP BY f.authority COLLATE NOCASE;"
+    "CREATE VIEW case_totals AS SELECT c.id AS case_id,  coalesce((SELECT sum(r.amount_pence) FROM "
+    "remedies r WHERE r.case_id = c.id  AND r.document_id = c.remedy_document_id AND r.kind = "
+    "'payment'), 0) AS payment_pence,  (SELECT count(*) FROM remedies r WHERE r.case_id = c.id AND "
+    "r.document_id = c.remedy_document_id) AS n_remedies,  (SELECT max(r.kind = 'apology') FROM remedies "
+    "r WHERE r.case_id = c.id  AND r.document_id = c.remedy_document_id) AS apology  FROM case_rows c;"
     "INSERT INTO search(search, rank) VALUES ('automerge', 16);"
     "INSERT INTO search(search) VALUES ('rebuild');"
     "INSERT INTO \"case_terms\"(id, text) VALUES (1,'unknown');"

@@ -401,7 +401,7 @@ int main(void)
     int result;
     snprintf(db_path, sizeof db_path, "test_store_%d.db", (int)getpid());
     TAP_INT(omb_store_open(db_path, 0, &st, err, sizeof err), OMB_OK, "open a new store");
-    TAP_INT(one_int(st, "PRAGMA user_version"), 12, "schema migrated to version 12");
+    TAP_INT(one_int(st, "PRAGMA user_version"), 13, "schema migrated to version 13");
     TAP_OK(one_int(st, "SELECT count(*) FROM authorities") > 150, "shipped authority register loaded");
     TAP_STR(one_text(st, "PRAGMA journal_mode"), "wal", "WAL journal");
 
