@@ -30,6 +30,13 @@ int omb_store_open(const char *path, int flags, omb_store **out, char *err, size
 /* Finishes pending work and closes; NULL is a no-op. */
 void omb_store_close(omb_store *st);
 sqlite3 *omb_store_db(omb_store *st);
+/* Brings the FTS index up to every listed text before rows are deleted
+ * (their delete triggers take them out of the index, which is only sound
+ * for rows it holds), at a read-write open, and at the end of a batch:
+ * lists this transaction's texts, and rebuilds the index when a batch has
+ * been leaving it behind or it lacks texts others committed (an ingest that
+ * died before its end).  OMB_OK, or OMB_ESTORE with err. */
+int omb_store_search_catch_up(omb_store *st, char *err, size_t cap);
 const char *omb_store_path(const omb_store *st);
 
 /* What a document is, for the documents table. */

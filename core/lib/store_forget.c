@@ -66,6 +66,11 @@ int omb_store_forget(omb_store *st, const char *path, struct omb_forget_result *
     int rc = OMB_ESTORE;
     memset(res, 0, sizeof *res);
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) goto fail;
+    /* the delete triggers take the document's texts out of the index */
+    if (omb_store_search_catch_up(st, err, cap)) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return OMB_ESTORE;
+    }
     sqlite3_int64 doc = find_document(db, path, res->path, sizeof res->path);
     if (doc < 0) goto fail;
     if (doc == 0) {

@@ -54,6 +54,8 @@ enum stmt_id {
     S_ADD_TERM,
     S_INDEX_PENDING,
     S_LIST_PENDING,
+    S_SEARCH_BEHIND,
+    S_REBUILD_SEARCH,
     S_MAX_TEXT_ID,
     S_BEGIN,
     S_COMMIT,
@@ -76,6 +78,7 @@ struct omb_store {
     int optimistic;               /* in a batch, documents are written without a savepoint each */
     sqlite3_int64 indexed_upto[2]; /* case_facts, improvements rows up to these ids are in the FTS index */
     int deferred_indexes;          /* the batch dropped deferred_indexes, to build them at its end */
+    int deferred_search;           /* the batch lists its texts and leaves the FTS index to one rebuild */
     struct omb_checkpointer *checkpointer; /* checkpoints the WAL during a batch (store_checkpoint.c), or NULL */
     int checkpoint_pages;          /* the WAL is copied into the database at this size (a test lowers it) */
     struct omb_name_cache *names;  /* the register's names this transaction asked for (store_names.c), or NULL */

@@ -128,6 +128,10 @@ static const char *const stmt_sql[S__COUNT] = {
     /* the same rows as S_INDEX_PENDING, listed for the search_text view */
     [S_LIST_PENDING] = "INSERT INTO search_rows(id) SELECT id FROM case_fact_rows WHERE id > ?1 AND summary IS NOT NULL"
                        " UNION ALL SELECT id FROM improvements WHERE id > ?2",
+    /* the FTS index lacks listed texts: the largest listed id is not the
+     * largest indexed one (search_docsize has a row per indexed text) */
+    [S_SEARCH_BEHIND] = "SELECT (SELECT max(id) FROM search_rows) IS NOT (SELECT max(id) FROM search_docsize)",
+    [S_REBUILD_SEARCH] = "INSERT INTO search(search) VALUES ('rebuild')",
     [S_MAX_TEXT_ID] = "SELECT (SELECT coalesce(max(id), 0) FROM case_fact_rows), (SELECT coalesce(max(id), 0) FROM improvements)",
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",

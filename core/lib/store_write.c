@@ -473,8 +473,9 @@ static int remove_document(struct write_ctx *w, sqlite3_int64 doc_id)
 {
     /* The delete trigger removes the old rows from the FTS index, which is
      * only sound for rows the index holds: index what this transaction wrote
-     * so far first (replacements are rare, so the extra flush costs little). */
-    if (index_pending(w->st, w->err, w->cap)) return OMB_ESTORE;
+     * so far first, and all a deferring batch listed (replacements are rare,
+     * so the extra flush costs little). */
+    if (omb_store_search_catch_up(w->st, w->err, w->cap)) return OMB_ESTORE;
     sqlite3_stmt *s = stmt(w->st, S_DOC_CASES);
     if (!s) return fail_sql(w, "the old version");
     sqlite3_bind_int64(s, 1, doc_id);
