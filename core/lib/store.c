@@ -220,11 +220,26 @@ int omb_store_search_catch_up(omb_store *st, char *err, size_t cap)
     return OMB_OK;
 }
 
+int omb_store_sweep_texts(omb_store *st, char *err, size_t cap)
+{
+    sqlite3_stmt *s = stmt(st, S_SWEEP_TEXTS);
+    if (!s || step_done(s)) {
+        if (cap) snprintf(err, cap, "%s: removing texts nothing names: %s", st->path, sqlite3_errmsg(st->db));
+        return OMB_ESTORE;
+    }
+    st->texts_orphaned = 0;
+    omb_store_names_forget(st); /* the text ids it remembered may be gone */
+    return OMB_OK;
+}
+
 /* Commits the open transaction, indexing its text first; on failure rolls
- * back and forgets what the rollback removed. */
+ * back and forgets what the rollback removed.  Outside a batch, it first
+ * sweeps the texts a replaced document left (a batch sweeps once, at its
+ * end: the sweep reads every row that names a text). */
 int omb_store_commit(omb_store *st, char *err, size_t cap)
 {
-    if (index_pending(st, err, cap) || control(st, S_COMMIT, err, cap)) {
+    if (index_pending(st, err, cap) || (!st->batched && st->texts_orphaned && omb_store_sweep_texts(st, err, cap)) ||
+        control(st, S_COMMIT, err, cap)) {
         control(st, S_ROLLBACK, NULL, 0);
         reset_indexed(st);
         return OMB_ESTORE;
@@ -272,6 +287,14 @@ int omb_store_batch_end(omb_store *st, char *err, size_t cap)
 {
     int rc = omb_store_batch_commit(st, err, cap);
     st->batched = 0;
+    if (st->texts_orphaned && !rc) {
+        /* in a transaction of its own, after the batch's last commit */
+        if (control(st, S_BEGIN, err, cap)) rc = OMB_ESTORE;
+        else if (omb_store_sweep_texts(st, err, cap) || control(st, S_COMMIT, err, cap)) {
+            control(st, S_ROLLBACK, NULL, 0);
+            rc = OMB_ESTORE;
+        }
+    }
     if (st->deferred_search && !rc) rc = omb_store_search_catch_up(st, err, cap);
     st->deferred_search = 0;
     if (st->deferred_indexes) {

@@ -37,6 +37,12 @@ sqlite3 *omb_store_db(omb_store *st);
  * been leaving it behind or it lacks texts others committed (an ingest that
  * died before its end).  OMB_OK, or OMB_ESTORE with err. */
 int omb_store_search_catch_up(omb_store *st, char *err, size_t cap);
+/* Removes the texts (schema 14) no summary, remedy or improvement names any
+ * more, in the open write transaction: after rows were deleted (`forget`;
+ * the writer calls it itself when a changed document replaced its old
+ * version).  One pass over every row that names a text.  OMB_OK, or
+ * OMB_ESTORE with err. */
+int omb_store_sweep_texts(omb_store *st, char *err, size_t cap);
 const char *omb_store_path(const omb_store *st);
 
 /* What a document is, for the documents table. */

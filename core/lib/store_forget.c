@@ -114,6 +114,10 @@ int omb_store_forget(omb_store *st, const char *path, struct omb_forget_result *
     }
     sqlite3_finalize(s);
     s = NULL;
+    if (omb_store_sweep_texts(st, err, cap)) {
+        rc = OMB_ESTORE;
+        goto rollback;
+    }
     if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) goto fail;
     free(ids);
     return OMB_OK;

@@ -52,6 +52,9 @@ enum stmt_id {
     S_REGISTER_NAME,
     S_FIND_TERM,
     S_ADD_TERM,
+    S_FIND_TEXT,
+    S_ADD_TEXT,
+    S_SWEEP_TEXTS,
     S_INDEX_PENDING,
     S_LIST_PENDING,
     S_SEARCH_BEHIND,
@@ -82,6 +85,7 @@ struct omb_store {
     struct omb_checkpointer *checkpointer; /* checkpoints the WAL during a batch (store_checkpoint.c), or NULL */
     int checkpoint_pages;          /* the WAL is copied into the database at this size (a test lowers it) */
     struct omb_name_cache *names;  /* the register's names this transaction asked for (store_names.c), or NULL */
+    int texts_orphaned;            /* rows naming texts were deleted: sweep texts nothing names (S_SWEEP_TEXTS) */
 };
 
 /* The WAL size, in pages, at which it is copied into the database: 32 MB
@@ -118,8 +122,8 @@ static const char deferred_indexes[] =
     "CREATE INDEX IF NOT EXISTS cases_category ON case_rows(category_id, subcategory_id);"
     "CREATE INDEX IF NOT EXISTS case_sources_document ON case_sources(document_id);"
     "CREATE INDEX IF NOT EXISTS case_facts_document ON case_fact_rows(document_id);"
-    "CREATE INDEX IF NOT EXISTS remedies_document ON remedies(document_id);"
-    "CREATE INDEX IF NOT EXISTS improvements_document ON improvements(document_id);";
+    "CREATE INDEX IF NOT EXISTS remedies_document ON remedy_rows(document_id);"
+    "CREATE INDEX IF NOT EXISTS improvements_document ON improvement_rows(document_id);";
 
 /* ---- store_stmt.c ---- */
 
@@ -187,6 +191,11 @@ sqlite3_int64 omb_store_term(omb_store *st, const char *text);
  * document_dirs, added when it is new; the last one is remembered for the
  * transaction.  0 on an error. */
 sqlite3_int64 omb_store_dir(omb_store *st, const char *path, size_t len);
+/* The id of the text's row in texts (schema 14), added when it is new; 0
+ * on an error (sqlite3_errmsg says why) or for a NULL text.  The ids of
+ * recent texts are remembered like the register's names, in a table of
+ * fixed size. */
+sqlite3_int64 omb_store_text(omb_store *st, const char *text);
 /* Forgets every answer: store_write.c at each BEGIN and ROLLBACK TO, the
  * rollback hook (store.c), a re-merge of every case, and close. */
 void omb_store_names_forget(omb_store *st);

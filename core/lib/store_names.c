@@ -24,6 +24,14 @@
  * ROLLBACK TO by whoever issues it (store_write.c).  So is the id of the
  * folder the last document came from (document_dirs, schema 10): the
  * documents of a folder come one after another.
+ *
+ * The ids of texts (summaries, remedies and improvements, schema 14) are
+ * remembered in a small table of fixed size, one text a slot, the newest
+ * winning: the stock phrases a corpus repeats ("an apology", "remind staff
+ * of ...", a decision page's summary again in the council's annex) stay in
+ * it, while texts written once pass through without growing it.  Memory is
+ * bounded by TEXT_SLOTS texts of at most TEXT_MAX bytes.  A sweep (which
+ * deletes texts) forgets them with the rest.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,7 +49,17 @@ struct name_slot {
     sqlite3_int64 term;
 };
 
+#define TEXT_SLOTS 1024 /* a power of two */
+#define TEXT_MAX 1024   /* longer texts are looked up every time */
+
+struct text_slot {
+    char *text; /* NULL: empty */
+    size_t len;
+    sqlite3_int64 id;
+};
+
 struct omb_name_cache {
+    struct text_slot texts[TEXT_SLOTS]; /* direct-mapped by hash_bytes */
     struct name_slot *slots; /* open addressing, linear probing */
     size_t cap;              /* a power of two, or 0 */
     size_t n;
@@ -56,6 +74,13 @@ static size_t hash_text(const char *s)
     return (size_t)h;
 }
 
+static size_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return (size_t)(h ^ h >> 32);
+}
+
 void omb_store_names_forget(omb_store *st)
 {
     struct omb_name_cache *c = st->names;
@@ -64,6 +89,7 @@ void omb_store_names_forget(omb_store *st)
         free(c->slots[i].spelling);
         free(c->slots[i].name);
     }
+    for (size_t i = 0; i < TEXT_SLOTS; i++) free(c->texts[i].text);
     free(c->slots);
     free(c->dir);
     free(c);
@@ -192,5 +218,36 @@ sqlite3_int64 omb_store_dir(omb_store *st, const char *path, size_t len)
     free(c->dir);
     c->dir = copy;
     c->dir_id = id;
+    return id;
+}
+
+/* The id of text in texts, added when it is new; 0 on an error. */
+static sqlite3_int64 ask_text(omb_store *st, const char *text, size_t len)
+{
+    int ok = 1;
+    sqlite3_int64 id = step_id(st, S_FIND_TEXT, text, len, &ok);
+    if (id || !ok) return id;
+    step_id(st, S_ADD_TEXT, text, len, &ok);
+    return ok ? sqlite3_last_insert_rowid(st->db) : 0;
+}
+
+sqlite3_int64 omb_store_text(omb_store *st, const char *text)
+{
+    if (!text) return 0;
+    size_t len = strlen(text);
+    if (len > TEXT_MAX) return ask_text(st, text, len);
+    if (!st->names && !(st->names = calloc(1, sizeof *st->names))) return 0;
+    struct omb_name_cache *c = st->names;
+    struct text_slot *slot = &c->texts[hash_bytes(text, len) & (TEXT_SLOTS - 1)];
+    if (slot->text && slot->len == len && !memcmp(slot->text, text, len)) return slot->id;
+    sqlite3_int64 id = ask_text(st, text, len);
+    /* an error that rolled the transaction back has forgotten the table */
+    if (!id || st->names != c) return id;
+    char *copy = malloc(len + 1);
+    if (copy) {
+        memcpy(copy, text, len + 1);
+        free(slot->text);
+        *slot = (struct text_slot){copy, len, id};
+    }
     return id;
 }

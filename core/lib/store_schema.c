@@ -22,7 +22,41 @@
  * case that has it. */
 #define TERM_ID(t) "(SELECT id FROM case_terms WHERE text = " t ")"
 #define NEW_TERM(t) t " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_terms WHERE text = " t ")"
+/* The texts id of a text (schema 14), and whether a text is one still to
+ * add: found by texts_key, the length and the last sixteen characters, then
+ * compared whole ("+" keeps the index in use; migration 14 says why). */
+#define TEXT_ID(t) \
+    "(SELECT id FROM texts WHERE length(text) = length(" t ") AND substr(text, -16) = substr(" t ", -16)" \
+    " AND +text = " t ")"
+#define NEW_TEXT(t) t " IS NOT NULL AND NOT EXISTS " TEXT_ID(t)
 #define NAME_OF(p) "substr(" p ", length(rtrim(" p ", replace(" p ", '/', ''))) + 1)"
+
+/* The part of case_facts_update (migrations 12 and 14) that sets the
+ * shared texts' ids and the other fields from the view's new row. */
+#define CASE_FACTS_SET_TERMS \
+    "  authority_id = " TERM_ID("new.authority") ", authority_line = new.authority_line," \
+    "  category_id = " TERM_ID("new.category") ", category_line = new.category_line," \
+    "  subcategory_id = " TERM_ID("new.subcategory") ", subcategory_line = new.subcategory_line," \
+    "  council_subject = new.council_subject, council_subject_line = new.council_subject_line," \
+    "  outcome_id = " TERM_ID("new.outcome") ", outcome_line = new.outcome_line, decision_date = new.decision_date,"
+
+/* The triggers that let `cases` (a view from schema 9) take updates and
+ * deletes, as migrations 11 and 14 make them again. */
+#define CASES_TRIGGERS \
+    "CREATE TRIGGER cases_update INSTEAD OF UPDATE ON cases BEGIN" \
+    "  SELECT RAISE(ABORT, 'cases.summary is the summary of a case_facts row (case_rows.summary_fact);" \
+    " change that row instead') WHERE new.summary IS NOT old.summary;" \
+    "  INSERT INTO case_terms(text) SELECT DISTINCT v FROM (SELECT new.authority AS v UNION ALL" \
+    "  SELECT new.category UNION ALL SELECT new.subcategory UNION ALL SELECT new.outcome)" \
+    "  WHERE " NEW_TERM("v") ";" \
+    "  UPDATE case_rows SET id = new.id, ref = new.ref, unref_key = new.unref_key," \
+    "  authority_id = " TERM_ID("new.authority") ", category_id = " TERM_ID("new.category") "," \
+    "  subcategory_id = " TERM_ID("new.subcategory") ", council_subject = new.council_subject," \
+    "  outcome_id = " TERM_ID("new.outcome") ", decision_date = new.decision_date," \
+    "  remedy_document_id = new.remedy_document_id, improvement_document_id = new.improvement_document_id" \
+    "  WHERE id = old.id; END;" \
+    "CREATE TRIGGER cases_delete INSTEAD OF DELETE ON cases BEGIN" \
+    "  DELETE FROM case_rows WHERE id = old.id; END;"
 
 /* Views that several migrations make again after changing what they read
  * (migrations 4 and 12; 8, 10 and 12), written once. */
@@ -507,20 +541,7 @@ static const char *const migrations[] = {
     "  LEFT JOIN case_terms s ON s.id = c.subcategory_id LEFT JOIN case_terms o ON o.id = c.outcome_id"
     "  LEFT JOIN case_facts f ON f.id = c.summary_fact;"
     /* a NULL outcome finds no term and is refused by NOT NULL, as before */
-    "CREATE TRIGGER cases_update INSTEAD OF UPDATE ON cases BEGIN"
-    "  SELECT RAISE(ABORT, 'cases.summary is the summary of a case_facts row (case_rows.summary_fact);"
-    " change that row instead') WHERE new.summary IS NOT old.summary;"
-    "  INSERT INTO case_terms(text) SELECT DISTINCT v FROM (SELECT new.authority AS v UNION ALL"
-    "  SELECT new.category UNION ALL SELECT new.subcategory UNION ALL SELECT new.outcome)"
-    "  WHERE " NEW_TERM("v") ";"
-    "  UPDATE case_rows SET id = new.id, ref = new.ref, unref_key = new.unref_key,"
-    "  authority_id = " TERM_ID("new.authority") ", category_id = " TERM_ID("new.category") ","
-    "  subcategory_id = " TERM_ID("new.subcategory") ", council_subject = new.council_subject,"
-    "  outcome_id = " TERM_ID("new.outcome") ", decision_date = new.decision_date,"
-    "  remedy_document_id = new.remedy_document_id, improvement_document_id = new.improvement_document_id"
-    "  WHERE id = old.id; END;"
-    "CREATE TRIGGER cases_delete INSTEAD OF DELETE ON cases BEGIN"
-    "  DELETE FROM case_rows WHERE id = old.id; END;"
+    CASES_TRIGGERS
     "CREATE TRIGGER subject_map_terms_ai AFTER INSERT ON subject_map BEGIN"
     "  INSERT INTO case_terms(text) SELECT DISTINCT v FROM (SELECT new.category AS v UNION ALL"
     "  SELECT nullif(new.subcategory, '')) WHERE " NEW_TERM("v") "; END;"
@@ -574,11 +595,7 @@ static const char *const migrations[] = {
     "  INSERT INTO case_terms(text) SELECT DISTINCT v FROM (SELECT new.authority AS v UNION ALL"
     "  SELECT new.category UNION ALL SELECT new.subcategory UNION ALL SELECT new.outcome) WHERE " NEW_TERM("v") ";"
     "  UPDATE case_fact_rows SET id = new.id, case_id = new.case_id, document_id = new.document_id,"
-    "  authority_id = " TERM_ID("new.authority") ", authority_line = new.authority_line,"
-    "  category_id = " TERM_ID("new.category") ", category_line = new.category_line,"
-    "  subcategory_id = " TERM_ID("new.subcategory") ", subcategory_line = new.subcategory_line,"
-    "  council_subject = new.council_subject, council_subject_line = new.council_subject_line,"
-    "  outcome_id = " TERM_ID("new.outcome") ", outcome_line = new.outcome_line, decision_date = new.decision_date,"
+    CASE_FACTS_SET_TERMS
     "  decision_date_line = new.decision_date_line, summary = new.summary, summary_line = new.summary_line"
     "  WHERE id = old.id; END;"
     "CREATE TRIGGER case_facts_delete INSTEAD OF DELETE ON case_facts BEGIN"
@@ -598,6 +615,168 @@ static const char *const migrations[] = {
     "  AND r.document_id = c.remedy_document_id AND r.kind = 'payment'), 0) AS payment_pence,"
     "  (SELECT count(*) FROM remedies r WHERE r.case_id = c.id AND r.document_id = c.remedy_document_id) AS n_remedies,"
     "  (SELECT max(r.kind = 'apology') FROM remedies r WHERE r.case_id = c.id"
+    "  AND r.document_id = c.remedy_document_id) AS apology"
+    "  FROM case_rows c;",
+    /* 14: every text stored once (issue 18).  A case's summary, remedies
+     * and improvements are written by each document that gives them -- the
+     * decision page, the council's annex, its minutes, a press release --
+     * and councils are told the same things again and again ("remind staff
+     * of ..."); the texts were 36 of the 106 MB of a 100k store.  They are
+     * now rows of `texts`, and case_fact_rows, remedy_rows and
+     * improvement_rows keep their ids.  A text is found by its length and
+     * last sixteen characters (texts_key) and then compared whole: the
+     * expression index holds a few bytes a text where an index on the text
+     * would hold it all again, and it needs no function a plain sqlite3
+     * shell lacks, so the views below still take inserts there.  (`+text`
+     * keeps SQLite from rewriting length(text) as length(?1), which would
+     * leave the index unused.)  `remedies`, `improvements` and `case_facts`
+     * are views with the columns they had, in the same order; the full-text
+     * index keeps one row per summary and improvement (search_rows), read
+     * from texts.  A text nothing names any more is swept out when the
+     * documents that named it are replaced or forgotten (S_SWEEP_TEXTS). */
+    "DROP VIEW case_improvements;"
+    "DROP VIEW case_remedies;"
+    "DROP VIEW search_hits;"
+    "DROP VIEW search_text;"
+    "DROP VIEW cases;"
+    "DROP VIEW facts;"
+    "DROP VIEW unmatched_authorities;"
+    "DROP VIEW case_facts;"
+    "DROP VIEW case_totals;"
+    "DROP TRIGGER case_facts_search_ad;"
+    "DROP TRIGGER case_facts_summary_ad;"
+    "DROP TRIGGER improvements_search_ad;"
+    "CREATE TABLE texts(id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT;"
+    "CREATE INDEX texts_key ON texts(length(text), substr(text, -16));"
+    "INSERT INTO texts(text) SELECT summary FROM case_fact_rows WHERE summary IS NOT NULL"
+    "  UNION SELECT text FROM improvements UNION SELECT text FROM remedies;"
+    "ALTER TABLE case_fact_rows ADD COLUMN summary_id INTEGER;"
+    "UPDATE case_fact_rows SET summary_id = " TEXT_ID("case_fact_rows.summary") " WHERE summary IS NOT NULL;"
+    "ALTER TABLE case_fact_rows DROP COLUMN summary;"
+    "CREATE TABLE improvement_rows("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES \"case_rows\"(id) ON DELETE CASCADE,"
+    "  document_id INTEGER NOT NULL REFERENCES \"document_rows\"(id) ON DELETE CASCADE,"
+    "  text_id INTEGER NOT NULL,"
+    "  line INTEGER NOT NULL) STRICT;"
+    "INSERT INTO improvement_rows(id, case_id, document_id, text_id, line)"
+    "  SELECT i.id, i.case_id, i.document_id, " TEXT_ID("i.text") ", i.line FROM improvements i ORDER BY i.id;"
+    "DROP TABLE improvements;"
+    "CREATE INDEX improvements_case ON improvement_rows(case_id, document_id);"
+    "CREATE INDEX improvements_document ON improvement_rows(document_id);"
+    "CREATE TABLE remedy_rows("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES \"case_rows\"(id) ON DELETE CASCADE,"
+    "  document_id INTEGER NOT NULL REFERENCES \"document_rows\"(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL CHECK (kind = 'apology' OR kind = 'payment' OR kind = 'waiver' OR kind = 'service'"
+    "    OR kind = 'other'),"
+    "  amount_pence INTEGER CHECK (amount_pence IS NULL OR amount_pence >= 0),"
+    "  purposes TEXT NOT NULL DEFAULT '[]',"
+    "  text_id INTEGER NOT NULL,"
+    "  line INTEGER NOT NULL,"
+    "  paid_before INTEGER NOT NULL DEFAULT 0) STRICT;"
+    "INSERT INTO remedy_rows(id, case_id, document_id, kind, amount_pence, purposes, text_id, line, paid_before)"
+    "  SELECT r.id, r.case_id, r.document_id, r.kind, r.amount_pence, r.purposes, " TEXT_ID("r.text") ", r.line,"
+    "  r.paid_before FROM remedies r ORDER BY r.id;"
+    "DROP TABLE remedies;"
+    "CREATE INDEX remedies_case ON remedy_rows(case_id, document_id);"
+    "CREATE INDEX remedies_document ON remedy_rows(document_id);"
+    "CREATE VIEW improvements(id, case_id, document_id, text, line) AS"
+    "  SELECT i.id, i.case_id, i.document_id, t.text, i.line FROM improvement_rows i LEFT JOIN texts t ON t.id = i.text_id;"
+    "CREATE TRIGGER improvements_insert INSTEAD OF INSERT ON improvements BEGIN"
+    "  INSERT INTO texts(text) SELECT new.text WHERE " NEW_TEXT("new.text") ";"
+    "  INSERT INTO improvement_rows(id, case_id, document_id, text_id, line) VALUES"
+    "  (coalesce(new.id, (SELECT max(coalesce(max(id), 0) + 1, 10000000000) FROM improvement_rows)), new.case_id,"
+    "  new.document_id, " TEXT_ID("new.text") ", new.line); END;"
+    "CREATE TRIGGER improvements_update INSTEAD OF UPDATE ON improvements BEGIN"
+    "  INSERT INTO texts(text) SELECT new.text WHERE " NEW_TEXT("new.text") ";"
+    "  UPDATE improvement_rows SET id = new.id, case_id = new.case_id, document_id = new.document_id,"
+    "  text_id = " TEXT_ID("new.text") ", line = new.line WHERE id = old.id; END;"
+    "CREATE TRIGGER improvements_delete INSTEAD OF DELETE ON improvements BEGIN"
+    "  DELETE FROM improvement_rows WHERE id = old.id; END;"
+    "CREATE VIEW remedies(id, case_id, document_id, kind, amount_pence, purposes, text, line, paid_before) AS"
+    "  SELECT r.id, r.case_id, r.document_id, r.kind, r.amount_pence, r.purposes, t.text, r.line, r.paid_before"
+    "  FROM remedy_rows r LEFT JOIN texts t ON t.id = r.text_id;"
+    "CREATE TRIGGER remedies_insert INSTEAD OF INSERT ON remedies BEGIN"
+    "  INSERT INTO texts(text) SELECT new.text WHERE " NEW_TEXT("new.text") ";"
+    "  INSERT INTO remedy_rows(id, case_id, document_id, kind, amount_pence, purposes, text_id, line, paid_before)"
+    "  VALUES (new.id, new.case_id, new.document_id, new.kind, new.amount_pence, coalesce(new.purposes, '[]'),"
+    "  " TEXT_ID("new.text") ", new.line, coalesce(new.paid_before, 0)); END;"
+    "CREATE TRIGGER remedies_update INSTEAD OF UPDATE ON remedies BEGIN"
+    "  INSERT INTO texts(text) SELECT new.text WHERE " NEW_TEXT("new.text") ";"
+    "  UPDATE remedy_rows SET id = new.id, case_id = new.case_id, document_id = new.document_id, kind = new.kind,"
+    "  amount_pence = new.amount_pence, purposes = new.purposes, text_id = " TEXT_ID("new.text") ","
+    "  line = new.line, paid_before = new.paid_before WHERE id = old.id; END;"
+    "CREATE TRIGGER remedies_delete INSTEAD OF DELETE ON remedies BEGIN"
+    "  DELETE FROM remedy_rows WHERE id = old.id; END;"
+    "CREATE VIEW case_improvements AS SELECT i.* FROM improvements i JOIN case_rows c"
+    "  ON i.case_id = c.id AND i.document_id = c.improvement_document_id;"
+    "CREATE VIEW case_remedies AS SELECT r.* FROM remedies r JOIN case_rows c"
+    "  ON r.case_id = c.id AND r.document_id = c.remedy_document_id;"
+    "CREATE VIEW search_text(id, case_id, document_id, kind, text) AS"
+    "  SELECT r.id, coalesce(f.case_id, i.case_id), coalesce(f.document_id, i.document_id),"
+    "  iif(f.id IS NULL, 'improvement', 'summary'), t.text"
+    "  FROM search_rows r LEFT JOIN case_fact_rows f ON f.id = r.id LEFT JOIN improvement_rows i ON i.id = r.id"
+    "  LEFT JOIN texts t ON t.id = coalesce(f.summary_id, i.text_id);"
+    "CREATE TRIGGER case_facts_search_ad AFTER DELETE ON case_fact_rows WHEN old.summary_id IS NOT NULL BEGIN"
+    "  INSERT INTO search(search, rowid, text) VALUES ('delete', old.id,"
+    "  (SELECT text FROM texts WHERE id = old.summary_id));"
+    "  DELETE FROM search_rows WHERE id = old.id; END;"
+    "CREATE TRIGGER case_facts_summary_ad AFTER DELETE ON case_fact_rows WHEN old.summary_id IS NOT NULL BEGIN"
+    "  UPDATE case_rows SET summary_fact = NULL WHERE id = old.case_id AND summary_fact = old.id; END;"
+    "CREATE TRIGGER improvements_search_ad AFTER DELETE ON improvement_rows BEGIN"
+    "  INSERT INTO search(search, rowid, text) VALUES ('delete', old.id, (SELECT text FROM texts WHERE id = old.text_id));"
+    "  DELETE FROM search_rows WHERE id = old.id; END;"
+    "CREATE VIEW search_hits AS SELECT s.search AS search, s.rank AS rank, t.id AS text_id, t.kind, t.text,"
+    "  t.case_id, c.ref, c.unref_key, t.document_id, d.path AS document"
+    "  FROM search s JOIN search_text t ON t.id = s.rowid JOIN case_rows c ON c.id = t.case_id"
+    "  JOIN documents d ON d.id = t.document_id;"
+    "CREATE VIEW cases(id, ref, unref_key, authority, category, subcategory, council_subject, outcome,"
+    "  decision_date, year, summary, remedy_document_id, improvement_document_id) AS"
+    "  SELECT c.id, c.ref, c.unref_key, a.text, k.text, s.text, c.council_subject, o.text,"
+    "  c.decision_date, c.year, x.text, c.remedy_document_id, c.improvement_document_id"
+    "  FROM case_rows c LEFT JOIN case_terms a ON a.id = c.authority_id LEFT JOIN case_terms k ON k.id = c.category_id"
+    "  LEFT JOIN case_terms s ON s.id = c.subcategory_id LEFT JOIN case_terms o ON o.id = c.outcome_id"
+    "  LEFT JOIN case_fact_rows f ON f.id = c.summary_fact LEFT JOIN texts x ON x.id = f.summary_id;"
+    CASES_TRIGGERS
+    "CREATE VIEW case_facts(id, case_id, document_id, authority, authority_line, category, category_line,"
+    "  subcategory, subcategory_line, council_subject, council_subject_line, outcome, outcome_line, decision_date,"
+    "  decision_date_line, summary, summary_line) AS"
+    "  SELECT f.id, f.case_id, f.document_id, a.text, f.authority_line, k.text, f.category_line, s.text,"
+    "  f.subcategory_line, f.council_subject, f.council_subject_line, o.text, f.outcome_line, f.decision_date,"
+    "  f.decision_date_line, x.text, f.summary_line"
+    "  FROM case_fact_rows f LEFT JOIN case_terms a ON a.id = f.authority_id LEFT JOIN case_terms k ON k.id = f.category_id"
+    "  LEFT JOIN case_terms s ON s.id = f.subcategory_id LEFT JOIN case_terms o ON o.id = f.outcome_id"
+    "  LEFT JOIN texts x ON x.id = f.summary_id;"
+    "CREATE TRIGGER case_facts_insert INSTEAD OF INSERT ON case_facts BEGIN"
+    "  INSERT INTO case_terms(text) SELECT DISTINCT v FROM (SELECT new.authority AS v UNION ALL"
+    "  SELECT new.category UNION ALL SELECT new.subcategory UNION ALL SELECT new.outcome) WHERE " NEW_TERM("v") ";"
+    "  INSERT INTO texts(text) SELECT new.summary WHERE " NEW_TEXT("new.summary") ";"
+    "  INSERT INTO case_fact_rows(id, case_id, document_id, authority_id, authority_line, category_id, category_line,"
+    "  subcategory_id, subcategory_line, council_subject, council_subject_line, outcome_id, outcome_line,"
+    "  decision_date, decision_date_line, summary_id, summary_line) VALUES (new.id, new.case_id, new.document_id,"
+    "  " TERM_ID("new.authority") ", new.authority_line, " TERM_ID("new.category") ", new.category_line,"
+    "  " TERM_ID("new.subcategory") ", new.subcategory_line, new.council_subject, new.council_subject_line,"
+    "  " TERM_ID("new.outcome") ", new.outcome_line, new.decision_date, new.decision_date_line,"
+    "  " TEXT_ID("new.summary") ", new.summary_line); END;"
+    "CREATE TRIGGER case_facts_update INSTEAD OF UPDATE ON case_facts BEGIN"
+    "  INSERT INTO case_terms(text) SELECT DISTINCT v FROM (SELECT new.authority AS v UNION ALL"
+    "  SELECT new.category UNION ALL SELECT new.subcategory UNION ALL SELECT new.outcome) WHERE " NEW_TERM("v") ";"
+    "  INSERT INTO texts(text) SELECT new.summary WHERE " NEW_TEXT("new.summary") ";"
+    "  UPDATE case_fact_rows SET id = new.id, case_id = new.case_id, document_id = new.document_id,"
+    CASE_FACTS_SET_TERMS
+    "  decision_date_line = new.decision_date_line, summary_id = " TEXT_ID("new.summary") ","
+    "  summary_line = new.summary_line WHERE id = old.id; END;"
+    "CREATE TRIGGER case_facts_delete INSTEAD OF DELETE ON case_facts BEGIN"
+    "  DELETE FROM case_fact_rows WHERE id = old.id; END;"
+    FACTS_VIEW
+    UNMATCHED_AUTHORITIES_VIEW
+    "CREATE VIEW case_totals AS SELECT c.id AS case_id,"
+    "  coalesce((SELECT sum(r.amount_pence) FROM remedy_rows r WHERE r.case_id = c.id"
+    "  AND r.document_id = c.remedy_document_id AND r.kind = 'payment'), 0) AS payment_pence,"
+    "  (SELECT count(*) FROM remedy_rows r WHERE r.case_id = c.id AND r.document_id = c.remedy_document_id)"
+    "  AS n_remedies,"
+    "  (SELECT max(r.kind = 'apology') FROM remedy_rows r WHERE r.case_id = c.id"
     "  AND r.document_id = c.remedy_document_id) AS apology"
     "  FROM case_rows c;",
 };

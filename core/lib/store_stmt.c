@@ -34,17 +34,18 @@ static const char *const stmt_sql[S__COUNT] = {
                         " VALUES (?1, ?2, ?3, ?4, ?5)",
     /* the id is the one S_INSERT_NEW_CASE promised as the summary's */
     /* authority, category, sub-category and outcome (?3, ?5, ?7, ?11) are
-     * case_terms ids */
+     * case_terms ids, the summary (?15) a texts id */
     [S_INSERT_FACTS] = "INSERT INTO case_fact_rows(id, case_id, document_id, authority_id, authority_line, category_id,"
                        " category_line, subcategory_id, subcategory_line, council_subject, council_subject_line,"
-                       " outcome_id, outcome_line, decision_date, decision_date_line, summary, summary_line)"
+                       " outcome_id, outcome_line, decision_date, decision_date_line, summary_id, summary_line)"
                        " VALUES ((SELECT coalesce(max(id), 0) + 1 FROM case_fact_rows), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
                        " ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-    [S_INSERT_REMEDY] = "INSERT INTO remedies(case_id, document_id, kind, amount_pence, purposes, text, line,"
+    /* the text (?6 here, ?3 for an improvement) is a texts id */
+    [S_INSERT_REMEDY] = "INSERT INTO remedy_rows(case_id, document_id, kind, amount_pence, purposes, text_id, line,"
                         " paid_before) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     /* improvement ids start at 10,000,000,000 (migration 7) */
-    [S_INSERT_IMPROVEMENT] = "INSERT INTO improvements(id, case_id, document_id, text, line) VALUES"
-                             " ((SELECT max(coalesce(max(id), 0) + 1, 10000000000) FROM improvements), ?1, ?2, ?3, ?4)",
+    [S_INSERT_IMPROVEMENT] = "INSERT INTO improvement_rows(id, case_id, document_id, text_id, line) VALUES"
+                             " ((SELECT max(coalesce(max(id), 0) + 1, 10000000000) FROM improvement_rows), ?1, ?2, ?3, ?4)",
     [S_INSERT_EVENT] = "INSERT INTO events(case_id, authority, document_id, type, date, date_text, text, line)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [S_INSERT_NOTE] = "INSERT INTO document_notes(document_id, key, value, line) VALUES (?1, ?2, ?3, ?4)",
@@ -62,9 +63,9 @@ static const char *const stmt_sql[S__COUNT] = {
                        " iif(f.summary IS NULL, NULL, 1), d.rank, d.id, f.id FROM case_facts f"
                        " JOIN document_rows d ON d.id = f.document_id"
                        " WHERE f.case_id = ?1",
-    [S_RANKED_REMEDY_DOC] = "SELECT d.rank, d.id FROM remedies r JOIN document_rows d ON d.id = r.document_id"
+    [S_RANKED_REMEDY_DOC] = "SELECT d.rank, d.id FROM remedy_rows r JOIN document_rows d ON d.id = r.document_id"
                             " WHERE r.case_id = ?1",
-    [S_RANKED_IMPROVEMENT_DOC] = "SELECT d.rank, d.id FROM improvements i JOIN document_rows d ON d.id = i.document_id"
+    [S_RANKED_IMPROVEMENT_DOC] = "SELECT d.rank, d.id FROM improvement_rows i JOIN document_rows d ON d.id = i.document_id"
                                  " WHERE i.case_id = ?1",
     [S_SET_MERGED] =
         "UPDATE case_rows SET authority_id = ?2, category_id = ?3, subcategory_id = ?4, council_subject = ?5,"
@@ -121,18 +122,28 @@ static const char *const stmt_sql[S__COUNT] = {
     /* the register's name for a spelling, or the spelling (store_names.c) */
     [S_FIND_TERM] = "SELECT id FROM case_terms WHERE text = ?1",
     [S_ADD_TERM] = "INSERT INTO case_terms(text) VALUES (?1)",
+    /* a text by texts_key, then whole (migration 14: "+" keeps the index) */
+    [S_FIND_TEXT] = "SELECT id FROM texts WHERE length(text) = length(?1) AND substr(text, -16) = substr(?1, -16)"
+                    " AND +text = ?1",
+    [S_ADD_TEXT] = "INSERT INTO texts(text) VALUES (?1)",
+    /* one pass over the three tables that name texts, after deletes */
+    [S_SWEEP_TEXTS] = "DELETE FROM texts WHERE id NOT IN (SELECT summary_id FROM case_fact_rows"
+                      " WHERE summary_id IS NOT NULL UNION ALL SELECT text_id FROM improvement_rows"
+                      " UNION ALL SELECT text_id FROM remedy_rows)",
     [S_REGISTER_NAME] = "SELECT coalesce((SELECT a.name FROM authority_names n JOIN authorities a"
                         " ON a.id = n.authority_id WHERE n.name_key = " OMB_NAME_KEY_SQL("?1") "), ?1)",
-    [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT id, summary FROM case_fact_rows"
-                        " WHERE id > ?1 AND summary IS NOT NULL UNION ALL SELECT id, text FROM improvements WHERE id > ?2",
+    [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT f.id, t.text FROM case_fact_rows f"
+                        " JOIN texts t ON t.id = f.summary_id WHERE f.id > ?1 UNION ALL"
+                        " SELECT i.id, t.text FROM improvement_rows i JOIN texts t ON t.id = i.text_id WHERE i.id > ?2",
     /* the same rows as S_INDEX_PENDING, listed for the search_text view */
-    [S_LIST_PENDING] = "INSERT INTO search_rows(id) SELECT id FROM case_fact_rows WHERE id > ?1 AND summary IS NOT NULL"
-                       " UNION ALL SELECT id FROM improvements WHERE id > ?2",
+    [S_LIST_PENDING] = "INSERT INTO search_rows(id) SELECT id FROM case_fact_rows WHERE id > ?1 AND summary_id IS NOT NULL"
+                       " UNION ALL SELECT id FROM improvement_rows WHERE id > ?2",
     /* the FTS index lacks listed texts: the largest listed id is not the
      * largest indexed one (search_docsize has a row per indexed text) */
     [S_SEARCH_BEHIND] = "SELECT (SELECT max(id) FROM search_rows) IS NOT (SELECT max(id) FROM search_docsize)",
     [S_REBUILD_SEARCH] = "INSERT INTO search(search) VALUES ('rebuild')",
-    [S_MAX_TEXT_ID] = "SELECT (SELECT coalesce(max(id), 0) FROM case_fact_rows), (SELECT coalesce(max(id), 0) FROM improvements)",
+    [S_MAX_TEXT_ID] = "SELECT (SELECT coalesce(max(id), 0) FROM case_fact_rows),"
+                      " (SELECT coalesce(max(id), 0) FROM improvement_rows)",
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",

@@ -324,6 +324,10 @@ static int insert_facts(struct write_ctx *w, const omb_case *c, sqlite3_int64 ca
         if (!f->value) continue;
         if (is_term(field)) {
             if (bind_term(w->st, s, 3 + 2 * k, f->value)) return fail_sql(w, "a fact");
+        } else if (field == OMB_FIELD_SUMMARY) {
+            sqlite3_int64 text = omb_store_text(w->st, f->value);
+            if (!text) return fail_sql(w, "a summary");
+            sqlite3_bind_int64(s, 3 + 2 * k, text);
         } else {
             sqlite3_bind_text(s, 3 + 2 * k, f->value, -1, SQLITE_STATIC);
         }
@@ -428,6 +432,8 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
     if (insert_facts(w, c, case_id, &summary_fact)) return OMB_ESTORE;
     for (size_t i = 0; i < c->n_remedies; i++) {
         const struct omb_remedy *r = &c->remedies[i];
+        sqlite3_int64 text = omb_store_text(w->st, r->text);
+        if (!text) return fail_sql(w, "a remedy");
         char *json = purposes_json(r->purposes);
         if (!json) return OMB_ENOMEM;
         if (!(s = stmt(w->st, S_INSERT_REMEDY))) {
@@ -440,7 +446,7 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
         if (r->amount_pence >= 0) sqlite3_bind_int64(s, 4, r->amount_pence);
         else sqlite3_bind_null(s, 4);
         sqlite3_bind_text(s, 5, json, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 6, r->text, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 6, text);
         sqlite3_bind_int64(s, 7, (sqlite3_int64)r->line);
         sqlite3_bind_int(s, 8, r->paid_before != 0);
         int rc = step_done(s);
@@ -449,10 +455,11 @@ static int write_case(struct write_ctx *w, const omb_case *c, size_t index)
         if (rc) return fail_sql(w, "a remedy");
     }
     for (size_t i = 0; i < c->n_improvements; i++) {
-        if (!(s = stmt(w->st, S_INSERT_IMPROVEMENT))) return fail_sql(w, "an improvement");
+        sqlite3_int64 text = omb_store_text(w->st, c->improvements[i].text);
+        if (!text || !(s = stmt(w->st, S_INSERT_IMPROVEMENT))) return fail_sql(w, "an improvement");
         sqlite3_bind_int64(s, 1, case_id);
         sqlite3_bind_int64(s, 2, w->doc_id);
-        sqlite3_bind_text(s, 3, c->improvements[i].text, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 3, text);
         sqlite3_bind_int64(s, 4, (sqlite3_int64)c->improvements[i].line);
         if (step_done(s)) return fail_sql(w, "an improvement");
         text_written(w->st, 1, sqlite3_last_insert_rowid(w->st->db));
@@ -476,6 +483,7 @@ static int remove_document(struct write_ctx *w, sqlite3_int64 doc_id)
      * so far first, and all a deferring batch listed (replacements are rare,
      * so the extra flush costs little). */
     if (omb_store_search_catch_up(w->st, w->err, w->cap)) return OMB_ESTORE;
+    w->st->texts_orphaned = 1; /* its texts may be named by nothing else now */
     sqlite3_stmt *s = stmt(w->st, S_DOC_CASES);
     if (!s) return fail_sql(w, "the old version");
     sqlite3_bind_int64(s, 1, doc_id);

@@ -47,6 +47,17 @@ static char *rows(sqlite3 *db, const char *sql)
     return out;
 }
 
+/* The integer a one-value query gives, or -1. */
+static int one_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
 static int count_lines(const char *s)
 {
     int n = 0;
@@ -284,7 +295,7 @@ static void test_schema_now(void)
     TAP_STR(got, want, "has the same version, tables, indexes, views, triggers and rows, word for word");
     free(want);
     free(got);
-    expect_rows(b ? omb_store_db(b) : NULL, "PRAGMA user_version", "13\n", "and schema version 13");
+    expect_rows(b ? omb_store_db(b) : NULL, "PRAGMA user_version", "14\n", "and schema version 14");
     omb_store_close(a);
     omb_store_close(b);
     remove_store(replayed);
@@ -319,7 +330,7 @@ int main(void)
     omb_store *st = NULL;
     TAP_INT(omb_store_open(path, 0, &st, err, sizeof err), OMB_OK, "a schema-3 store opens read-write");
     sqlite3 *db = omb_store_db(st);
-    expect_rows(db, "PRAGMA user_version", "13\n", "and is migrated to schema 13");
+    expect_rows(db, "PRAGMA user_version", "14\n", "and is migrated to schema 14");
     expect_rows(db, FACTS_SQL, facts_before, "every fact keeps its case, document, field, value, line and order");
     expect_rows(db, CASES_SQL, cases_before, "the merged cases are unchanged");
     expect_rows(db, "SELECT count(*) FROM case_facts", "75\n", "old facts move one field to a case_facts row");
@@ -486,6 +497,35 @@ int main(void)
                !strstr(plan13, "SCAN c"),
            "one council's totals are read without summing every case (%s)", plan13);
     free(plan13);
+    /* schema 14: every text once, in texts */
+    expect_rows(db, "SELECT count(*) = count(DISTINCT text), count(*) > 0 FROM texts", "1|1\n",
+                "schema 14: each summary, remedy and improvement text is stored once");
+    expect_rows(db,
+                "SELECT count(*) FROM texts WHERE id NOT IN (SELECT summary_id FROM case_fact_rows WHERE summary_id"
+                " IS NOT NULL UNION SELECT text_id FROM remedy_rows UNION SELECT text_id FROM improvement_rows)",
+                "0\n", "and every stored text is named by a row");
+    char *plan14 = rows(db, "EXPLAIN QUERY PLAN SELECT id FROM texts WHERE length(text) = length(?1)"
+                            " AND substr(text, -16) = substr(?1, -16) AND +text = ?1");
+    TAP_OK(strstr(plan14, "texts_key") != NULL, "a text is found by its length and ending (%s)", plan14);
+    free(plan14);
+    int n_texts = one_int(db, "SELECT count(*) FROM texts");
+    TAP_INT(sqlite3_exec(db,
+                         "INSERT INTO remedies(case_id, document_id, kind, text, line) SELECT 1, 1, 'apology',"
+                         " text, 99 FROM remedies WHERE id = (SELECT min(id) FROM remedies)",
+                         NULL, NULL, NULL),
+            SQLITE_OK, "a remedy with a text already stored goes in through the remedies view");
+    TAP_INT(one_int(db, "SELECT count(*) FROM texts"), n_texts, "and names the stored text instead of a copy");
+    expect_rows(db, "SELECT count(*) FROM remedies r WHERE line = 99 AND text = (SELECT text FROM remedies"
+                    " WHERE id = (SELECT min(id) FROM remedies))", "1\n", "which the view reads back");
+    sqlite3_exec(db, "INSERT INTO improvements(case_id, document_id, text, line) VALUES (1, 1, 'A text of its own.', 98)",
+                 NULL, NULL, NULL);
+    TAP_INT(one_int(db, "SELECT count(*) FROM texts"), n_texts + 1, "a new improvement's text is added once");
+    sqlite3_exec(db, "DELETE FROM improvements WHERE line = 98; DELETE FROM remedies WHERE line = 99", NULL, NULL, NULL);
+    TAP_INT(one_int(db, "SELECT count(*) FROM texts"), n_texts + 1, "deleting the rows leaves the texts");
+    TAP_INT(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) || omb_store_sweep_texts(st, err, sizeof err) ||
+                sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
+            0, "until the sweep");
+    TAP_INT(one_int(db, "SELECT count(*) FROM texts"), n_texts, "which removes the one nothing names");
     TAP_INT(sqlite3_exec(db, "INSERT INTO remedies(case_id, document_id, kind, text, line) VALUES (1, 1, 'gift', 'x', 1)",
                          NULL, NULL, NULL),
             SQLITE_CONSTRAINT_CHECK, "a remedy of an unknown kind is still refused");
@@ -500,14 +540,14 @@ int main(void)
     load_fixture(path);
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY, &st, err, sizeof err), OMB_OK,
             "a schema-3 store opens read-only");
-    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "13\n", "and was upgraded first");
+    expect_rows(st ? omb_store_db(st) : NULL, "PRAGMA user_version", "14\n", "and was upgraded first");
     expect_rows(st ? omb_store_db(st) : NULL, FACTS_SQL, facts_before, "with the same facts");
     omb_store_close(st);
     load_fixture(path);
     st = NULL;
     TAP_INT(omb_store_open(path, OMB_STORE_READONLY | OMB_STORE_NO_UPGRADE, &st, err, sizeof err), OMB_ESTORE,
             "with NO_UPGRADE an old store is refused");
-    TAP_OK(strstr(err, "schema 3, expected 13") != NULL, "naming both versions (%s)", err);
+    TAP_OK(strstr(err, "schema 3, expected 14") != NULL, "naming both versions (%s)", err);
 
     free(facts_before);
     free(documents_before);

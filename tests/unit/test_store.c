@@ -468,7 +468,7 @@ int main(void)
     int result;
     snprintf(db_path, sizeof db_path, "test_store_%d.db", (int)getpid());
     TAP_INT(omb_store_open(db_path, 0, &st, err, sizeof err), OMB_OK, "open a new store");
-    TAP_INT(one_int(st, "PRAGMA user_version"), 13, "schema migrated to version 13");
+    TAP_INT(one_int(st, "PRAGMA user_version"), 14, "schema migrated to version 14");
     TAP_OK(one_int(st, "SELECT count(*) FROM authorities") > 150, "shipped authority register loaded");
     TAP_STR(one_text(st, "PRAGMA journal_mode"), "wal", "WAL journal");
 
@@ -546,7 +546,7 @@ int main(void)
 
     /* a failure half way leaves nothing of the document */
     sqlite3_exec(omb_store_db(st),
-                 "CREATE TEMP TRIGGER boom BEFORE INSERT ON main.improvements WHEN new.text = 'BOOM'"
+                 "CREATE TEMP TRIGGER boom BEFORE INSERT ON main.texts WHEN new.text = 'BOOM'"
                  " BEGIN SELECT RAISE(ABORT, 'boom'); END",
                  NULL, NULL, NULL);
     sqlite3_int64 cases_before = one_int(st, "SELECT count(*) FROM cases");
