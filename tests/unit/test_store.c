@@ -593,6 +593,18 @@ int main(void)
     TAP_INT(one_int(st, "SELECT count(*) FROM documents WHERE path = 'new-folder/good2.txt' AND name = 'good2.txt'"), 1,
             "under the folder it came from");
 
+    /* the failed documents' texts went with their savepoints: the writer
+     * asked for the same remedy text afresh, not for the id it remembered */
+    const char *t102 = one_text(st, "SELECT text FROM remedies r JOIN cases c ON c.id = r.case_id"
+                                    " WHERE c.ref = '23 000 102'");
+    char want[256];
+    snprintf(want, sizeof want, "%s", t102 ? t102 : "(none)");
+    TAP_STR(one_text(st, "SELECT text FROM remedies r JOIN cases c ON c.id = r.case_id WHERE c.ref = '23 000 104'"),
+            want, "a remedy text a failed document added first is read back after the rollback");
+    TAP_INT(one_int(st, "SELECT (SELECT count(*) FROM remedy_rows WHERE text_id NOT IN (SELECT id FROM texts))"
+                        " + (SELECT count(*) FROM improvement_rows WHERE text_id NOT IN (SELECT id FROM texts))"
+                        " + (SELECT count(*) FROM case_fact_rows WHERE summary_id NOT IN (SELECT id FROM texts))"),
+            0, "every remedy, improvement and summary names a stored text");
     TAP_STR(one_text(st, "PRAGMA integrity_check"), "ok", "integrity check");
     TAP_INT(one_int(st, "SELECT count(*) FROM pragma_foreign_key_check"), 0, "no dangling references");
     omb_store_close(st);
