@@ -29,6 +29,8 @@
     "(SELECT id FROM texts WHERE length(text) = length(" t ") AND substr(text, -16) = substr(" t ", -16)" \
     " AND +text = " t ")"
 #define NEW_TEXT(t) t " IS NOT NULL AND NOT EXISTS " TEXT_ID(t)
+/* the text of a texts id, as a view's column (migration 14 says why) */
+#define TEXT_OF(id) "(SELECT text FROM texts WHERE id = " id ")"
 #define NAME_OF(p) "substr(" p ", length(rtrim(" p ", replace(" p ", '/', ''))) + 1)"
 
 /* The part of case_facts_update (migrations 12 and 14) that sets the
@@ -632,7 +634,10 @@ static const char *const migrations[] = {
      * leave the index unused.)  `remedies`, `improvements` and `case_facts`
      * are views with the columns they had, in the same order; the full-text
      * index keeps one row per summary and improvement (search_rows), read
-     * from texts.  A text nothing names any more is swept out when the
+     * from texts.  The views read a text in a subquery of their column
+     * rather than a join: SQLite 3.40 keeps an unused LEFT JOIN in an
+     * aggregate, so a count over `cases` would look up every case's summary,
+     * where a column's subquery runs only when the column is read.  A text nothing names any more is swept out when the
      * documents that named it are replaced or forgotten (S_SWEEP_TEXTS). */
     "DROP VIEW case_improvements;"
     "DROP VIEW case_remedies;"
@@ -682,7 +687,7 @@ static const char *const migrations[] = {
     "CREATE INDEX remedies_case ON remedy_rows(case_id, document_id);"
     "CREATE INDEX remedies_document ON remedy_rows(document_id);"
     "CREATE VIEW improvements(id, case_id, document_id, text, line) AS"
-    "  SELECT i.id, i.case_id, i.document_id, t.text, i.line FROM improvement_rows i LEFT JOIN texts t ON t.id = i.text_id;"
+    "  SELECT i.id, i.case_id, i.document_id, " TEXT_OF("i.text_id") ", i.line FROM improvement_rows i;"
     "CREATE TRIGGER improvements_insert INSTEAD OF INSERT ON improvements BEGIN"
     "  INSERT INTO texts(text) SELECT new.text WHERE " NEW_TEXT("new.text") ";"
     "  INSERT INTO improvement_rows(id, case_id, document_id, text_id, line) VALUES"
@@ -695,8 +700,8 @@ static const char *const migrations[] = {
     "CREATE TRIGGER improvements_delete INSTEAD OF DELETE ON improvements BEGIN"
     "  DELETE FROM improvement_rows WHERE id = old.id; END;"
     "CREATE VIEW remedies(id, case_id, document_id, kind, amount_pence, purposes, text, line, paid_before) AS"
-    "  SELECT r.id, r.case_id, r.document_id, r.kind, r.amount_pence, r.purposes, t.text, r.line, r.paid_before"
-    "  FROM remedy_rows r LEFT JOIN texts t ON t.id = r.text_id;"
+    "  SELECT r.id, r.case_id, r.document_id, r.kind, r.amount_pence, r.purposes, " TEXT_OF("r.text_id") ", r.line,"
+    "  r.paid_before FROM remedy_rows r;"
     "CREATE TRIGGER remedies_insert INSTEAD OF INSERT ON remedies BEGIN"
     "  INSERT INTO texts(text) SELECT new.text WHERE " NEW_TEXT("new.text") ";"
     "  INSERT INTO remedy_rows(id, case_id, document_id, kind, amount_pence, purposes, text_id, line, paid_before)"
@@ -734,20 +739,19 @@ static const char *const migrations[] = {
     "CREATE VIEW cases(id, ref, unref_key, authority, category, subcategory, council_subject, outcome,"
     "  decision_date, year, summary, remedy_document_id, improvement_document_id) AS"
     "  SELECT c.id, c.ref, c.unref_key, a.text, k.text, s.text, c.council_subject, o.text,"
-    "  c.decision_date, c.year, x.text, c.remedy_document_id, c.improvement_document_id"
+    "  c.decision_date, c.year, (SELECT x.text FROM case_fact_rows f JOIN texts x ON x.id = f.summary_id"
+    "  WHERE f.id = c.summary_fact), c.remedy_document_id, c.improvement_document_id"
     "  FROM case_rows c LEFT JOIN case_terms a ON a.id = c.authority_id LEFT JOIN case_terms k ON k.id = c.category_id"
-    "  LEFT JOIN case_terms s ON s.id = c.subcategory_id LEFT JOIN case_terms o ON o.id = c.outcome_id"
-    "  LEFT JOIN case_fact_rows f ON f.id = c.summary_fact LEFT JOIN texts x ON x.id = f.summary_id;"
+    "  LEFT JOIN case_terms s ON s.id = c.subcategory_id LEFT JOIN case_terms o ON o.id = c.outcome_id;"
     CASES_TRIGGERS
     "CREATE VIEW case_facts(id, case_id, document_id, authority, authority_line, category, category_line,"
     "  subcategory, subcategory_line, council_subject, council_subject_line, outcome, outcome_line, decision_date,"
     "  decision_date_line, summary, summary_line) AS"
     "  SELECT f.id, f.case_id, f.document_id, a.text, f.authority_line, k.text, f.category_line, s.text,"
     "  f.subcategory_line, f.council_subject, f.council_subject_line, o.text, f.outcome_line, f.decision_date,"
-    "  f.decision_date_line, x.text, f.summary_line"
+    "  f.decision_date_line, " TEXT_OF("f.summary_id") ", f.summary_line"
     "  FROM case_fact_rows f LEFT JOIN case_terms a ON a.id = f.authority_id LEFT JOIN case_terms k ON k.id = f.category_id"
-    "  LEFT JOIN case_terms s ON s.id = f.subcategory_id LEFT JOIN case_terms o ON o.id = f.outcome_id"
-    "  LEFT JOIN texts x ON x.id = f.summary_id;"
+    "  LEFT JOIN case_terms s ON s.id = f.subcategory_id LEFT JOIN case_terms o ON o.id = f.outcome_id;"
     "CREATE TRIGGER case_facts_insert INSTEAD OF INSERT ON case_facts BEGIN"
     "  INSERT INTO case_terms(text) SELECT DISTINCT v FROM (SELECT new.authority AS v UNION ALL"
     "  SELECT new.category UNION ALL SELECT new.subcategory UNION ALL SELECT new.outcome) WHERE " NEW_TERM("v") ";"
