@@ -179,17 +179,21 @@ void omb_store_reset_indexed(omb_store *st)
     if (s) sqlite3_reset(s);
 }
 
-/* Adds the rows written in this transaction to the FTS index and lists
- * them in search_rows, one statement each, just before the commit
+/* Adds the texts of the rows written in this transaction to the FTS index
+ * (each text once, and only when the index lacks it: migration 14) and
+ * lists the rows in search_rows, one statement each, just before the commit
  * (migrations 3 and 7 in store_schema.c say why).  Listing them here rather
  * than one insert per text as each was written saved two statements a
  * decision page. */
 int omb_store_index_pending(omb_store *st, char *err, size_t cap)
 {
-    static const enum stmt_id steps[] = {S_LIST_PENDING, S_INDEX_PENDING};
-    /* a batch that defers the index only lists its texts */
-    size_t n = st->deferred_search ? 1 : sizeof steps / sizeof steps[0];
-    for (size_t i = 0; i < n; i++) {
+    /* the index first: it looks for texts it lacks among the rows above
+     * the marks.  A batch that defers the index only lists its rows, and
+     * says that the index is behind until its end (catch_up). */
+    static const enum stmt_id now[] = {S_INDEX_PENDING, S_LIST_PENDING};
+    static const enum stmt_id deferred[] = {S_MARK_SEARCH_PENDING, S_LIST_PENDING};
+    const enum stmt_id *steps = st->deferred_search ? deferred : now;
+    for (size_t i = 0; i < 2; i++) {
         sqlite3_stmt *s = stmt(st, steps[i]);
         if (!s) goto fail;
         sqlite3_bind_int64(s, 1, st->indexed_upto[0]);
@@ -212,7 +216,8 @@ int omb_store_search_catch_up(omb_store *st, char *err, size_t cap)
         if (sqlite3_step(s) == SQLITE_ROW) behind |= sqlite3_column_int(s, 0);
         sqlite3_reset(s);
     }
-    if (!s || (behind && (!(s = stmt(st, S_REBUILD_SEARCH)) || step_done(s)))) {
+    if (!s || (behind && (!(s = stmt(st, S_REBUILD_SEARCH)) || step_done(s) ||
+                          !(s = stmt(st, S_CLEAR_SEARCH_PENDING)) || step_done(s)))) {
         if (cap) snprintf(err, cap, "%s: rebuilding the search index: %s", st->path, sqlite3_errmsg(st->db));
         return OMB_ESTORE;
     }

@@ -632,13 +632,22 @@ static const char *const migrations[] = {
      * shell lacks, so the views below still take inserts there.  (`+text`
      * keeps SQLite from rewriting length(text) as length(?1), which would
      * leave the index unused.)  `remedies`, `improvements` and `case_facts`
-     * are views with the columns they had, in the same order; the full-text
-     * index keeps one row per summary and improvement (search_rows), read
-     * from texts.  The views read a text in a subquery of their column
-     * rather than a join: SQLite 3.40 keeps an unused LEFT JOIN in an
-     * aggregate, so a count over `cases` would look up every case's summary,
-     * where a column's subquery runs only when the column is read.  A text nothing names any more is swept out when the
-     * documents that named it are replaced or forgotten (S_SWEEP_TEXTS). */
+     * are views with the columns they had, in the same order.  The views
+     * read a text in a subquery of their column rather than a join: SQLite
+     * 3.40 keeps an unused LEFT JOIN in an aggregate, so a count over
+     * `cases` would look up every case's summary, where a column's subquery
+     * runs only when the column is read.  A text nothing names any more is
+     * swept out when the documents that named it are replaced or forgotten
+     * (S_SWEEP_TEXTS).
+     * The full-text index holds each searched text once too, as its texts
+     * id: search_rows lists the summaries and improvements that are
+     * searched, with their text's id (search_rows_text finds them from a
+     * match), and search_source, the index's content, is the texts they
+     * name.  A text leaves the index with the last row that names it
+     * (search_rows_ad; only if the index has it, as a batch into an empty
+     * store indexes at its end).  search_pending says that such a batch has
+     * listed texts the index does not hold yet: the next read-write open
+     * rebuilds when it finds the row (an ingest killed before its end). */
     "DROP VIEW case_improvements;"
     "DROP VIEW case_remedies;"
     "DROP VIEW search_hits;"
@@ -718,19 +727,34 @@ static const char *const migrations[] = {
     "  ON i.case_id = c.id AND i.document_id = c.improvement_document_id;"
     "CREATE VIEW case_remedies AS SELECT r.* FROM remedies r JOIN case_rows c"
     "  ON r.case_id = c.id AND r.document_id = c.remedy_document_id;"
+    "DROP TABLE search;"
+    "DROP TABLE search_rows;"
+    "CREATE TABLE search_rows(id INTEGER PRIMARY KEY, text_id INTEGER NOT NULL) STRICT;"
+    "INSERT INTO search_rows(id, text_id) SELECT id, summary_id FROM case_fact_rows WHERE summary_id IS NOT NULL"
+    "  UNION ALL SELECT id, text_id FROM improvement_rows ORDER BY 1;"
+    "CREATE INDEX search_rows_text ON search_rows(text_id);"
+    "CREATE TABLE search_pending(id INTEGER PRIMARY KEY) STRICT;"
+    "CREATE VIEW search_source(id, text) AS SELECT t.id, t.text FROM texts t"
+    "  WHERE EXISTS (SELECT 1 FROM search_rows r WHERE r.text_id = t.id);"
+    "CREATE VIRTUAL TABLE search USING fts5(text, content='search_source', content_rowid='id',"
+    "  tokenize='porter unicode61 remove_diacritics 2');"
+    "INSERT INTO search(search) VALUES ('rebuild');"
+    "INSERT INTO search(search, rank) VALUES ('automerge', 16);"
+    "CREATE TRIGGER search_rows_ad AFTER DELETE ON search_rows"
+    "  WHEN NOT EXISTS (SELECT 1 FROM search_rows WHERE text_id = old.text_id)"
+    "  AND EXISTS (SELECT 1 FROM search_docsize WHERE id = old.text_id) BEGIN"
+    "  INSERT INTO search(search, rowid, text) VALUES ('delete', old.text_id, (SELECT text FROM texts WHERE id = old.text_id));"
+    "  END;"
     "CREATE VIEW search_text(id, case_id, document_id, kind, text) AS"
-    "  SELECT r.id, coalesce(f.case_id, i.case_id), coalesce(f.document_id, i.document_id),"
+    "  SELECT r.text_id, coalesce(f.case_id, i.case_id), coalesce(f.document_id, i.document_id),"
     "  iif(f.id IS NULL, 'improvement', 'summary'), t.text"
     "  FROM search_rows r LEFT JOIN case_fact_rows f ON f.id = r.id LEFT JOIN improvement_rows i ON i.id = r.id"
-    "  LEFT JOIN texts t ON t.id = coalesce(f.summary_id, i.text_id);"
+    "  JOIN texts t ON t.id = r.text_id;"
     "CREATE TRIGGER case_facts_search_ad AFTER DELETE ON case_fact_rows WHEN old.summary_id IS NOT NULL BEGIN"
-    "  INSERT INTO search(search, rowid, text) VALUES ('delete', old.id,"
-    "  (SELECT text FROM texts WHERE id = old.summary_id));"
     "  DELETE FROM search_rows WHERE id = old.id; END;"
     "CREATE TRIGGER case_facts_summary_ad AFTER DELETE ON case_fact_rows WHEN old.summary_id IS NOT NULL BEGIN"
     "  UPDATE case_rows SET summary_fact = NULL WHERE id = old.case_id AND summary_fact = old.id; END;"
     "CREATE TRIGGER improvements_search_ad AFTER DELETE ON improvement_rows BEGIN"
-    "  INSERT INTO search(search, rowid, text) VALUES ('delete', old.id, (SELECT text FROM texts WHERE id = old.text_id));"
     "  DELETE FROM search_rows WHERE id = old.id; END;"
     "CREATE VIEW search_hits AS SELECT s.search AS search, s.rank AS rank, t.id AS text_id, t.kind, t.text,"
     "  t.case_id, c.ref, c.unref_key, t.document_id, d.path AS document"

@@ -132,15 +132,21 @@ static const char *const stmt_sql[S__COUNT] = {
                       " UNION ALL SELECT text_id FROM remedy_rows)",
     [S_REGISTER_NAME] = "SELECT coalesce((SELECT a.name FROM authority_names n JOIN authorities a"
                         " ON a.id = n.authority_id WHERE n.name_key = " OMB_NAME_KEY_SQL("?1") "), ?1)",
-    [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT f.id, t.text FROM case_fact_rows f"
-                        " JOIN texts t ON t.id = f.summary_id WHERE f.id > ?1 UNION ALL"
-                        " SELECT i.id, t.text FROM improvement_rows i JOIN texts t ON t.id = i.text_id WHERE i.id > ?2",
-    /* the same rows as S_INDEX_PENDING, listed for the search_text view */
-    [S_LIST_PENDING] = "INSERT INTO search_rows(id) SELECT id FROM case_fact_rows WHERE id > ?1 AND summary_id IS NOT NULL"
-                       " UNION ALL SELECT id FROM improvement_rows WHERE id > ?2",
-    /* the FTS index lacks listed texts: the largest listed id is not the
-     * largest indexed one (search_docsize has a row per indexed text) */
-    [S_SEARCH_BEHIND] = "SELECT (SELECT max(id) FROM search_rows) IS NOT (SELECT max(id) FROM search_docsize)",
+    /* the texts of the rows above the marks that the index lacks, each once
+     * (UNION); run before S_LIST_PENDING lists the rows */
+    [S_INDEX_PENDING] = "INSERT INTO search(rowid, text) SELECT t.id, t.text FROM texts t WHERE t.id IN"
+                        " (SELECT summary_id FROM case_fact_rows WHERE id > ?1 AND summary_id IS NOT NULL UNION"
+                        " SELECT text_id FROM improvement_rows WHERE id > ?2)"
+                        " AND NOT EXISTS (SELECT 1 FROM search_docsize d WHERE d.id = t.id)",
+    /* the rows above the marks, listed with their texts for search_text */
+    [S_LIST_PENDING] = "INSERT INTO search_rows(id, text_id) SELECT id, summary_id FROM case_fact_rows WHERE id > ?1"
+                       " AND summary_id IS NOT NULL UNION ALL SELECT id, text_id FROM improvement_rows WHERE id > ?2",
+    /* a batch that leaves the index to its end says so, in its first commit */
+    [S_MARK_SEARCH_PENDING] = "INSERT OR IGNORE INTO search_pending(id) VALUES (1)",
+    [S_CLEAR_SEARCH_PENDING] = "DELETE FROM search_pending",
+    /* the FTS index lacks listed texts: a batch that deferred it did not
+     * reach its end */
+    [S_SEARCH_BEHIND] = "SELECT EXISTS (SELECT 1 FROM search_pending)",
     [S_REBUILD_SEARCH] = "INSERT INTO search(search) VALUES ('rebuild')",
     [S_MAX_TEXT_ID] = "SELECT (SELECT coalesce(max(id), 0) FROM case_fact_rows),"
                       " (SELECT coalesce(max(id), 0) FROM improvement_rows)",

@@ -263,8 +263,10 @@ static void test_deferred_search(void)
     TAP_INT(result, OMB_DOC_UPDATED, "deferred search: as an update");
     omb_sink_clear(&s);
     TAP_INT(omb_store_batch_end(st, err, sizeof err), OMB_OK, "deferred search: the batch ends");
-    TAP_INT(one_int(st, "SELECT count(*) FROM search WHERE search MATCH 'alpha OR charlie OR delta'"), 6,
-            "deferred search: the index finds every text after it");
+    TAP_INT(one_int(st, "SELECT count(*) FROM search_hits WHERE search MATCH 'alpha OR charlie OR delta'"), 6,
+            "deferred search: the index finds every summary and improvement after it");
+    TAP_INT(one_int(st, "SELECT count(*) FROM search_docsize"), 3,
+            "deferred search: each page's summary and improvement, one text, indexed once");
     TAP_INT(one_int(st, "SELECT count(*) FROM search WHERE search MATCH 'bravo'"), 0,
             "deferred search: and nothing of the replaced page");
     TAP_INT(sqlite3_exec(omb_store_db(st), "INSERT INTO search(search, rank) VALUES ('integrity-check', 1)", NULL,
@@ -274,8 +276,8 @@ static void test_deferred_search(void)
     st = NULL;
     TAP_INT(omb_store_open(copy, 0, &st, err, sizeof err), OMB_OK,
             "deferred search: the store as a killed ingest left it opens read-write");
-    TAP_INT(st ? one_int(st, "SELECT count(*) FROM search WHERE search MATCH 'alpha OR bravo OR charlie'") : -1, 6,
-            "deferred search: and is indexed again");
+    TAP_INT(st ? one_int(st, "SELECT count(*) FROM search_hits WHERE search MATCH 'alpha OR bravo OR charlie'") : -1,
+            6, "deferred search: and is indexed again");
     TAP_INT(st ? sqlite3_exec(omb_store_db(st), "INSERT INTO search(search, rank) VALUES ('integrity-check', 1)",
                               NULL, NULL, NULL)
                : -1,
