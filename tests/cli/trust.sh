@@ -74,6 +74,8 @@ contains "and names it" "$tmp/nosuch.txt: no document of that name is stored" "$
 contains "the others are still forgotten" "forgot $tmp/a.txt (1 case removed, 0 merged again)" "$out"
 check "a case only it supported goes" 0 "$(sql 'SELECT count(*) FROM cases')"
 check "no search text is left" 0 "$(sql 'SELECT count(*) FROM search_text')"
+check "nor any stored text (summaries, remedies, improvements: schema 14)" 0 "$(sql 'SELECT count(*) FROM texts')"
+check "nor anything in the full-text index" 0 "$(sql 'SELECT count(*) FROM search_docsize')"
 out=$(cd "$tmp" && "$OMBUDS" --db "$db" ingest a.txt 2>&1 && "$OMBUDS" --db "$db" forget "$tmp/a.txt" 2>&1)
 contains "forget finds a document stored by a relative path" "forgot a.txt (1 case removed" "$out"
 

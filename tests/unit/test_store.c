@@ -269,6 +269,9 @@ static void test_deferred_search(void)
             "deferred search: each page's summary and improvement, one text, indexed once");
     TAP_INT(one_int(st, "SELECT count(*) FROM search WHERE search MATCH 'bravo'"), 0,
             "deferred search: and nothing of the replaced page");
+    TAP_INT(one_int(st, "SELECT count(*) FROM texts WHERE text LIKE '%bravo%'"), 0,
+            "the replaced page's text, which nothing names now, is swept at the batch's end");
+    TAP_INT(one_int(st, "SELECT count(*) FROM texts WHERE text LIKE '%delta%'"), 1, "and its new text stored once");
     TAP_INT(sqlite3_exec(omb_store_db(st), "INSERT INTO search(search, rank) VALUES ('integrity-check', 1)", NULL,
                          NULL, NULL),
             SQLITE_OK, "deferred search: the index agrees with the texts");
