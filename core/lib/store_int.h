@@ -127,6 +127,15 @@ static const char deferred_indexes[] =
     "CREATE INDEX IF NOT EXISTS remedies_document ON remedy_rows(document_id);"
     "CREATE INDEX IF NOT EXISTS improvements_document ON improvement_rows(document_id);";
 
+/* The texts id of a text (schema 14), in SQL: found by texts_key, the
+ * length and the last sixteen characters, then compared whole ("+" keeps
+ * the index in use; migration 14 in store_schema.c says why).  The
+ * migration and the views' triggers use it, and so does the writer
+ * (S_FIND_TEXT). */
+#define TEXT_ID(t) \
+    "(SELECT id FROM texts WHERE length(text) = length(" t ") AND substr(text, -16) = substr(" t ", -16)" \
+    " AND +text = " t ")"
+
 /* ---- store_stmt.c ---- */
 
 /* The cached statement id, prepared on first use and kept until

@@ -67,19 +67,14 @@ struct omb_name_cache {
     sqlite3_int64 dir_id;
 };
 
-static size_t hash_text(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return (size_t)h;
-}
-
 static size_t hash_bytes(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
     for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
     return (size_t)(h ^ h >> 32);
 }
+
+static size_t hash_text(const char *s) { return hash_bytes(s, strlen(s)); }
 
 void omb_store_names_forget(omb_store *st)
 {

@@ -22,12 +22,7 @@
  * case that has it. */
 #define TERM_ID(t) "(SELECT id FROM case_terms WHERE text = " t ")"
 #define NEW_TERM(t) t " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_terms WHERE text = " t ")"
-/* The texts id of a text (schema 14), and whether a text is one still to
- * add: found by texts_key, the length and the last sixteen characters, then
- * compared whole ("+" keeps the index in use; migration 14 says why). */
-#define TEXT_ID(t) \
-    "(SELECT id FROM texts WHERE length(text) = length(" t ") AND substr(text, -16) = substr(" t ", -16)" \
-    " AND +text = " t ")"
+/* Whether a text is one still to add (TEXT_ID, store_int.h). */
 #define NEW_TEXT(t) t " IS NOT NULL AND NOT EXISTS " TEXT_ID(t)
 /* the text of a texts id, as a view's column (migration 14 says why) */
 #define TEXT_OF(id) "(SELECT text FROM texts WHERE id = " id ")"

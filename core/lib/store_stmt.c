@@ -122,9 +122,8 @@ static const char *const stmt_sql[S__COUNT] = {
     /* the register's name for a spelling, or the spelling (store_names.c) */
     [S_FIND_TERM] = "SELECT id FROM case_terms WHERE text = ?1",
     [S_ADD_TERM] = "INSERT INTO case_terms(text) VALUES (?1)",
-    /* a text by texts_key, then whole (migration 14: "+" keeps the index) */
-    [S_FIND_TEXT] = "SELECT id FROM texts WHERE length(text) = length(?1) AND substr(text, -16) = substr(?1, -16)"
-                    " AND +text = ?1",
+    /* NULL (read as 0: none) when the text is not stored */
+    [S_FIND_TEXT] = "SELECT " TEXT_ID("?1"),
     [S_ADD_TEXT] = "INSERT INTO texts(text) VALUES (?1)",
     /* one pass over the three tables that name texts, after deletes */
     [S_SWEEP_TEXTS] = "DELETE FROM texts WHERE id NOT IN (SELECT summary_id FROM case_fact_rows"
